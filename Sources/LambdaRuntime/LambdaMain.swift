@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The start of a function's process: serve the Runtime API when Lambda runs it, or answer one event file locally.
+public enum LambdaMain {
+    /// Builds the handler from the environment; a thrown error is reported as an init error.
+    public typealias HandlerFactory<Handler: LambdaHandler> = (_ environment: [String: String], _ logger: Logger) throws -> Handler
+
+    /// Runs the function and exits.
+    /// - Parameters:
+    ///   - name: the executable's name, for usage and error lines.
+    ///   - summary: one line on what the function does, for `--help`.
+    ///   - baseFields: fields for every log line, such as the trigger.
+    ///   - makeHandler: builds the handler once, at start-up.
+    public static func run<Handler: LambdaHandler>(
+        name: String, summary: String, baseFields: [(String, LogValue)] = [], makeHandler: HandlerFactory<Handler>
+    ) -> Never {
+        let environment = processEnvironment()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let address = environment[RuntimeAPI.addressVariable], !address.isEmpty {
+            serve(address: address, environment: environment, baseFields: baseFields, makeHandler: makeHandler)
+        }
+        exit(invokeLocally(name: name, summary: summary, arguments: arguments, environment: environment,
+                           baseFields: baseFields, makeHandler: makeHandler))
+    }
+
+    static func serve<Handler: LambdaHandler>(
+        address: String, environment: [String: String], baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
+    ) -> Never {
+        var logger = Logger(baseFields: baseFields)
+        let client: SocketRuntimeClient
+        do {
+            client = try SocketRuntimeClient(address: address)
+        } catch {
+            logger.error("cannot start", ["error": .string(error.description)])
+            exit(1)
+        }
+        var runtime = client
+        let handler: Handler
+        do {
+            logger.threshold = try LogLevel.fromEnvironment(environment)
+            handler = try makeHandler(environment, logger)
+        } catch {
+            let report = ErrorReport(error)
+            logger.error("invalid configuration", ["errorType": .string(report.errorType), "error": .string(report.errorMessage)])
+            do { try runtime.reportInitError(report) } catch {
+                logger.error("cannot report the init error", ["error": .string(String(describing: error))])
+            }
+            exit(1)
+        }
+        do {
+            try LambdaLoop.run(client: &runtime, handler: handler, logger: logger)
+        } catch {
+            logger.error("Runtime API failed", ["error": .string(String(describing: error))])
+            exit(1)
+        }
+    }
+
+    /// Answers one event from a file or standard input; returns the exit status.
+    static func invokeLocally<Handler: LambdaHandler>(
+        name: String, summary: String, arguments: [String], environment: [String: String],
+        baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
+    ) -> Int32 {
+        let usage = """
+            \(name): \(summary)
+
+            Usage: \(name) EVENT.json     answer the event in a file and print the answered event
+                   \(name) -              read the event from standard input
+                   \(name) --help         show this help
+
+            With AWS_LAMBDA_RUNTIME_API set (as in Lambda) it serves the Runtime API instead.
+            Settings come from environment variables; see README.md.
+
+            """
+        if arguments.contains("--help") || arguments.contains("-h") {
+            StandardOutput.write(usage)
+            return 0
+        }
+        guard arguments.count == 1 else {
+            StandardErrorSink().write("\(name): expected one event file (or - for standard input); see --help\n")
+            return 2
+        }
+        var logger = Logger(baseFields: baseFields)
+        let handler: Handler
+        do {
+            logger.threshold = try LogLevel.fromEnvironment(environment)
+            handler = try makeHandler(environment, logger)
+        } catch {
+            StandardErrorSink().write("\(name): invalid configuration: \(ErrorReport(error).errorMessage)\n")
+            return 1
+        }
+        let path = arguments[0]
+        let event: [UInt8]
+        switch readAll(path: path) {
+        case .success(let bytes): event = bytes
+        case .failure(let reason):
+            StandardErrorSink().write("\(name): cannot read \(path == "-" ? "standard input" : path): \(reason.message)\n")
+            return 1
+        }
+        logger.requestID = "local-invoke"
+        let metadata = InvocationMetadata(requestID: "local-invoke", deadlineEpochMs: currentEpochMilliseconds() + 5_000)
+        do {
+            let output = try handler.handle(event, context: InvocationContext(metadata: metadata, logger: logger))
+            StandardOutput.write(String(decoding: output, as: UTF8.self) + "\n")
+            return 0
+        } catch {
+            let report = ErrorReport(error)
+            StandardErrorSink().write("\(name): \(report.errorType): \(report.errorMessage)\n")
+            return 1
+        }
+    }
+
+    struct ReadFailure: Error { var message: String }
+
+    static func readAll(path: String) -> Result<[UInt8], ReadFailure> {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        defer { if fd != 0 { close(fd) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadFailure(message: String(cString: strerror(errno))))
+            }
+            if count == 0 { return .success(bytes) }
+            bytes += chunk[..<count]
+        }
+    }
+
+    /// The process environment as a dictionary, read without Foundation.
+    public static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+/// Writes text to standard output.
+enum StandardOutput {
+    static func write(_ text: String) { writeFully(1, text) }
+}

@@ -1,0 +1,306 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket.
+///
+/// Plain sockets cost a fraction of the CPU and start-up time of a general HTTP client, and the Runtime API
+/// needs little: fixed paths, Content-Length or chunked bodies, and a reconnect when the peer drops the line.
+public struct SocketRuntimeClient: RuntimeAPIClient {
+    private var connection: HTTPConnection
+
+    /// Connects lazily to `host:port`, the form of `AWS_LAMBDA_RUNTIME_API`.
+    public init(address: String) throws(LambdaRuntimeError) {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
+              colon != address.startIndex
+        else {
+            throw .invalidConfiguration(RuntimeAPI.addressVariable, "must be host:port, got \"\(address)\"")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        connection = HTTPConnection(host: host, port: port, hostHeader: address)
+    }
+
+    /// Blocks until the next invocation.
+    public mutating func next() throws -> Invocation {
+        let response = try connection.send(method: "GET", path: RuntimeAPI.nextPath, headers: [], body: [])
+        guard response.status == 200 else {
+            throw LambdaRuntimeError.unexpectedStatus(path: RuntimeAPI.nextPath, status: response.status)
+        }
+        let metadata = try InvocationMetadata(header: response.header)
+        return Invocation(metadata: metadata, body: response.body)
+    }
+
+    /// Sends the answer to an invocation.
+    public mutating func respond(to requestID: String, body: [UInt8]) throws {
+        try post(RuntimeAPI.responsePath(requestID), headers: [], body: body)
+    }
+
+    /// Reports a failed invocation.
+    public mutating func reportError(for requestID: String, _ report: ErrorReport) throws {
+        try post(RuntimeAPI.errorPath(requestID), headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
+    }
+
+    /// Reports a failure at start-up.
+    public mutating func reportInitError(_ report: ErrorReport) throws {
+        try post(RuntimeAPI.initErrorPath, headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
+    }
+
+    private mutating func post(_ path: String, headers: [(String, String)], body: [UInt8]) throws {
+        let response = try connection.send(
+            method: "POST", path: path, headers: headers + [("Content-Type", "application/json")], body: body)
+        guard (200..<300).contains(response.status) else {
+            throw LambdaRuntimeError.unexpectedStatus(path: path, status: response.status)
+        }
+    }
+}
+
+/// An HTTP/1.1 response: status, headers with lower-case names, and body.
+struct HTTPResponse {
+    var status: Int
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name == name }?.value
+    }
+}
+
+/// One client connection that is opened on first use and opened again when the peer closes it.
+struct HTTPConnection {
+    let host: String
+    let port: UInt16
+    let hostHeader: String
+    private var socket: Int32 = -1
+    private var buffer: [UInt8] = []
+    private var scratch: [UInt8] = []
+    private var served = 0
+
+    init(host: String, port: UInt16, hostHeader: String) {
+        self.host = host
+        self.port = port
+        self.hostHeader = hostHeader
+    }
+
+    /// Sends a request and reads the whole response. A connection the peer closed while idle is
+    /// opened again and the request sent once more; the peer had not seen it.
+    mutating func send(method: String, path: String, headers: [(String, String)], body: [UInt8]) throws(LambdaRuntimeError) -> HTTPResponse {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: swift-cognito-passwordless\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        let reused = socket >= 0
+        do {
+            return try exchange(head: head, body: body)
+        } catch let error where reused && error.isPeerClosed {
+            close()
+            do { return try exchange(head: head, body: body) } catch { throw error.asRuntimeError }
+        } catch {
+            throw error.asRuntimeError
+        }
+    }
+
+    private mutating func exchange(head: String, body: [UInt8]) throws(ConnectionFailure) -> HTTPResponse {
+        if socket < 0 { try open() }
+        do {
+            try writeAll(head, body)
+            let response = try readResponse()
+            served += 1
+            if response.header("connection")?.lowercased() == "close" { close() }
+            return response
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    private mutating func open() throws(ConnectionFailure) {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw .failed("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(list) }
+        var lastErrno: Int32 = 0
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            let fd = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            if fd >= 0 {
+                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                    var one: Int32 = 1
+                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    socket = fd
+                    buffer.removeAll(keepingCapacity: true)
+                    return
+                }
+                lastErrno = errno
+                Glibc.close(fd)
+            } else {
+                lastErrno = errno
+            }
+            entry = info.pointee.ai_next
+        }
+        throw .failed("cannot connect to \(host):\(port): \(String(cString: strerror(lastErrno)))")
+    }
+
+    mutating func close() {
+        if socket >= 0 { Glibc.close(socket) }
+        socket = -1
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ head: String, _ body: [UInt8]) throws(ConnectionFailure) {
+        var head = head
+        let result: ConnectionFailure? = head.withUTF8 { headBytes in
+            body.withUnsafeBytes { bodyBytes in
+                var parts = [(headBytes.baseAddress.map { UnsafeRawPointer($0) }, headBytes.count),
+                             (bodyBytes.baseAddress, bodyBytes.count)]
+                var index = 0
+                while index < parts.count {
+                    let (base, count) = parts[index]
+                    guard count > 0, let base else { index += 1; continue }
+                    // MSG_NOSIGNAL: a closed peer gives EPIPE, not a SIGPIPE that would end the process.
+                    let sent = Glibc.send(socket, base, count, Int32(MSG_NOSIGNAL))
+                    if sent < 0 {
+                        if errno == EINTR { continue }
+                        return errno == EPIPE || errno == ECONNRESET ? .peerClosed : .failed("send: \(String(cString: strerror(errno)))")
+                    }
+                    parts[index] = (base + sent, count - sent)
+                    if sent == count { index += 1 }
+                }
+                return nil
+            }
+        }
+        if let result { throw result }
+    }
+
+    /// Reads more bytes into the buffer; false at end of stream.
+    private mutating func fill() throws(ConnectionFailure) -> Bool {
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
+        var received = 0
+        var failure: Int32 = 0
+        repeat {
+            received = scratch.withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress!, $0.count, 0) }
+            failure = received < 0 ? errno : 0
+        } while received < 0 && failure == EINTR
+        if received < 0 {
+            if failure == ECONNRESET { throw .peerClosed }
+            throw .failed("recv: \(String(cString: strerror(failure)))")
+        }
+        buffer.append(contentsOf: scratch[..<received])
+        return received > 0
+    }
+
+    private mutating func readResponse() throws(ConnectionFailure) -> HTTPResponse {
+        var headEnd: Int? = nil
+        var searchFrom = 0
+        while true {
+            if let end = Self.find(crlfcrlf, in: buffer, from: searchFrom) { headEnd = end; break }
+            searchFrom = max(0, buffer.count - 3)
+            guard try fill() else {
+                throw buffer.isEmpty ? .peerClosed : .failed("connection closed inside the response head")
+            }
+        }
+        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
+        let statusLine = lines.popFirst() ?? ""
+        let statusParts = statusLine.split(separator: " ", maxSplits: 2)
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+            throw .failed("bad status line")
+        }
+        var headers: [(name: String, value: String)] = []
+        for line in lines where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { throw .failed("bad header line") }
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            headers.append((line[..<colon].lowercased(), String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())))
+        }
+        buffer.removeFirst(headEnd! + 4)
+        var response = HTTPResponse(status: status, headers: headers, body: [])
+        if response.header("transfer-encoding")?.lowercased().contains("chunked") == true {
+            response.body = try readChunked()
+        } else if let lengthText = response.header("content-length") {
+            guard let length = Int(lengthText), length >= 0 else { throw .failed("bad Content-Length") }
+            response.body = try readExactly(length)
+        } else if status == 204 || status == 304 || (100..<200).contains(status) {
+            response.body = []
+        } else {
+            while try fill() {}
+            response.body = buffer
+            buffer.removeAll()
+            response.headers.append(("connection", "close"))
+        }
+        return response
+    }
+
+    private mutating func readExactly(_ count: Int) throws(ConnectionFailure) -> [UInt8] {
+        while buffer.count < count {
+            guard try fill() else { throw .failed("connection closed inside the response body") }
+        }
+        let body = Array(buffer[..<count])
+        buffer.removeFirst(count)
+        return body
+    }
+
+    private mutating func readLine() throws(ConnectionFailure) -> String {
+        while true {
+            if let end = Self.find(crlf, in: buffer, from: 0) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeFirst(end + 2)
+                return line
+            }
+            guard try fill() else { throw .failed("connection closed inside a chunk") }
+        }
+    }
+
+    private mutating func readChunked() throws(ConnectionFailure) -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeText = try readLine().split(separator: ";").first ?? ""
+            guard let size = Int(sizeText.filter { !$0.isWhitespace }, radix: 16), size >= 0 else {
+                throw .failed("bad chunk size")
+            }
+            if size == 0 {
+                while try !readLine().isEmpty {}
+                return body
+            }
+            body += try readExactly(size)
+            _ = try readExactly(2)
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = start
+        while index <= haystack.count - needle.count {
+            if haystack[index] == needle[0] && haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+private let crlf: [UInt8] = [13, 10]
+private let crlfcrlf: [UInt8] = [13, 10, 13, 10]
+
+/// Why an exchange failed: the peer closed the line (worth one retry on a reused connection), or anything else.
+enum ConnectionFailure: Error {
+    case peerClosed
+    case failed(String)
+
+    var isPeerClosed: Bool {
+        if case .peerClosed = self { return true }
+        return false
+    }
+
+    var asRuntimeError: LambdaRuntimeError {
+        switch self {
+        case .peerClosed: .connection("the Runtime API closed the connection")
+        case .failed(let detail): .connection(detail)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+/// The rules of create-auth-challenge: which channel, which code, what to send, and what the client sees.
+public enum CreateAuthChallenge {
+    /// Keys of `publicChallengeParameters`, which the client sees.
+    public enum PublicKey {
+        /// `code` when the client should ask for the code, `channel` when it should ask for a channel.
+        public static let step = "step"
+        /// `sms` or `email`: where the code went.
+        public static let channel = "channel"
+        /// The masked destination the code went to.
+        public static let destination = "destination"
+        /// How many digits the code has.
+        public static let codeLength = "codeLength"
+        /// In a channel-choice round: the channels to pick from, e.g. `sms,email`.
+        public static let channels = "channels"
+        /// In a channel-choice round: the masked destination of a channel, under `<channel>Destination`.
+        public static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
+    }
+
+    /// Keys of `privateChallengeParameters`, which only verify-auth-challenge sees.
+    public enum PrivateKey {
+        /// The code.
+        public static let code = "code"
+        /// When the code stops working, in seconds since 1970.
+        public static let expiresAt = "expiresAt"
+        /// Which kind of round this is.
+        public static let step = "step"
+    }
+
+    /// The key of `clientMetadata` that picks a channel.
+    public static let channelMetadataKey = "channel"
+
+    /// A message carrying a code, to be delivered by the caller.
+    public enum Message: Equatable, Sendable {
+        /// A text message.
+        case sms(phoneNumber: String, text: String)
+        /// An email, with an optional HTML body.
+        case email(address: String, subject: String, text: String, html: String?)
+    }
+
+    /// What kind of round create made.
+    public enum RoundKind: String, Sendable {
+        /// A new code, to be sent.
+        case newCode = "new code"
+        /// A retry: the same code as before, nothing sent.
+        case reusedCode = "reused code"
+        /// The user picks a channel first; nothing sent.
+        case channelChoice = "channel choice"
+        /// The user is unknown or has no destination: a plausible answer, nothing sent.
+        case decoy
+    }
+
+    /// What create answers, and what, if anything, to send.
+    public struct Outcome: Sendable {
+        /// The response to put in the event.
+        public var response: CreateAuthChallengeResponse
+        /// The message to deliver, or nil when nothing is sent this round.
+        public var message: Message?
+        /// The kind of round.
+        public var kind: RoundKind
+        /// The channel of the code, if the round has one.
+        public var channel: Channel?
+        /// The masked destination, safe to log.
+        public var maskedDestination: String?
+        /// Something an operator should know, for a warning in the log.
+        public var warning: String?
+    }
+
+    /// Makes this round's challenge.
+    /// - Parameters:
+    ///   - request: the event's request.
+    ///   - userName: the event's user name, used to shape a decoy answer for an unknown user.
+    ///   - configuration: the settings.
+    ///   - now: the time in seconds since 1970.
+    ///   - random: the source of the code's randomness.
+    public static func create(
+        _ request: CreateAuthChallengeRequest, userName: String, configuration: PasswordlessConfiguration,
+        now: Int64, random: any RandomSource
+    ) throws(PasswordlessError) -> Outcome {
+        guard request.challengeName == DefineAuthChallenge.customChallenge else {
+            throw .unexpectedEvent("create-auth-challenge answers CUSTOM_CHALLENGE only, got \(request.challengeName)")
+        }
+        let rounds = SignInRounds(request.session)
+        if case .code(let channel, let expiresAt, let code)? = rounds.lastCodeRound {
+            return reuse(channel: channel, expiresAt: expiresAt, code: code, request: request, userName: userName, configuration: configuration)
+        }
+        let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
+        if request.userNotFound {
+            return decoy(userName: userName, expiresAt: expiresAt, configuration: configuration, warning: nil)
+        }
+        let available = configuration.channels.filter { destination(of: $0, in: request.userAttributes) != nil }
+        guard let preferred = available.first else {
+            return decoy(userName: userName, expiresAt: expiresAt, configuration: configuration,
+                         warning: "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))")
+        }
+        if configuration.channelChoice, available.count > 1, !rounds.rounds.contains(where: SignInRounds.isChannelChoice) {
+            return channelChoice(available, attributes: request.userAttributes)
+        }
+        let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.lowercased()) }
+        let channel = requested.flatMap { available.contains($0) ? $0 : nil } ?? preferred
+        let address = destination(of: channel, in: request.userAttributes)!
+        let code = try OneTimeCode.generate(length: configuration.codeLength, using: random)
+        let metadata = RoundMetadata.code(channel: channel, expiresAt: expiresAt, code: code)
+        var outcome = codeRound(channel: channel, masked: channel.mask(address), code: code, expiresAt: expiresAt,
+                                metadata: metadata, configuration: configuration, kind: .newCode)
+        outcome.message = message(channel: channel, address: address, code: code, configuration: configuration)
+        return outcome
+    }
+
+    /// The user's destination for a channel, if the attribute holds one.
+    static func destination(of channel: Channel, in attributes: [String: String]) -> String? {
+        guard let value = attributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { return nil }
+        switch channel {
+        case .sms: return value.first == "+" && value.dropFirst().allSatisfy(\.isASCIIDigit) && value.count > 4 ? value : nil
+        case .email: return value.contains("@") ? value : nil
+        }
+    }
+
+    static func message(channel: Channel, address: String, code: String, configuration: PasswordlessConfiguration) -> Message {
+        let minutes = (configuration.codeLifetimeSeconds + 59) / 60
+        let templates = configuration.templates
+        switch channel {
+        case .sms:
+            return .sms(phoneNumber: address, text: MessageTemplates.render(templates.sms, code: code, minutes: minutes))
+        case .email:
+            return .email(
+                address: address,
+                subject: MessageTemplates.render(templates.emailSubject, code: code, minutes: minutes),
+                text: MessageTemplates.render(templates.emailText, code: code, minutes: minutes),
+                html: templates.emailHTML.map { MessageTemplates.render($0, code: code, minutes: minutes) })
+        }
+    }
+
+    private static func codeRound(
+        channel: Channel, masked: String, code: String, expiresAt: Int64, metadata: RoundMetadata,
+        configuration: PasswordlessConfiguration, kind: RoundKind
+    ) -> Outcome {
+        let publicParameters = [
+            PublicKey.step: "code",
+            PublicKey.channel: channel.rawValue,
+            PublicKey.destination: masked,
+            PublicKey.codeLength: String(configuration.codeLength),
+        ]
+        var privateParameters = [PrivateKey.step: "code", PrivateKey.expiresAt: String(expiresAt)]
+        if !code.isEmpty { privateParameters[PrivateKey.code] = code }
+        return Outcome(
+            response: .init(publicChallengeParameters: publicParameters, privateChallengeParameters: privateParameters,
+                            challengeMetadata: metadata.text),
+            message: nil, kind: kind, channel: channel, maskedDestination: masked, warning: nil)
+    }
+
+    private static func reuse(
+        channel: Channel, expiresAt: Int64, code: String, request: CreateAuthChallengeRequest, userName: String,
+        configuration: PasswordlessConfiguration
+    ) -> Outcome {
+        let address = code.isEmpty ? nil : destination(of: channel, in: request.userAttributes)
+        let masked = address.map(channel.mask) ?? decoyDestination(for: channel, userName: userName)
+        return codeRound(channel: channel, masked: masked, code: code, expiresAt: expiresAt,
+                         metadata: .code(channel: channel, expiresAt: expiresAt, code: code),
+                         configuration: configuration, kind: .reusedCode)
+    }
+
+    private static func channelChoice(_ channels: [Channel], attributes: [String: String]) -> Outcome {
+        var publicParameters = [
+            PublicKey.step: "channel",
+            PublicKey.channels: channels.map(\.rawValue).joined(separator: ","),
+        ]
+        for channel in channels {
+            publicParameters[PublicKey.destination(of: channel)] = channel.mask(destination(of: channel, in: attributes)!)
+        }
+        return Outcome(
+            response: .init(publicChallengeParameters: publicParameters, privateChallengeParameters: [PrivateKey.step: "channel"],
+                            challengeMetadata: RoundMetadata.channelChoice.text),
+            message: nil, kind: .channelChoice, channel: nil, maskedDestination: nil, warning: nil)
+    }
+
+    /// An answer shaped like a real one, for a user who does not exist or cannot be reached; no answer passes it.
+    private static func decoy(userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration, warning: String?) -> Outcome {
+        let name = userName.trimmingWhitespace()
+        let looksLikeEmail = name.contains("@")
+        let looksLikePhone = name.first == "+" && name.dropFirst().allSatisfy(\.isASCIIDigit) && name.count > 4
+        let channel: Channel
+        let masked: String
+        if looksLikeEmail, configuration.channels.contains(.email) {
+            (channel, masked) = (.email, Masking.email(name))
+        } else if looksLikePhone, configuration.channels.contains(.sms) {
+            (channel, masked) = (.sms, Masking.phone(name))
+        } else {
+            channel = configuration.channels[0]
+            masked = decoyDestination(for: channel, userName: name)
+        }
+        var outcome = codeRound(channel: channel, masked: masked, code: "", expiresAt: expiresAt,
+                                metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
+                                configuration: configuration, kind: .decoy)
+        outcome.warning = warning
+        return outcome
+    }
+
+    /// A masked destination derived from the user name, so repeated tries for the same name look the same.
+    static func decoyDestination(for channel: Channel, userName: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in userName.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        switch channel {
+        case .sms:
+            let digits = String(hash % 10_000)
+            return "+*******" + String(repeating: "0", count: 4 - digits.count) + digits
+        case .email:
+            return "\(letters[Int(hash % 26)])***@\(letters[Int((hash >> 8) % 26)])***.com"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// The rules of define-auth-challenge: ask for a code, sign the user in, or fail.
+public enum DefineAuthChallenge {
+    /// The name of the only challenge this flow uses.
+    public static let customChallenge = "CUSTOM_CHALLENGE"
+
+    /// What define answers, with the reason for the log.
+    public struct Decision: Equatable, Sendable {
+        /// The response to put in the event.
+        public var response: DefineAuthChallengeResponse
+        /// Why, in a few words, for the log.
+        public var reason: String
+        /// Wrong code answers so far.
+        public var failedAttempts: Int
+    }
+
+    /// Decides the next step from the rounds so far. Never throws: every session gets an answer.
+    public static func decide(_ request: DefineAuthChallengeRequest, configuration: PasswordlessConfiguration) -> Decision {
+        let rounds = SignInRounds(request.session).rounds
+        var failedAttempts = 0
+        var choiceRounds = 0
+        for round in rounds {
+            guard round.challengeName == customChallenge else {
+                return fail("unexpected challenge \(round.challengeName)", failedAttempts)
+            }
+            if SignInRounds.isChannelChoice(round) {
+                choiceRounds += 1
+            } else if !round.challengeResult {
+                failedAttempts += 1
+            }
+        }
+        if let last = rounds.last, last.challengeResult, !SignInRounds.isChannelChoice(last) {
+            return Decision(
+                response: .init(challengeName: nil, issueTokens: true, failAuthentication: false),
+                reason: "code accepted", failedAttempts: failedAttempts)
+        }
+        if failedAttempts >= configuration.maxAttempts {
+            return fail("too many wrong codes", failedAttempts)
+        }
+        // Create offers the choice only before the first code, so a second choice round is not ours.
+        if choiceRounds > 1 {
+            return fail("more than one channel choice round", failedAttempts)
+        }
+        return Decision(
+            response: .init(challengeName: customChallenge, issueTokens: false, failAuthentication: false),
+            reason: rounds.isEmpty ? "new sign-in" : "asking again", failedAttempts: failedAttempts)
+    }
+
+    private static func fail(_ reason: String, _ failedAttempts: Int) -> Decision {
+        Decision(response: .init(challengeName: nil, issueTokens: false, failAuthentication: true), reason: reason, failedAttempts: failedAttempts)
+    }
+}

@@ -1,0 +1,39 @@
+/// The rules of verify-auth-challenge: is the answer the code, and is the code still valid.
+public enum VerifyAuthChallenge {
+    /// Why an answer was accepted or refused, for the log.
+    public enum Outcome: String, Sendable {
+        /// The answer matched an unexpired code.
+        case correct
+        /// The answer did not match.
+        case wrongCode = "wrong code"
+        /// The code's lifetime has passed.
+        case expired
+        /// The user does not exist; no answer passes.
+        case userNotFound = "user not found"
+        /// The round carried no usable code, e.g. a channel-choice or decoy round.
+        case noCode = "no code in round"
+
+        /// Whether the answer is accepted.
+        public var isCorrect: Bool { self == .correct }
+    }
+
+    /// Checks the answer; garbled or missing parameters give a refusal, never an error.
+    public static func verify(_ request: VerifyAuthChallengeRequest, now: Int64) -> Outcome {
+        if request.userNotFound { return .userNotFound }
+        let parameters = request.privateChallengeParameters
+        guard let code = parameters[CreateAuthChallenge.PrivateKey.code], !code.isEmpty,
+              code.allSatisfy(\.isASCIIDigit),
+              let expiresText = parameters[CreateAuthChallenge.PrivateKey.expiresAt],
+              let expiresAt = Int64(expiresText)
+        else { return .noCode }
+        let matches = OneTimeCode.matches(answer: request.challengeAnswer.trimmingWhitespace(), code: code)
+        if now >= expiresAt { return .expired }
+        return matches ? .correct : .wrongCode
+    }
+}
+
+/// Tells the time; injected so the rules can be tested at any moment.
+public protocol WallClock {
+    /// Milliseconds since 1970.
+    func nowEpochMilliseconds() -> Int64
+}

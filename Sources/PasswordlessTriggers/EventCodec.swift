@@ -1,0 +1,71 @@
+import FoundationEssentials
+import PasswordlessAuth
+
+/// Reads and writes trigger events with one decoder and encoder kept for the life of the process.
+struct EventCodec {
+    private let decoder = JSONDecoder()
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Decodes an event and checks it is for this trigger.
+    func decode<Request, Response>(
+        _ type: TriggerEvent<Request, Response>.Type, from bytes: [UInt8], triggerSource: String
+    ) throws(TriggerError) -> TriggerEvent<Request, Response> {
+        let event: TriggerEvent<Request, Response>
+        do {
+            event = try decoder.decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw .invalidEvent(Self.describe(error))
+        } catch {
+            throw .invalidEvent("the event is not valid JSON")
+        }
+        guard event.triggerSource == triggerSource else {
+            throw .invalidEvent("triggerSource is \(event.triggerSource), expected \(triggerSource)")
+        }
+        return event
+    }
+
+    /// Encodes the answered event.
+    func encode<Request, Response>(_ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
+        do {
+            return [UInt8](try encoder.encode(event))
+        } catch {
+            throw .invalidEvent("the answered event could not be encoded")
+        }
+    }
+
+    /// Names the place and the problem, without quoting the event's values.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            guard !keys.isEmpty else { return "the event" }
+            var text = ""
+            for key in keys {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text
+        }
+        func kind(_ type: Any.Type) -> String {
+            let name = String(describing: type)
+            if name.hasPrefix("Dictionary") || name.contains("Keyed") { return "an object" }
+            if name.hasPrefix("Array") || name.contains("Unkeyed") { return "an array" }
+            if name == "String" { return "a string" }
+            if name == "Bool" { return "true or false" }
+            return name
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) must be \(kind(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(kind(type)), not null"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is missing"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the event is not valid JSON" : "\(path(context.codingPath)) is not valid"
+        @unknown default:
+            return "the event could not be read"
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import PasswordlessTriggers
+
+Trigger.create.main()

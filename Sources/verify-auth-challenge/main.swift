@@ -1,0 +1,3 @@
+import PasswordlessTriggers
+
+Trigger.verify.main()

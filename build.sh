@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Build the three Lambda functions and package each as .build/lambda/<name>.zip
+# for the provided.al2023 runtime (bootstrap at the zip root, non-glibc shared
+# libraries in lib/, found through an $ORIGIN/lib rpath).
+#
+#   ./build.sh [--arch x86_64|arm64] [--native|--docker] [--smoke]
+#
+# With a running Docker engine the build runs in $SWIFT_IMAGE (the reference
+# way); otherwise, or with --native, it uses the host's toolchain and makes the
+# result fit glibc 2.34. Either way scripts/check-lambda-zip.sh then checks every
+# zip (glibc versions, libraries, mode); --smoke also runs each bootstrap under
+# tools/runtime-emulator.py with the matching events/<trigger>-*.json.
+set -euo pipefail
+
+FUNCTIONS=(define-auth-challenge create-auth-challenge verify-auth-challenge)
+SWIFT_IMAGE=${SWIFT_IMAGE:-swift:6.3-amazonlinux2023}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=$ROOT/.build/lambda
+cd "$ROOT"
+
+die() { echo "build.sh: error: $*" >&2; exit 1; }
+usage() { sed -n '6p' "$0" | sed 's/^#  *//'; exit "${1:-0}"; }
+
+host_arch() { case $(uname -m) in x86_64) echo x86_64 ;; aarch64|arm64) echo arm64 ;; *) uname -m ;; esac; }
+
+ARCH=$(host_arch) MODE=auto SMOKE=()
+while (($#)); do
+  case $1 in
+    --arch) [[ $# -ge 2 ]] || die "--arch needs a value"; ARCH=$2; shift ;;
+    --arch=*) ARCH=${1#*=} ;;
+    --native) MODE=native ;;
+    --docker) MODE=docker ;;
+    --smoke) SMOKE=(--smoke) ;;
+    -h|--help) usage ;;
+    *) echo "build.sh: unknown argument: $1" >&2; usage 2 ;;
+  esac
+  shift
+done
+[[ $ARCH == x86_64 || $ARCH == arm64 ]] || die "--arch must be x86_64 or arm64, not '$ARCH'"
+
+if [[ $MODE == auto ]]; then
+  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then MODE=docker; else MODE=native; fi
+fi
+
+# --- Reference build: inside the official Swift Amazon Linux 2023 image. ------
+# The container runs this same script with --native, so the checks run there too.
+if [[ $MODE == docker ]]; then
+  docker info >/dev/null 2>&1 || die "--docker needs a running Docker engine ('docker info' failed)"
+  platform=linux/amd64; [[ $ARCH == arm64 ]] && platform=linux/arm64
+  echo "==> building in $SWIFT_IMAGE ($platform)"
+  docker run --rm --platform "$platform" -v "$ROOT":/src -w /src "$SWIFT_IMAGE" bash -ec "
+    dnf install -y -q libcurl-devel openssl-devel libstdc++-static zip unzip binutils findutils >/dev/null
+    SCRATCH=.build/al2023-$ARCH ./build.sh --native --arch $ARCH ${SMOKE[*]}
+    chown -R $(id -u):$(id -g) .build"
+  exit
+fi
+
+# --- Native build. -----------------------------------------------------------
+[[ $ARCH == "$(host_arch)" ]] ||
+  die "cannot build $ARCH on a $(host_arch) host without Docker; see docs/DEPLOY.md (Cross-building)"
+for tool in swift cc zip unzip objdump ldd strip; do
+  command -v "$tool" >/dev/null || die "'$tool' not found (needs the Swift toolchain, gcc, zip, unzip, binutils)"
+done
+
+# glibc compatibility, linked into every bootstrap. provided.al2023 has glibc 2.34:
+#  - Swift's Glibc overlay calls hypotf, which glibc 2.35 re-versioned; bind the old version.
+#  - the static libstdc++ (std::random_device) calls arc4random, new in glibc 2.36.
+COMPAT=$OUT/compat
+mkdir -p "$COMPAT/static"
+case $ARCH in x86_64) glibc_base=GLIBC_2.2.5 ;; arm64) glibc_base=GLIBC_2.17 ;; esac
+cat >"$COMPAT/glibc-compat.c" <<EOF
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/random.h>
+float __compat_hypotf(float, float);
+__asm__(".symver __compat_hypotf, hypotf@$glibc_base");
+float hypotf(float x, float y) { return __compat_hypotf(x, y); }
+uint32_t arc4random(void) {
+  uint32_t v;
+  while (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+    if (errno != EINTR) abort();
+  return v;
+}
+EOF
+cc -O2 -fPIC -c "$COMPAT/glibc-compat.c" -o "$COMPAT/glibc-compat.o"
+
+# Link libstdc++ statically: the Swift runtime needs it, and a system copy may
+# need a newer glibc. A -L directory holding only libstdc++.a makes -lstdc++ pick it.
+libstdcxx_a=$(cc -print-file-name=libstdc++.a)
+[[ -f $libstdcxx_a ]] || die "libstdc++.a not found (install libstdc++-12-dev, or libstdc++-static on Amazon Linux)"
+ln -sf "$libstdcxx_a" "$COMPAT/static/libstdc++.a"
+
+link_flags=(
+  -Xlinker "$COMPAT/glibc-compat.o"
+  -Xlinker -L"$COMPAT/static"
+  # DT_RPATH (not RUNPATH): also used for the libraries' own dependencies, and
+  # searched before LD_LIBRARY_PATH, so lib/ wins over the runtime's /lib64.
+  -Xlinker --disable-new-dtags -Xlinker -rpath -Xlinker '$ORIGIN/lib'
+)
+scratch=(--scratch-path "${SCRATCH:-.build}")
+
+# glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
+SYSTEM_LIBS='^(linux-vdso|linux-gate|ld-linux[-a-z0-9_]*|libc|libm|libdl|libpthread|librt|libresolv|libgcc_s)\.so'
+
+for fn in "${FUNCTIONS[@]}"; do
+  echo "==> swift build -c release --static-swift-stdlib --product $fn"
+  # (FoundationEssentials' own "use of mktemp is dangerous" link warning is dropped.)
+  swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$fn" "${link_flags[@]}" 2>&1 |
+    { grep -v "the use of \`mktemp' is dangerous" || true; }
+  bin=$(swift build "${scratch[@]}" -c release --show-bin-path)/$fn
+
+  stage=$OUT/$fn
+  rm -rf "$stage" "$OUT/$fn.zip"
+  mkdir -p "$stage/lib"
+  strip --strip-all -o "$stage/bootstrap" "$bin"
+  chmod 755 "$stage/bootstrap"
+
+  # Bundle the shared-library closure, except glibc and libgcc_s.
+  while read -r name _ path _; do
+    [[ $name =~ $SYSTEM_LIBS ]] && continue
+    [[ $path == /* ]] || die "$fn: ldd could not resolve $name"
+    cp -L "$path" "$stage/lib/$name"
+    chmod 644 "$stage/lib/$name"
+  done < <(env -u LD_LIBRARY_PATH ldd "$stage/bootstrap" | grep '=>')
+  rmdir "$stage/lib" 2>/dev/null || true
+
+  # Fixed timestamps and order: the same build gives the same zip.
+  find "$stage" -exec touch -h -d '2000-01-01 00:00:00 UTC' {} +
+  (cd "$stage" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | zip -q -X -D "$OUT/$fn.zip" -@)
+done
+
+zips=()
+for fn in "${FUNCTIONS[@]}"; do zips+=("$OUT/$fn.zip"); done
+"$ROOT/scripts/check-lambda-zip.sh" "${SMOKE[@]}" "${zips[@]}"
+
+echo "==> zips"
+for z in "${zips[@]}"; do
+  printf '%10s bytes  %s\n' "$(stat -c %s "$z")" "${z#"$ROOT"/}"
+done

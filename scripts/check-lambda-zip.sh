@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Check Lambda zips made by build.sh for the provided.al2023 runtime (glibc 2.34).
+#
+#   scripts/check-lambda-zip.sh [--smoke] ZIP...
+#
+# For each zip: bootstrap at the root, mode 755, stripped; no Swift runtime
+# shared library; every ELF file needs no GLIBC version above 2.34; with
+# LD_LIBRARY_PATH unset, ldd resolves every library from the zip's lib/ except
+# glibc's own and libgcc_s. --smoke also runs the unpacked bootstrap under
+# tools/runtime-emulator.py with events/<trigger>-*.json (define-*.json for
+# define-auth-challenge.zip, ...) and OTP_DELIVERY=console.
+set -euo pipefail
+
+MAX_GLIBC=2.34
+SYSTEM_LIBS='^(linux-vdso|linux-gate|ld-linux[-a-z0-9_]*|libc|libm|libdl|libpthread|librt|libresolv|libgcc_s)\.so'
+SWIFT_RUNTIME='^lib(swift[A-Za-z_]*|Foundation[A-Za-z]*|_Foundation[A-Za-z]*|dispatch|BlocksRuntime)\.so'
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+SMOKE=0
+[[ ${1:-} == --smoke ]] && { SMOKE=1; shift; }
+(($#)) || { echo "usage: $0 [--smoke] ZIP..." >&2; exit 2; }
+for tool in unzip zipinfo objdump ldd; do
+  command -v "$tool" >/dev/null || { echo "check: '$tool' not found" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+check_zip() {
+  local zip=$1 name dir f mode v line lib path
+  local -a errors=()
+  name=$(basename "$zip" .zip)
+  dir=$TMP/$name
+  err() { errors+=("$*"); }
+
+  [[ -f $zip ]] || { echo "FAIL $zip: no such file" >&2; return 1; }
+  mkdir -p "$dir"
+  unzip -q "$zip" -d "$dir"
+
+  if [[ ! -f $dir/bootstrap ]]; then
+    err "no bootstrap at the zip's root"
+  else
+    mode=$(zipinfo -l "$zip" bootstrap | awk '$NF == "bootstrap" { print $1 }')
+    [[ $mode == -rwxr-xr-x ]] || err "bootstrap has mode '$mode' in the zip, want -rwxr-xr-x (755)"
+    [[ $(stat -c %a "$dir/bootstrap") == 755 ]] || err "unpacked bootstrap is not mode 755"
+    objdump -h "$dir/bootstrap" | grep -qE ' \.(symtab|debug_info) ' && err "bootstrap is not stripped"
+  fi
+
+  # Swift runtime must be static.
+  for f in "$dir"/lib/*; do
+    [[ -e $f ]] && [[ $(basename "$f") =~ $SWIFT_RUNTIME ]] && err "Swift runtime library shipped: lib/$(basename "$f")"
+  done
+
+  # GLIBC version references of every ELF file in the zip.
+  while IFS= read -r -d '' f; do
+    head -c4 "$f" | grep -q $'^\x7fELF' || continue
+    for lib in $(objdump -p "$f" | awk '$1 == "NEEDED" { print $2 }'); do
+      [[ $lib =~ $SWIFT_RUNTIME ]] && err "${f#"$dir"/} needs $lib: link the Swift runtime statically (--static-swift-stdlib)"
+    done
+    for v in $(objdump -p "$f" | grep -oE '\bGLIBC_[0-9]+(\.[0-9]+)+\b' | sort -Vu); do
+      if [[ $(printf '%s\n' "GLIBC_$MAX_GLIBC" "$v" | sort -V | tail -1) != "GLIBC_$MAX_GLIBC" ]]; then
+        err "${f#"$dir"/} needs $v (> $MAX_GLIBC):$(objdump -T "$f" | grep -F "($v)" | awk '{ printf " %s", $NF }')"
+      fi
+    done
+  done < <(find "$dir" -type f -print0)
+
+  # Library resolution exactly as on Lambda: no LD_LIBRARY_PATH.
+  if [[ -f $dir/bootstrap ]]; then
+    if ! line=$(env -u LD_LIBRARY_PATH ldd "$dir/bootstrap" 2>&1); then
+      err "ldd failed (wrong architecture?): $line"
+    fi
+    while read -r lib _ path _; do
+      if [[ $path != /* ]]; then
+        err "library not found: $lib"
+      elif [[ $lib =~ $SWIFT_RUNTIME ]]; then
+        err "Swift runtime linked dynamically: $lib"
+      elif [[ ! $lib =~ $SYSTEM_LIBS && $path != "$dir/lib/"* ]]; then
+        err "$lib resolves to $path, not to the zip's lib/"
+      fi
+    done < <(grep '=>' <<<"$line" || true)
+  fi
+
+  if ((${#errors[@]} == 0)) && ((SMOKE)); then
+    smoke "$name" "$dir" || err "smoke test failed (see above)"
+  fi
+
+  if ((${#errors[@]})); then
+    echo "FAIL $zip" >&2
+    printf '  - %s\n' "${errors[@]}" >&2
+    return 1
+  fi
+  echo "ok   $zip ($(find "$dir/lib" -type f 2>/dev/null | wc -l) libraries in lib/)"
+}
+
+smoke() {
+  local name=$1 dir=$2 trigger=${1%%-*}
+  local -a events=("$ROOT"/events/"$trigger"-*.json)
+  local emulator=$ROOT/tools/runtime-emulator.py
+  [[ -f $emulator ]] || { echo "smoke: $emulator not found" >&2; return 1; }
+  [[ -e ${events[0]} ]] || { echo "smoke: no events/$trigger-*.json" >&2; return 1; }
+  echo "     smoke $name: ${#events[@]} event(s)"
+  (cd "$dir" && env -u LD_LIBRARY_PATH OTP_DELIVERY=console \
+    AWS_LAMBDA_FUNCTION_NAME="$name" python3 "$emulator" --no-bodies "${events[@]}" -- ./bootstrap \
+    >"$TMP/$name.smoke.json") || { cat "$TMP/$name.smoke.json" >&2; return 1; }
+}
+
+for zip in "$@"; do
+  check_zip "$zip" || failures=$((failures + 1))
+done
+((failures == 0)) || { echo "check: $failures of $# zip(s) failed" >&2; exit 1; }
