@@ -28,8 +28,10 @@ let package = Package(
         .executableTarget(name: "verify-auth-challenge", dependencies: ["PasswordlessTriggers"]),
         .executableTarget(name: "passwordless-local", dependencies: ["PasswordlessTriggers"]),
 
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+        // A Runtime API on 127.0.0.1 that the runtime and trigger tests run against.
+        .target(name: "RuntimeAPIMock", path: "Tests/RuntimeAPIMock"),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "RuntimeAPIMock"]),
         .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth"]),
-        .testTarget(name: "PasswordlessTriggersTests", dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth"]),
+        .testTarget(name: "PasswordlessTriggersTests", dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock"]),
     ]
 )

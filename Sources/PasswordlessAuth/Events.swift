@@ -27,6 +27,20 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
     public var response: Response
     var unknown: [String: JSONValue]
 
+    /// Creates an event with an empty response.
+    public init(version: String, triggerSource: String, region: String, userPoolId: String, userName: String,
+                callerContext: CallerContext, request: Request) {
+        self.version = version
+        self.triggerSource = triggerSource
+        self.region = region
+        self.userPoolId = userPoolId
+        self.userName = userName
+        self.callerContext = callerContext
+        self.request = request
+        response = Response()
+        unknown = [:]
+    }
+
     private static var known: Set<String> {
         ["version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"]
     }

@@ -1,1 +1,4 @@
-print("todo")
+import Glibc
+import PasswordlessTriggers
+
+exit(LocalSignInCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

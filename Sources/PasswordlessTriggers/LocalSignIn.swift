@@ -1,0 +1,116 @@
+import FoundationEssentials
+import LambdaRuntime
+import PasswordlessAuth
+
+/// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again.
+///
+/// It drives the same handlers Lambda runs, through JSON events, with console delivery.
+public struct LocalSignIn {
+    /// The user's attributes, e.g. `phone_number` and `email`.
+    public var userAttributes: [String: String]
+    /// The user name Cognito would pass.
+    public var userName: String
+    /// Pretends the user does not exist.
+    public var userNotFound = false
+    let define: any LambdaHandler
+    let create: any LambdaHandler
+    let verify: any LambdaHandler
+    let prompt: (String) -> String?
+    let say: (String) -> Void
+    let logger: Logger
+    private let decoder = JSONDecoder()
+    private let encoder = JSONEncoder()
+
+    /// Creates a sign-in.
+    /// - Parameters:
+    ///   - userAttributes: the user's attributes.
+    ///   - userName: the user name.
+    ///   - configuration: the passwordless settings.
+    ///   - delivery: where create sends codes; the console by default.
+    ///   - logger: the handlers' logger.
+    ///   - prompt: shows a question and reads the answer; nil at end of input.
+    ///   - say: prints a line of progress.
+    public init(userAttributes: [String: String], userName: String, configuration: PasswordlessConfiguration,
+                delivery: any CodeDelivery = ConsoleDelivery(), logger: Logger,
+                prompt: @escaping (String) -> String?, say: @escaping (String) -> Void) {
+        self.userAttributes = userAttributes
+        self.userName = userName
+        define = DefineHandler(configuration: configuration)
+        create = CreateHandler(configuration: configuration, delivery: delivery)
+        verify = VerifyHandler()
+        self.prompt = prompt
+        self.say = say
+        self.logger = logger
+    }
+
+    /// Runs rounds until define issues tokens (true) or fails the sign-in (false).
+    public func run() throws -> Bool {
+        var session: [ChallengeResult] = []
+        var clientMetadata: [String: String]? = nil
+        while true {
+            let defined = try invoke(define, DefineAuthChallengeEvent(
+                DefineHandler.triggerSource, request: DefineAuthChallengeRequest(
+                    userAttributes: userAttributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                userName: userName))
+            let decision = defined.response
+            say("define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)")
+            if decision.issueTokens == true {
+                say("Signed in: Cognito would now issue tokens.")
+                return true
+            }
+            if decision.failAuthentication == true || decision.challengeName == nil {
+                say("Sign-in failed: Cognito would answer NotAuthorizedException.")
+                return false
+            }
+            let created = try invoke(create, CreateAuthChallengeEvent(
+                CreateHandler.triggerSource, request: CreateAuthChallengeRequest(
+                    userAttributes: userAttributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                userName: userName)).response
+            let publicParameters = created.publicChallengeParameters ?? [:]
+            say("create-auth-challenge: " + publicParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            let answer: String
+            if publicParameters[CreateAuthChallenge.PublicKey.step] == "channel" {
+                guard let choice = prompt("Choose a channel (\(publicParameters[CreateAuthChallenge.PublicKey.channels] ?? "")): ") else { return false }
+                clientMetadata = [CreateAuthChallenge.channelMetadataKey: choice.trimmingWhitespaceAndNewlines()]
+                answer = "-"
+            } else {
+                guard let code = prompt("Enter the code sent to \(publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"): ") else { return false }
+                answer = code
+            }
+            let verified = try invoke(verify, VerifyAuthChallengeEvent(
+                VerifyHandler.triggerSource, request: VerifyAuthChallengeRequest(
+                    userAttributes: userAttributes, privateChallengeParameters: created.privateChallengeParameters ?? [:],
+                    challengeAnswer: answer, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                userName: userName))
+            let correct = verified.response.answerCorrect == true
+            say("verify-auth-challenge: answerCorrect=\(correct)")
+            session.append(ChallengeResult(challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct,
+                                           challengeMetadata: created.challengeMetadata))
+        }
+    }
+
+    private func invoke<Request, Response>(_ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>) throws -> TriggerEvent<Request, Response> {
+        var logger = logger
+        logger.requestID = "local-sign-in"
+        let context = InvocationContext(
+            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: currentEpochMilliseconds() + 5_000),
+            logger: logger)
+        let output = try handler.handle([UInt8](try encoder.encode(event)), context: context)
+        return try decoder.decode(TriggerEvent<Request, Response>.self, from: Data(output))
+    }
+}
+
+extension TriggerEvent {
+    /// An event as Cognito would send it for a test pool.
+    init(_ triggerSource: String, request: Request, userName: String) {
+        self.init(version: "1", triggerSource: triggerSource, region: "us-east-1", userPoolId: "us-east-1_LOCAL",
+                  userName: userName, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local"),
+                  request: request)
+    }
+}
+
+extension String {
+    func trimmingWhitespaceAndNewlines() -> String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

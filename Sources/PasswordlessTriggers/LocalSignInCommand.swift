@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LambdaRuntime
+import PasswordlessAuth
+
+/// The `passwordless-local` command: a whole sign-in on this machine, codes shown on the console.
+public enum LocalSignInCommand {
+    static let usage = """
+        passwordless-local: sign in on this machine, playing Cognito's part with the real trigger handlers.
+
+        Usage: passwordless-local [--phone +15555550100] [--email you@example.com] [--username NAME]
+                                  [--user-not-found] [--verbose]
+
+        The code is written to standard error as the console delivery would send it; type it at the prompt.
+        Settings (OTP_LENGTH, OTP_CHANNELS, OTP_CHANNEL_CHOICE, MAX_ATTEMPTS, ...) come from the environment.
+
+        """
+
+    /// Runs the command and returns its exit status.
+    public static func main(arguments: [String]) -> Int32 {
+        var attributes: [String: String] = [:]
+        var userName: String?
+        var userNotFound = false
+        var verbose = false
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--help", "-h":
+                print(usage, terminator: "")
+                return 0
+            case "--phone", "--email", "--username":
+                guard let value = remaining.popFirst() else {
+                    StandardErrorSink().write("passwordless-local: \(argument) needs a value; see --help\n")
+                    return 2
+                }
+                if argument == "--phone" { attributes["phone_number"] = value }
+                if argument == "--email" { attributes["email"] = value }
+                if argument == "--username" { userName = value }
+            case "--user-not-found": userNotFound = true
+            case "--verbose": verbose = true
+            default:
+                StandardErrorSink().write("passwordless-local: unknown argument \(argument); see --help\n")
+                return 2
+            }
+        }
+        guard !attributes.isEmpty || userNotFound else {
+            StandardErrorSink().write("passwordless-local: give --phone and/or --email; see --help\n")
+            return 2
+        }
+        let environment = LambdaMain.processEnvironment()
+        let configuration: PasswordlessConfiguration
+        do {
+            configuration = try PasswordlessConfiguration.fromEnvironment(environment)
+        } catch {
+            StandardErrorSink().write("passwordless-local: invalid configuration: \(error)\n")
+            return 1
+        }
+        attributes["sub"] = "00000000-0000-4000-8000-000000000000"
+        let name = userName ?? attributes["email"] ?? attributes["phone_number"] ?? "someone@example.com"
+        let signIn = LocalSignIn(
+            userAttributes: userNotFound ? [:] : attributes, userName: name, configuration: configuration,
+            logger: Logger(threshold: verbose ? .debug : .warn, baseFields: [("trigger", "local")]),
+            prompt: { question in
+                print(question, terminator: "")
+                fflush(nil)
+                return readLine()
+            },
+            say: { print($0) })
+        var local = signIn
+        local.userNotFound = userNotFound
+        do {
+            return try local.run() ? 0 : 1
+        } catch {
+            StandardErrorSink().write("passwordless-local: \(ErrorReport(error).errorMessage)\n")
+            return 1
+        }
+    }
+}
