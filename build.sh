@@ -20,7 +20,7 @@ OUT=$ROOT/.build/lambda
 cd "$ROOT"
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
-usage() { sed -n '6p' "$0" | sed 's/^#  *//'; exit "${1:-0}"; }
+usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 host_arch() { case $(uname -m) in x86_64) echo x86_64 ;; aarch64|arm64) echo arm64 ;; *) uname -m ;; esac; }
 
@@ -50,7 +50,7 @@ if [[ $MODE == docker ]]; then
   platform=linux/amd64; [[ $ARCH == arm64 ]] && platform=linux/arm64
   echo "==> building in $SWIFT_IMAGE ($platform)"
   docker run --rm --platform "$platform" -v "$ROOT":/src -w /src "$SWIFT_IMAGE" bash -ec "
-    dnf install -y -q libcurl-devel openssl-devel libstdc++-static zip unzip binutils findutils >/dev/null
+    dnf install -y -q libcurl-devel openssl-devel libstdc++-static zip unzip binutils findutils python3 >/dev/null
     SCRATCH=.build/al2023-$ARCH ./build.sh --native --arch $ARCH ${SMOKE[*]}
     chown -R $(id -u):$(id -g) .build"
   exit
@@ -92,6 +92,7 @@ libstdcxx_a=$(cc -print-file-name=libstdc++.a)
 [[ -f $libstdcxx_a ]] || die "libstdc++.a not found (install libstdc++-12-dev, or libstdc++-static on Amazon Linux)"
 ln -sf "$libstdcxx_a" "$COMPAT/static/libstdc++.a"
 
+# shellcheck disable=SC2016 # '$ORIGIN' is for the dynamic loader, not the shell
 link_flags=(
   -Xlinker "$COMPAT/glibc-compat.o"
   -Xlinker -L"$COMPAT/static"
@@ -104,6 +105,8 @@ scratch=(--scratch-path "${SCRATCH:-.build}")
 # glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
 SYSTEM_LIBS='^(linux-vdso|linux-gate|ld-linux[-a-z0-9_]*|libc|libm|libdl|libpthread|librt|libresolv|libgcc_s)\.so'
 
+for fn in "${FUNCTIONS[@]}"; do rm -rf "${OUT:?}/$fn" "$OUT/$fn.zip"; done  # no stale zips if a build fails
+
 for fn in "${FUNCTIONS[@]}"; do
   echo "==> swift build -c release --static-swift-stdlib --product $fn"
   # (FoundationEssentials' own "use of mktemp is dangerous" link warning is dropped.)
@@ -112,7 +115,6 @@ for fn in "${FUNCTIONS[@]}"; do
   bin=$(swift build "${scratch[@]}" -c release --show-bin-path)/$fn
 
   stage=$OUT/$fn
-  rm -rf "$stage" "$OUT/$fn.zip"
   mkdir -p "$stage/lib"
   strip --strip-all -o "$stage/bootstrap" "$bin"
   chmod 755 "$stage/bootstrap"
@@ -137,5 +139,6 @@ for fn in "${FUNCTIONS[@]}"; do zips+=("$OUT/$fn.zip"); done
 
 echo "==> zips"
 for z in "${zips[@]}"; do
-  printf '%10s bytes  %s\n' "$(stat -c %s "$z")" "${z#"$ROOT"/}"
+  size=$(stat -c %s "$z")
+  printf '%10s bytes (%s)  %s\n' "$size" "$(numfmt --to=iec --suffix=B "$size")" "${z#"$ROOT"/}"
 done

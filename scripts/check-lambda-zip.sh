@@ -30,6 +30,7 @@ failures=0
 check_zip() {
   local zip=$1 name dir f mode v line lib path
   local -a errors=()
+  SMOKE_RESULT=""
   name=$(basename "$zip" .zip)
   dir=$TMP/$name
   err() { errors+=("$*"); }
@@ -44,7 +45,7 @@ check_zip() {
     mode=$(zipinfo -l "$zip" bootstrap | awk '$NF == "bootstrap" { print $1 }')
     [[ $mode == -rwxr-xr-x ]] || err "bootstrap has mode '$mode' in the zip, want -rwxr-xr-x (755)"
     [[ $(stat -c %a "$dir/bootstrap") == 755 ]] || err "unpacked bootstrap is not mode 755"
-    objdump -h "$dir/bootstrap" | grep -qE ' \.(symtab|debug_info) ' && err "bootstrap is not stripped"
+    [[ $(objdump -h "$dir/bootstrap") =~ \ \.(symtab|debug_info)\  ]] && err "bootstrap is not stripped"
   fi
 
   # Swift runtime must be static.
@@ -54,7 +55,7 @@ check_zip() {
 
   # GLIBC version references of every ELF file in the zip.
   while IFS= read -r -d '' f; do
-    head -c4 "$f" | grep -q $'^\x7fELF' || continue
+    [[ $(head -c4 "$f" | tr -d '\0') == $'\x7fELF' ]] || continue
     for lib in $(objdump -p "$f" | awk '$1 == "NEEDED" { print $2 }'); do
       [[ $lib =~ $SWIFT_RUNTIME ]] && err "${f#"$dir"/} needs $lib: link the Swift runtime statically (--static-swift-stdlib)"
     done
@@ -90,19 +91,25 @@ check_zip() {
     printf '  - %s\n' "${errors[@]}" >&2
     return 1
   fi
-  echo "ok   $zip ($(find "$dir/lib" -type f 2>/dev/null | wc -l) libraries in lib/)"
+  echo "ok   $zip ($(find "$dir/lib" -type f 2>/dev/null | wc -l) libraries in lib/$SMOKE_RESULT)"
 }
 
 smoke() {
-  local name=$1 dir=$2 trigger=${1%%-*}
+  local name=$1 dir=$2 trigger=${1%%-*} summary
   local -a events=("$ROOT"/events/"$trigger"-*.json)
   local emulator=$ROOT/tools/runtime-emulator.py
   [[ -f $emulator ]] || { echo "smoke: $emulator not found" >&2; return 1; }
   [[ -e ${events[0]} ]] || { echo "smoke: no events/$trigger-*.json" >&2; return 1; }
-  echo "     smoke $name: ${#events[@]} event(s)"
-  (cd "$dir" && env -u LD_LIBRARY_PATH OTP_DELIVERY=console \
-    AWS_LAMBDA_FUNCTION_NAME="$name" python3 "$emulator" --no-bodies "${events[@]}" -- ./bootstrap \
-    >"$TMP/$name.smoke.json") || { cat "$TMP/$name.smoke.json" >&2; return 1; }
+  # A clean environment as on Lambda (no LD_LIBRARY_PATH, none of the caller's settings); the
+  # function's own output goes to a log, shown only when something fails.
+  if ! (cd "$dir" && env -i PATH="$PATH" OTP_DELIVERY=console AWS_LAMBDA_FUNCTION_NAME="$name" \
+    python3 "$emulator" --no-bodies "${events[@]}" -- ./bootstrap >"$TMP/$name.json" 2>"$TMP/$name.log"); then
+    cat "$TMP/$name.log" "$TMP/$name.json" >&2
+    return 1
+  fi
+  summary=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print("%(answered)d/%(expected)d events answered, init %(init_ms).0f ms" % r)' "$TMP/$name.json")
+  SMOKE_RESULT=", smoke: $summary"
 }
 
 for zip in "$@"; do

@@ -220,7 +220,6 @@ class Emulator:
         self.rss_after_init = None
         self.waiting = []            # connections parked on /next
         self.done_reason = None
-        self.region = os.environ.get("AWS_REGION", "us-east-1")
 
     # -- HTTP -------------------------------------------------------------------------
     def send(self, conn, status, body=b"", headers=()):
@@ -313,6 +312,7 @@ class Emulator:
         listener.setblocking(False)
         port = listener.getsockname()[1]
         name = env.get("AWS_LAMBDA_FUNCTION_NAME") or os.path.basename(argv[0])
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
         defaults = {
             "AWS_LAMBDA_FUNCTION_NAME": name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -320,13 +320,12 @@ class Emulator:
             "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
             "AWS_LAMBDA_LOG_STREAM_NAME": time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex,
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
             "LAMBDA_TASK_ROOT": os.getcwd(), "TZ": ":UTC",
         }
         env = {**defaults, **env, "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}"}
-        self.region = env["AWS_REGION"]
-        self.arn = f"arn:aws:lambda:{self.region}:123456789012:function:{env['AWS_LAMBDA_FUNCTION_NAME']}"
+        self.arn = f"arn:aws:lambda:{region}:123456789012:function:{env['AWS_LAMBDA_FUNCTION_NAME']}"
 
         sel = selectors.DefaultSelector()
         sel.register(listener, selectors.EVENT_READ, None)
@@ -488,5 +487,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv[1:]))

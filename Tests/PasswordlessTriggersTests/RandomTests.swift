@@ -1,0 +1,30 @@
+import PasswordlessAuth
+import Testing
+@testable import PasswordlessTriggers
+
+@Suite("OpenSSL random source")
+struct RandomTests {
+    /// Chi-square over every 4-digit code: 10,000 bins, 9,999 degrees of freedom.
+    /// The p = 0.001 critical value is about 9999 + 3.09 * sqrt(2 * 9999) ≈ 10,436 (normal approximation).
+    @Test("codes from RAND_bytes are uniform over all 10^4 values")
+    func chiSquare() throws {
+        let source = SecureRandom()
+        let bins = 10_000
+        let samples = 300_000
+        var counts = [Int](repeating: 0, count: bins)
+        for _ in 0..<samples {
+            counts[Int(try OneTimeCode.generate(length: 4, using: source))!] += 1
+        }
+        let expected = Double(samples) / Double(bins)
+        let chiSquare = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+        #expect(chiSquare < 10_436, "chi-square \(chiSquare) over 9,999 degrees of freedom")
+        #expect(counts[0] > 0 && counts[7] > 0, "codes with leading zeros occur")
+    }
+
+    @Test("words differ across refills of the 64-word buffer")
+    func refills() throws {
+        let source = SecureRandom()
+        let words = try (0..<200).map { _ in try source.next() }
+        #expect(Set(words).count == 200)
+    }
+}
