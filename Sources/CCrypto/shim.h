@@ -1,4 +1,8 @@
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-#include <openssl/hmac.h>
+#ifndef CCRYPTO_SHIM_H
+#define CCRYPTO_SHIM_H
+
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#endif

@@ -154,29 +154,20 @@ struct HTTPConnection {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Sends head and body in one `send`, so a small request is one packet.
     private func writeAll(_ head: String, _ body: [UInt8]) throws(ConnectionFailure) {
-        var head = head
-        let result: ConnectionFailure? = head.withUTF8 { headBytes in
-            body.withUnsafeBytes { bodyBytes in
-                var parts = [(headBytes.baseAddress.map { UnsafeRawPointer($0) }, headBytes.count),
-                             (bodyBytes.baseAddress, bodyBytes.count)]
-                var index = 0
-                while index < parts.count {
-                    let (base, count) = parts[index]
-                    guard count > 0, let base else { index += 1; continue }
-                    // MSG_NOSIGNAL: a closed peer gives EPIPE, not a SIGPIPE that would end the process.
-                    let sent = Glibc.send(socket, base, count, Int32(MSG_NOSIGNAL))
-                    if sent < 0 {
-                        if errno == EINTR { continue }
-                        return errno == EPIPE || errno == ECONNRESET ? .peerClosed : .failed("send: \(String(cString: strerror(errno)))")
-                    }
-                    parts[index] = (base + sent, count - sent)
-                    if sent == count { index += 1 }
-                }
-                return nil
+        var request = Array(head.utf8)
+        request.append(contentsOf: body)
+        var offset = 0
+        while offset < request.count {
+            // MSG_NOSIGNAL: a closed peer gives EPIPE, not a SIGPIPE that would end the process.
+            let sent = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw errno == EPIPE || errno == ECONNRESET ? .peerClosed : .failed("send: \(String(cString: strerror(errno)))")
             }
+            offset += sent
         }
-        if let result { throw result }
     }
 
     /// Reads more bytes into the buffer; false at end of stream.
@@ -206,21 +197,9 @@ struct HTTPConnection {
                 throw buffer.isEmpty ? .peerClosed : .failed("connection closed inside the response head")
             }
         }
-        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
-        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
-        let statusLine = lines.popFirst() ?? ""
-        let statusParts = statusLine.split(separator: " ", maxSplits: 2)
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
-            throw .failed("bad status line")
-        }
-        var headers: [(name: String, value: String)] = []
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw .failed("bad header line") }
-            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-            headers.append((line[..<colon].lowercased(), String(value.reversed().drop { $0 == " " || $0 == "\t" }.reversed())))
-        }
+        var response = try Self.parseHead(buffer[..<headEnd!])
+        let status = response.status
         buffer.removeFirst(headEnd! + 4)
-        var response = HTTPResponse(status: status, headers: headers, body: [])
         if response.header("transfer-encoding")?.lowercased().contains("chunked") == true {
             response.body = try readChunked()
         } else if let lengthText = response.header("content-length") {
@@ -235,6 +214,50 @@ struct HTTPConnection {
             response.headers.append(("connection", "close"))
         }
         return response
+    }
+
+    /// Parses a status line and header lines on bytes: header names lower-cased, values without outer blanks.
+    static func parseHead(_ head: ArraySlice<UInt8>) throws(ConnectionFailure) -> HTTPResponse {
+        var lines: [ArraySlice<UInt8>] = []
+        var lineStart = head.startIndex
+        var index = head.startIndex
+        while index < head.endIndex {
+            if head[index] == 13, index + 1 < head.endIndex, head[index + 1] == 10 {
+                lines.append(head[lineStart..<index])
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(head[lineStart..<head.endIndex])
+        // "HTTP/1.x NNN reason"
+        let statusLine = lines[0]
+        guard statusLine.count >= 12, statusLine.starts(with: httpPrefix), statusLine[statusLine.startIndex + 8] == 32 else {
+            throw .failed("bad status line")
+        }
+        var status = 0
+        for byte in statusLine[(statusLine.startIndex + 9)..<(statusLine.startIndex + 12)] {
+            guard (48...57).contains(byte) else { throw .failed("bad status line") }
+            status = status * 10 + Int(byte - 48)
+        }
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(lines.count - 1)
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let colon = line.firstIndex(of: 58) else { throw .failed("bad header line") }
+            var valueStart = colon + 1
+            var valueEnd = line.endIndex
+            while valueStart < valueEnd, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }
+            while valueEnd > valueStart, line[valueEnd - 1] == 32 || line[valueEnd - 1] == 9 { valueEnd -= 1 }
+            let name = String(unsafeUninitializedCapacity: colon - line.startIndex) { out in
+                for (offset, byte) in line[..<colon].enumerated() {
+                    out[offset] = (65...90).contains(byte) ? byte + 32 : byte
+                }
+                return colon - line.startIndex
+            }
+            headers.append((name, String(decoding: line[valueStart..<valueEnd], as: UTF8.self)))
+        }
+        return HTTPResponse(status: status, headers: headers, body: [])
     }
 
     private mutating func readExactly(_ count: Int) throws(ConnectionFailure) -> [UInt8] {
@@ -274,17 +297,27 @@ struct HTTPConnection {
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0] && haystack[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
+        guard haystack.count - start >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var index = start
+                let last = hay.count - pin.count
+                while index <= last {
+                    if hay[index] == pin[0] {
+                        var matched = 1
+                        while matched < pin.count && hay[index + matched] == pin[matched] { matched += 1 }
+                        if matched == pin.count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 }
 
 private let crlf: [UInt8] = [13, 10]
+private let httpPrefix: [UInt8] = Array("HTTP/1.".utf8)
 private let crlfcrlf: [UInt8] = [13, 10, 13, 10]
 
 /// Why an exchange failed: the peer closed the line (worth one retry on a reused connection), or anything else.

@@ -18,7 +18,7 @@ public enum DeliveryMode: String, Sendable {
     case aws
 
     /// The mode used when `OTP_DELIVERY` is unset.
-    public static let `default` = DeliveryMode.console
+    public static let `default` = DeliveryMode.aws
 
     /// Reads `OTP_DELIVERY`; an unknown value is an error naming the variable.
     public static func fromEnvironment(_ environment: [String: String]) throws(TriggerError) -> Self {

@@ -28,9 +28,11 @@ struct EventCodec {
         return event
     }
 
-    /// Encodes the answered event.
-    func encode<Request, Response>(_ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
+    /// The answered event: the original document with only `response` replaced.
+    func answer<Request, Response>(_ original: [UInt8], _ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
         do {
+            let response = [UInt8](try encoder.encode(event.response))
+            if let answered = ResponseSplice.splice(original, response: response) { return answered }
             return [UInt8](try encoder.encode(event))
         } catch {
             throw .invalidEvent("the answered event could not be encoded")

@@ -1,4 +1,4 @@
-import CCrypto
+import AWSSigning
 import LambdaRuntime
 import PasswordlessAuth
 
@@ -14,6 +14,7 @@ public struct DefineHandler: LambdaHandler {
 
     /// Decides the next step of the sign-in.
     public func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        let original = event
         var event = try codec.decode(DefineAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
         let decision = DefineAuthChallenge.decide(event.request, configuration: configuration)
         event.response = decision.response
@@ -23,7 +24,7 @@ public struct DefineHandler: LambdaHandler {
             "outcome": .string(outcome), "reason": .string(decision.reason),
             "rounds": .int(event.request.session.count), "failedAttempts": .int(decision.failedAttempts),
         ])
-        return try codec.encode(event)
+        return try codec.answer(original, event)
     }
 }
 
@@ -53,19 +54,21 @@ public final class CreateHandler: LambdaHandler {
 
     /// Makes the challenge; sends the code only after everything else succeeded.
     public func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        let start = clock.nowEpochMilliseconds()
+        let original = event
         var event = try codec.decode(CreateAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
         let outcome = try CreateAuthChallenge.create(
             event.request, userName: event.userName, configuration: configuration,
-            now: clock.nowEpochMilliseconds() / 1000, random: random)
+            now: start / 1000, random: random)
         event.response = outcome.response
-        let answer = try codec.encode(event)
+        let answer = try codec.answer(original, event)
         let channel = LogValue.string(outcome.channel?.rawValue ?? "none")
         let destination = LogValue.string(outcome.maskedDestination ?? "none")
         if let warning = outcome.warning {
             context.logger.warn(warning, ["channel": channel, "destination": destination])
         }
         if let message = outcome.message {
-            try delivery.deliver(message, deadlineEpochMs: context.metadata.deadlineEpochMs)
+            try delivery.deliver(message, deadlineEpochMs: Self.sendingDeadline(context.metadata.deadlineEpochMs, start: start))
             context.logger.info("code sent", ["channel": channel, "destination": destination])
         } else {
             context.logger.info("challenge made without sending", [
@@ -73,6 +76,17 @@ public final class CreateHandler: LambdaHandler {
             ])
         }
         return answer
+    }
+}
+
+extension CreateHandler {
+    /// Cognito stops waiting 5 s after it calls a trigger, whatever the function's timeout, and then retries:
+    /// a send that ends later only produces a second code.
+    static let cognitoWaitMs: Int64 = 5_000
+
+    /// The earlier of the invocation's deadline and Cognito's own 5 s.
+    static func sendingDeadline(_ invocationDeadline: Int64, start: Int64) -> Int64 {
+        min(invocationDeadline, start + cognitoWaitMs)
     }
 }
 
@@ -88,11 +102,12 @@ public struct VerifyHandler: LambdaHandler {
 
     /// Checks the answer.
     public func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+        let original = event
         var event = try codec.decode(VerifyAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
         let outcome = VerifyAuthChallenge.verify(event.request, now: clock.nowEpochMilliseconds() / 1000)
         event.response = VerifyAuthChallengeResponse(answerCorrect: outcome.isCorrect)
         context.logger.info("answer checked", ["result": .string(outcome.rawValue)])
-        return try codec.encode(event)
+        return try codec.answer(original, event)
     }
 }
 
@@ -104,22 +119,23 @@ public struct SystemClock: WallClock {
     public func nowEpochMilliseconds() -> Int64 { currentEpochMilliseconds() }
 }
 
-/// OpenSSL's CSPRNG (`RAND_bytes`), read 64 words at a time.
+/// OpenSSL's CSPRNG (`RAND_bytes`), read 64 words at a time; a failure is an error, never a weak code.
 public final class SecureRandom: RandomSource {
-    private var words = [UInt64](repeating: 0, count: 64)
-    private var position = 64
+    private var bytes: [UInt8] = []
+    private var position = 0
 
     /// Creates the source.
     public init() {}
 
     /// The next random word.
     public func next() throws -> UInt64 {
-        if position == words.count {
-            let status = words.withUnsafeMutableBytes { RAND_bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32($0.count)) }
-            guard status == 1 else { throw PasswordlessError.randomSourceFailed }
+        if position == bytes.count {
+            bytes = try secureRandomBytes(count: 512)
             position = 0
         }
-        defer { position += 1 }
-        return words[position]
+        var word: UInt64 = 0
+        for offset in 0..<8 { word |= UInt64(bytes[position + offset]) << (8 * offset) }
+        position += 8
+        return word
     }
 }

@@ -57,7 +57,8 @@ func makeDelivery(environment: [String: String], logger: Logger) throws -> any C
         }
         return ConsoleDelivery()
     case .aws:
-        throw TriggerError.invalidConfiguration("OTP_DELIVERY", "aws is not available in this build")
+        let channels = try PasswordlessConfiguration.fromEnvironment(environment).channels
+        return try AWSDelivery(environment: environment, channels: channels)
     }
 }
 

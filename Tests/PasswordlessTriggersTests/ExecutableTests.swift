@@ -86,7 +86,7 @@ struct ExecutableTests {
 
     @Test("invalid JSON gives one InvalidEvent line and no crash")
     func invalidJSON() throws {
-        let run = try Self.run("create-auth-challenge", ["-"], stdin: "{\"version\": ")
+        let run = try Self.run("create-auth-challenge", ["-"], environment: ["OTP_DELIVERY": "console"], stdin: "{\"version\": ")
         #expect(run.status == 1)
         #expect(run.stderr == "create-auth-challenge: InvalidEvent: invalid event: the event is not valid JSON\n")
     }
@@ -94,7 +94,7 @@ struct ExecutableTests {
     @Test("bad configuration names the variable")
     func badConfiguration() throws {
         let run = try Self.run("create-auth-challenge", [eventsDirectory.appendingPathComponent("create-sms-first-round.json").path],
-                               environment: ["OTP_LENGTH": "abc"])
+                               environment: ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("OTP_LENGTH"))
         #expect(run.stdout.isEmpty)
@@ -127,14 +127,19 @@ struct ExecutableTests {
     }
 
     @Test("under a Runtime API: bad configuration is posted once to /runtime/init/error, naming the variable", arguments: [
-        ("OTP_LENGTH", "abc"), ("OTP_DELIVERY", "pigeon"), ("LOG_LEVEL", "loud"),
+        ("OTP_LENGTH", ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"]),
+        ("OTP_DELIVERY", ["OTP_DELIVERY": "pigeon"]),
+        ("LOG_LEVEL", ["LOG_LEVEL": "loud", "OTP_DELIVERY": "console"]),
+        ("AWS_ACCESS_KEY_ID", [:]),
+        ("AWS_REGION", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]),
+        ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
     ])
-    func initError(variable: String, value: String) throws {
+    func initError(variable: String, environment: [String: String]) throws {
         let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "never")])
         let process = Process()
         process.executableURL = try Self.executable("create-auth-challenge")
-        process.environment = ["AWS_LAMBDA_RUNTIME_API": mock.address, variable: value]
-        process.standardError = Pipe()
+        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": mock.address]) { $1 }
+        process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
@@ -143,7 +148,8 @@ struct ExecutableTests {
         #expect(posts.first?.path == "/2018-06-01/runtime/init/error")
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidConfiguration")
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)
-        #expect(message.hasPrefix(variable + " "))
+        #expect(message.hasPrefix(variable + " "), "\(message)")
+        #expect(!message.contains("secret"))
     }
 
     @Test("the local sign-in takes the code from the console and signs in")

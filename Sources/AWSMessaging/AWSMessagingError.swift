@@ -1,0 +1,137 @@
+/// An error from configuring or calling SNS or SES; its description is safe to log.
+///
+/// Descriptions never include the message being sent or any credential: AWS error messages are cut to their
+/// first line and scrubbed of those values before they are stored here.
+public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvertible {
+    private enum Kind: Equatable, Sendable {
+        case missingVariable(String)
+        case invalidVariable(String, problem: String)
+        case service(operation: String, code: String, message: String, status: Int, attempts: Int)
+        case deadlineExceeded(operation: String, attempts: Int, lastProblem: String?)
+        case network(operation: String, detail: String, attempts: Int)
+        case invalidResponse(operation: String, detail: String)
+    }
+
+    private let kind: Kind
+
+    private init(_ kind: Kind) {
+        self.kind = kind
+    }
+
+    /// A required environment variable is missing or empty.
+    public static func missingVariable(_ name: String) -> AWSMessagingError {
+        AWSMessagingError(.missingVariable(name))
+    }
+
+    /// An environment variable is set to a value that cannot be used.
+    public static func invalidVariable(_ name: String, problem: String) -> AWSMessagingError {
+        AWSMessagingError(.invalidVariable(name, problem: problem))
+    }
+
+    /// AWS answered with an error `code` and `message` (HTTP `status`) after `attempts` tries.
+    public static func serviceError(
+        operation: String, code: String, message: String, status: Int, attempts: Int
+    ) -> AWSMessagingError {
+        AWSMessagingError(
+            .service(operation: operation, code: code, message: message, status: status, attempts: attempts))
+    }
+
+    /// The time before the invocation deadline ran out after `attempts` tries.
+    public static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
+        AWSMessagingError(.deadlineExceeded(operation: operation, attempts: attempts, lastProblem: lastProblem))
+    }
+
+    /// The request could not be completed at the network level after `attempts` tries.
+    public static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
+        AWSMessagingError(.network(operation: operation, detail: detail, attempts: attempts))
+    }
+
+    /// AWS answered with success but the body lacked what was expected.
+    public static func invalidResponse(operation: String, detail: String) -> AWSMessagingError {
+        AWSMessagingError(.invalidResponse(operation: operation, detail: detail))
+    }
+
+    /// The environment variable at fault, for a configuration error.
+    public var variable: String? {
+        switch kind {
+        case .missingVariable(let name), .invalidVariable(let name, _): return name
+        default: return nil
+        }
+    }
+
+    /// The AWS error code (e.g. `AccessDenied`, `MessageRejected`) when AWS answered with an error.
+    public var awsErrorCode: String? {
+        if case .service(_, let code, _, _, _) = kind { return code }
+        return nil
+    }
+
+    /// A one-line, log-safe description naming the service, operation and cause.
+    public var description: String {
+        switch kind {
+        case .missingVariable(let name):
+            return "\(name) is not set or is empty"
+        case .invalidVariable(let name, let problem):
+            return "\(name) \(problem)"
+        case .service(let operation, let code, let message, let status, let attempts):
+            var text = "\(operation) failed: \(code)"
+            if !message.isEmpty { text += ": \(message)" }
+            // Without a message the status is the only other clue; "HTTP nnn" codes already carry it.
+            if message.isEmpty && !code.hasPrefix("HTTP ") { text += " (HTTP \(status))" }
+            if attempts > 1 { text += " (after \(attempts) attempts)" }
+            return text
+        case .deadlineExceeded(let operation, let attempts, let lastProblem):
+            if attempts == 0 {
+                return "\(operation) failed: no time left before the invocation deadline; nothing was sent"
+            }
+            var text = "\(operation) failed: timed out before the invocation deadline after \(count(attempts))"
+            if let lastProblem { text += " (last error: \(lastProblem))" }
+            return text
+        case .network(let operation, let detail, let attempts):
+            return "\(operation) failed: network error after \(count(attempts)): \(detail)"
+        case .invalidResponse(let operation, let detail):
+            return "\(operation) failed: unexpected response: \(detail)"
+        }
+    }
+}
+
+private func count(_ attempts: Int) -> String {
+    attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+}
+
+/// Makes AWS-supplied text safe to log: first line only, bounded length, secrets replaced.
+///
+/// Some AWS errors (e.g. `SignatureDoesNotMatch`) append the canonical request, which carries the session
+/// token and the payload hash; cutting at the first line drops that.
+func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 300) -> String {
+    var line = String(text.prefix { !$0.isNewline })
+    for secret in secrets where secret.count >= 4 {
+        line = line.replacingAll(secret, with: "<redacted>")
+    }
+    line = String(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+    if line.count > limit { line = String(line.prefix(limit)) + "…" }
+    return line.trimmingSpaces()
+}
+
+extension String {
+    /// Replaces every occurrence of `target`, without Foundation.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
+    /// Drops leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,184 @@
+import AWSSigning
+import CCurl
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// HTTP over one libcurl easy handle, created on first use and kept so warm invocations reuse the connection.
+///
+/// The handle sits behind a mutex, so concurrent callers are serialized rather than racing on it.
+package final class CurlTransport: HTTPTransport {
+    private let handle = Mutex<CurlHandle>(CurlHandle())
+
+    package init() {}
+
+    package func send(
+        _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
+    ) throws(TransportError) -> HTTPResponse {
+        try handle.withLock { (curl: inout CurlHandle) throws(TransportError) -> HTTPResponse in
+            try curl.perform(request, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
+        }
+    }
+}
+
+/// Responses larger than this are cut off; AWS replies here are a few hundred bytes.
+private let maxResponseBytes = 1 << 20
+
+/// curl_global_init is not thread-safe and must run once per process; a static let runs it exactly once.
+private let curlGlobalInitResult: CURLcode = ccurl_global_init()
+
+/// The CA certificates libcurl should trust: `SSL_CERT_FILE`, else the bundle this system has.
+///
+/// A libcurl built on Debian looks in /etc/ssl/certs, which Lambda's Amazon Linux 2023 lacks; it keeps the
+/// bundle in /etc/pki/tls/certs. libcurl reads no environment variable for this, so the path is set here.
+private let caBundlePath: String? = {
+    if let path = getenv("SSL_CERT_FILE").map({ String(cString: $0) }), !path.isEmpty { return path }
+    for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"] where access(path, R_OK) == 0 {
+        return path
+    }
+    return nil
+}()
+
+/// Collects what curl's callbacks deliver during one transfer.
+private final class TransferSink {
+    var body: [UInt8] = []
+    var headers: [HTTPHeader] = []
+    var overflowed = false
+}
+
+private struct CurlHandle: ~Copyable {
+    private var easy: UnsafeMutableRawPointer?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    init() {}
+
+    deinit {
+        if let easy { curl_easy_cleanup(easy) }
+        errorBuffer.deallocate()
+    }
+
+    private mutating func readyHandle() throws(TransportError) -> UnsafeMutableRawPointer {
+        if let easy {
+            // Reset clears options but keeps the connection cache, which is the point of reusing the handle.
+            curl_easy_reset(easy)
+            return easy
+        }
+        guard curlGlobalInitResult == CURLE_OK, let created = curl_easy_init() else {
+            throw TransportError(.permanent, "libcurl could not be initialised")
+        }
+        easy = created
+        return created
+    }
+
+    mutating func perform(
+        _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
+    ) throws(TransportError) -> HTTPResponse {
+        let easy = try readyHandle()
+        let sink = TransferSink()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        // curl would otherwise add `Expect: 100-continue` for larger bodies and wait for the server's go-ahead.
+        headerList = curl_slist_append(headerList, "Expect:")
+
+        errorBuffer.initialize(to: 0)
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        // A NULL POSTFIELDS makes curl read the body from stdin, so an empty body still gets a real buffer.
+        let bodyStorage = request.body.isEmpty ? [UInt8(0)] : request.body
+        let code: CURLcode = withExtendedLifetime(sink) {
+            bodyStorage.withUnsafeBufferPointer { body -> CURLcode in
+                var setup = CURLE_OK
+                func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
+                set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
+                set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+                set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+                if let caBundlePath { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath)) }
+                set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+                set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, connectTimeoutMs))))
+                // A zero timeout means "no timeout" to curl, so never pass zero.
+                set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(max(1, timeoutMs))))
+                set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+                set(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
+                if request.method == "GET" {
+                    set(ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1))
+                } else {
+                    set(ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method))
+                    set(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress)))
+                    set(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+                }
+                set(ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, sinkPointer))
+                set(
+                    ccurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                        let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
+                        let length = size * count
+                        guard sink.body.count + length <= maxResponseBytes else {
+                            sink.overflowed = true
+                            return 0
+                        }
+                        data!.withMemoryRebound(to: UInt8.self, capacity: length) {
+                            sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                        }
+                        return length
+                    })
+                set(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, sinkPointer))
+                set(
+                    ccurl_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                        let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
+                        let length = size * count
+                        let line = data!.withMemoryRebound(to: UInt8.self, capacity: length) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                        }
+                        sink.addHeaderLine(line)
+                        return length
+                    })
+                guard setup == CURLE_OK else { return setup }
+                return curl_easy_perform(easy)
+            }
+        }
+        guard code == CURLE_OK else {
+            if sink.overflowed { throw TransportError(.permanent, "response larger than 1 MiB") }
+            throw TransportError(Self.kind(of: code), describe(code))
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    private func describe(_ code: CURLcode) -> String {
+        let detail = String(cString: errorBuffer)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    }
+
+    private static func kind(of code: CURLcode) -> TransportError.Kind {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SEND_ERROR,
+            CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR, CURLE_HTTP2,
+            CURLE_HTTP2_STREAM:
+            return .connectionFailed
+        default:
+            return .permanent
+        }
+    }
+}
+
+extension TransferSink {
+    /// Keeps only the headers of the final response: a status line starts a new header block.
+    fileprivate func addHeaderLine(_ rawLine: String) {
+        let line = rawLine.filter { !$0.isNewline }.trimmingSpaces()
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).trimmingSpaces()
+        let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+        headers.append((name, value))
+    }
+}

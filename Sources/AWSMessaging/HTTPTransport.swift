@@ -1,0 +1,61 @@
+import AWSSigning
+
+/// A request ready for the wire: `url` is absolute, `headers` are sent exactly as given.
+package struct HTTPRequest: Sendable {
+    package var method: String
+    package var url: String
+    package var headers: [HTTPHeader]
+    package var body: [UInt8]
+
+    package init(method: String, url: String, headers: [HTTPHeader], body: [UInt8]) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A complete response; header names keep the case the server sent.
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var headers: [HTTPHeader]
+    package var body: [UInt8]
+
+    package init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of the header `name`, compared case-insensitively.
+    package func headerValue(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+}
+
+/// A failure below HTTP: nothing usable came back.
+package struct TransportError: Error, Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
+        /// The connect or total timeout expired.
+        case timedOut
+        /// Connecting, sending or receiving failed; a fresh attempt may work.
+        case connectionFailed
+        /// A local or permanent problem (bad URL, TLS verification) that retrying cannot fix.
+        case permanent
+    }
+
+    package let kind: Kind
+    package let detail: String
+
+    package init(_ kind: Kind, _ detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// Sends one HTTP request; the seam that lets tests replace libcurl with a fake.
+package protocol HTTPTransport: Sendable {
+    /// Sends `request`, giving up on connecting after `connectTimeoutMs` and on the whole exchange after `timeoutMs`.
+    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(TransportError) -> HTTPResponse
+}

@@ -1,0 +1,183 @@
+import AWSSigning
+import FoundationEssentials
+
+/// Sends email through Amazon SES v2 `SendEmail` (REST-JSON).
+///
+/// Safe to share: all stored state is immutable, and the libcurl handle inside is guarded by a mutex.
+public final class SESClient: Sendable {
+    static let operation = "SES SendEmail"
+    static let operationPath = "/v2/email/outbound-emails"
+
+    let signer: SigV4Signer
+    let endpoint: Endpoint
+    let fromAddress: String
+    let configurationSet: String?
+    let executor: RequestExecutor
+
+    package init(
+        credentials: Credentials, region: String, endpoint: Endpoint, fromAddress: String,
+        configurationSet: String? = nil, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+        scheduling: RetryScheduling = .live
+    ) {
+        // SES v2 is reached at `email.` hosts but signs with the name `ses`.
+        self.signer = SigV4Signer(credentials: credentials, region: region, service: "ses")
+        self.endpoint = endpoint
+        self.fromAddress = fromAddress
+        self.configurationSet = configurationSet
+        self.executor = RequestExecutor(transport: transport, policy: retryPolicy, scheduling: scheduling)
+    }
+
+    /// Builds a client from Lambda's environment; errors name the variable at fault.
+    ///
+    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `SES_REGION` or `AWS_REGION`
+    /// or `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SESV2` or `AWS_ENDPOINT_URL`, `EMAIL_FROM` (required) and
+    /// `SES_CONFIGURATION_SET`.
+    public static func fromEnvironment(
+        _ env: [String: String], retryPolicy: RetryPolicy = RetryPolicy()
+    ) throws(AWSMessagingError) -> SESClient {
+        try fromEnvironment(env, retryPolicy: retryPolicy, transport: CurlTransport(), scheduling: .live)
+    }
+
+    package static func fromEnvironment(
+        _ env: [String: String], retryPolicy: RetryPolicy, transport: any HTTPTransport, scheduling: RetryScheduling
+    ) throws(AWSMessagingError) -> SESClient {
+        let fromAddress = try senderAddress(from: env)
+        let credentials = try ServiceEnvironment.credentials(env)
+        let region = try ServiceEnvironment.region(env, override: "SES_REGION")
+        let endpoint = try Endpoint.resolve(
+            prefix: "email", region: region, serviceVariable: "AWS_ENDPOINT_URL_SESV2", env: env)
+        return SESClient(
+            credentials: credentials, region: region, endpoint: endpoint, fromAddress: fromAddress,
+            configurationSet: ServiceEnvironment.optional("SES_CONFIGURATION_SET", env), transport: transport,
+            retryPolicy: retryPolicy, scheduling: scheduling)
+    }
+
+    /// Returns `EMAIL_FROM` after checking it is `address@domain` or `Name <address@domain>`.
+    public static func senderAddress(from env: [String: String]) throws(AWSMessagingError) -> String {
+        guard let value = env["EMAIL_FROM"], !value.isEmpty else { throw .missingVariable("EMAIL_FROM") }
+        guard isValidSender(value) else {
+            throw .invalidVariable(
+                "EMAIL_FROM",
+                problem: "must be address@domain or Name <address@domain> in ASCII (encode a non-ASCII name per RFC 2047)")
+        }
+        return value
+    }
+
+    /// Sends a UTF-8 email with a text part, plus an HTML part when `html` is given; returns the SES MessageId.
+    ///
+    /// Retries throttling, 5xx and network failures; everything, waits included, ends before
+    /// `deadlineEpochMs` minus the policy's safety margin.
+    public func sendEmail(
+        to address: String, subject: String, text: String, html: String?, deadlineEpochMs: Int64
+    ) throws(AWSMessagingError) -> String {
+        let secrets = [text, html ?? "", subject] + signer.credentials.secrets
+        let response = try executor.execute(
+            operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
+            makeRequest: { now in
+                sendEmailRequest(to: address, subject: subject, text: text, html: html, nowEpochMs: now)
+            },
+            parseFailure: { response in Self.parseFailure(response, redacting: secrets) })
+        let answer = try? JSONDecoder().decode(AnswerBody.self, from: Data(response.body))
+        guard let messageId = answer?.MessageId, !messageId.isEmpty else {
+            throw .invalidResponse(operation: Self.operation, detail: "HTTP \(response.status) without a MessageId")
+        }
+        return messageId
+    }
+
+    /// The signed request for one SendEmail attempt at `nowEpochMs`.
+    package func sendEmailRequest(
+        to address: String, subject: String, text: String, html: String?, nowEpochMs: Int64
+    ) -> HTTPRequest {
+        let body = Array(
+            Self.requestBody(
+                from: fromAddress, to: address, subject: subject, text: text, html: html,
+                configurationSet: configurationSet
+            ).utf8)
+        var headers: [HTTPHeader] = [("Host", endpoint.hostHeader), ("Content-Type", "application/json")]
+        headers += signer.sign(
+            method: "POST", path: endpoint.path(Self.operationPath), headers: headers, body: body,
+            time: SigningTime(epochSeconds: nowEpochMs / 1_000))
+        return HTTPRequest(method: "POST", url: endpoint.url(Self.operationPath), headers: headers, body: body)
+    }
+
+    /// The SendEmail JSON body; written by hand so the bytes are fixed and no encoder is loaded.
+    package static func requestBody(
+        from: String, to: String, subject: String, text: String, html: String?, configurationSet: String?
+    ) -> String {
+        func content(_ data: String) -> String {
+            #"{"Data":\#(jsonString(data)),"Charset":"UTF-8"}"#
+        }
+        var body = #"{"Text":\#(content(text))"#
+        if let html { body += #","Html":\#(content(html))"# }
+        body += "}"
+        var json = #"{"FromEmailAddress":\#(jsonString(from)),"Destination":{"ToAddresses":[\#(jsonString(to))]},"#
+        json += #""Content":{"Simple":{"Subject":\#(content(subject)),"Body":\#(body)}}"#
+        if let configurationSet { json += #","ConfigurationSetName":\#(jsonString(configurationSet))"# }
+        return json + "}"
+    }
+
+    /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
+    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
+        let answer = try? JSONDecoder().decode(AnswerBody.self, from: Data(response.body))
+        // The header looks like `MessageRejected:http://internal.amazon.com/...`; the body's `__type` may
+        // carry a namespace before `#`.
+        let headerCode = response.headerValue("x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) }
+        let bodyCode = (answer?.__type ?? answer?.code ?? answer?.Code).map { code -> String in
+            let afterHash = code.split(separator: "#", omittingEmptySubsequences: false).last.map(String.init) ?? code
+            return String(afterHash.prefix { $0 != ":" })
+        }
+        let code = [headerCode, bodyCode].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+        let message = (answer?.message ?? answer?.Message).map { sanitizedAWSText($0, redacting: secrets) } ?? ""
+        guard let code else { return ServiceFailure(code: "HTTP \(response.status)", message: message) }
+        return ServiceFailure(code: sanitizedAWSText(code, redacting: secrets, limit: 100), message: message)
+    }
+}
+
+/// The fields SES v2 answers carry, success and error alike.
+private struct AnswerBody: Decodable {
+    var MessageId: String?
+    var __type: String?
+    var code: String?
+    var Code: String?
+    var message: String?
+    var Message: String?
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped, other text kept as UTF-8.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default:
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// Accepts `local@domain`, `<local@domain>` or `Name <local@domain>`, printable ASCII only.
+func isValidSender(_ value: String) -> Bool {
+    guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else { return false }
+    var address = Substring(value)
+    if value.hasSuffix(">") {
+        guard let open = value.lastIndex(of: "<") else { return false }
+        address = value[value.index(after: open)..<value.index(before: value.endIndex)]
+        let name = value[..<open]
+        guard !name.contains("<") && !name.contains(">") else { return false }
+    }
+    let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+    guard parts.count == 2, let local = parts.first, let domain = parts.last else { return false }
+    guard !local.isEmpty, !domain.isEmpty, domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix(".")
+    else { return false }
+    return !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+}

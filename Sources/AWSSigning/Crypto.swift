@@ -1,0 +1,59 @@
+import CCrypto
+
+/// Returns the SHA-256 digest of `bytes`.
+public func sha256(_ bytes: [UInt8]) -> [UInt8] {
+    var digest = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    let ok = bytes.withUnsafeBufferPointer { input in
+        digest.withUnsafeMutableBufferPointer { output in
+            EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+        }
+    }
+    // EVP_Digest only fails on allocation failure, where nothing sensible can continue.
+    precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
+    return digest
+}
+
+/// Returns the SHA-256 digest of the UTF-8 bytes of `string`.
+public func sha256(_ string: String) -> [UInt8] {
+    sha256(Array(string.utf8))
+}
+
+/// Returns HMAC-SHA256 of `data` under `key`.
+public func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
+    var mac = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    let result = key.withUnsafeBufferPointer { keyBuffer in
+        data.withUnsafeBufferPointer { dataBuffer in
+            mac.withUnsafeMutableBufferPointer { output in
+                HMAC(
+                    EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                    dataBuffer.baseAddress, dataBuffer.count, output.baseAddress, &length)
+            }
+        }
+    }
+    precondition(result != nil && length == 32, "HMAC(SHA-256) failed")
+    return mac
+}
+
+/// Returns lowercase hexadecimal text for `bytes`.
+public func hexEncoded(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Returns `count` bytes from OpenSSL's cryptographically secure generator.
+public func secureRandomBytes(count: Int) throws(AWSSigningError) -> [UInt8] {
+    precondition(count >= 0, "count must not be negative")
+    var bytes = [UInt8](repeating: 0, count: count)
+    guard count > 0 else { return bytes }
+    let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
+    guard ok == 1 else { throw .randomFailure }
+    return bytes
+}

@@ -1,0 +1,195 @@
+import AWSMessaging
+import Foundation
+import Testing
+
+/// What moto_harness.py prints once moto, the role credentials and the fault proxy are ready.
+public struct HarnessInfo: Decodable, Sendable {
+    public struct Role: Decodable, Sendable {
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public var sessionToken: String
+    }
+
+    public var motoPort: Int
+    public var proxyPort: Int
+    public var refusedPort: Int
+    public var sender: String
+    public var role: Role
+}
+
+/// The loopback moto server and fault proxy for one run of the integration suite.
+public final class MotoHarness: @unchecked Sendable {
+    // @unchecked: `process` and `input` are only touched by start() and stop(), on one task.
+    @TaskLocal public static var current: MotoHarness?
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("moto_harness.py")
+
+    /// Whether python3 can import moto's server and boto3; checked once.
+    public static let toolsAvailable: Bool = {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import moto.server, boto3"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
+
+    /// Whether this run must have moto: CI installs it, so there a missing moto fails instead of skipping.
+    public static let required = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
+
+    /// Whether the moto suites run: the tools are here, or CI requires them.
+    public static let enabled = toolsAvailable || required
+
+    /// The ports, sender and role credentials.
+    public let info: HarnessInfo
+    private let process: Process
+    private let input: Pipe
+    private let errorLog: URL
+    /// Control calls (proxy script, data.json) go through the library's own transport.
+    let http = CurlTransport()
+
+    private init(info: HarnessInfo, process: Process, input: Pipe, errorLog: URL) {
+        self.info = info
+        self.process = process
+        self.input = input
+        self.errorLog = errorLog
+    }
+
+    /// Starts moto and the fault proxy, and waits until they are ready.
+    public static func start() throws -> MotoHarness {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path]
+        let input = Pipe()
+        let output = Pipe()
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("moto-harness-\(getpid()).log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        try process.run()
+
+        // The harness prints one JSON line when ready, or exits with a traceback in the log.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty {
+                process.waitUntilExit()
+                let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                throw HarnessFailure(message: "moto harness exited (\(process.terminationStatus)): \(log.suffix(2_000))")
+            }
+            line.append(chunk)
+        }
+        let info = try JSONDecoder().decode(HarnessInfo.self, from: line)
+        return MotoHarness(info: info, process: process, input: input, errorLog: errorLog)
+    }
+
+    /// Closing stdin makes the harness exit; terminate covers a harness that is stuck.
+    public func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: errorLog)
+    }
+
+    /// The environment a Lambda would have, with role credentials and the given endpoint port.
+    public func env(port: Int, secretAccessKey: String? = nil) -> [String: String] {
+        [
+            "AWS_ACCESS_KEY_ID": info.role.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": secretAccessKey ?? info.role.secretAccessKey,
+            "AWS_SESSION_TOKEN": info.role.sessionToken,
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)",
+            "EMAIL_FROM": "Sign-in <\(info.sender)>",
+        ]
+    }
+
+    /// The environment for sending straight to moto.
+    public var motoEnv: [String: String] { env(port: info.motoPort) }
+    /// The environment for sending through the fault proxy.
+    public var proxyEnv: [String: String] { env(port: info.proxyPort) }
+
+    private func call(_ method: String, port: Int, path: String, body: String = "") throws -> HTTPResponse {
+        let request = HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: [], body: Array(body.utf8))
+        do {
+            return try http.send(request, connectTimeoutMs: 2_000, timeoutMs: 10_000)
+        } catch {
+            throw HarnessFailure(message: "harness call \(path) failed: \(error.detail)")
+        }
+    }
+
+    /// Sets what the proxy does with the next requests, e.g. ["throttle", "forward"]; resets its counter.
+    public func proxyScript(_ steps: String...) throws {
+        _ = try call("POST", port: info.proxyPort, path: "/__script", body: steps.joined(separator: ","))
+    }
+
+    /// Requests the proxy has seen since the last script was set.
+    public func proxyRequestCount() throws -> Int {
+        let response = try call("GET", port: info.proxyPort, path: "/__count")
+        return Int(String(decoding: response.body, as: UTF8.self)) ?? -1
+    }
+
+    /// moto's record of what it received.
+    public func modelData() throws -> MotoData {
+        let response = try call("GET", port: info.motoPort, path: "/moto-api/data.json")
+        return try JSONDecoder().decode(MotoData.self, from: Data(response.body))
+    }
+}
+
+/// The harness could not start or answer.
+public struct HarnessFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+    /// Creates a failure.
+    public init(message: String) { self.message = message }
+}
+
+/// The parts of moto's /moto-api/data.json the tests read.
+public struct MotoData: Decodable, Sendable {
+    public struct SNS: Decodable, Sendable {
+        public struct SMS: Decodable, Sendable {
+            public var message: String
+            public var message_id: String
+            public var phone_number: String
+        }
+
+        public var SMS: [SMS]
+    }
+
+    public struct SES: Decodable, Sendable {
+        public struct Message: Decodable, Sendable {
+            public struct Destinations: Decodable, Sendable { public var ToAddresses: [String] }
+            public var id: String
+            public var body: String
+            public var subject: String
+            public var source: String
+            public var destinations: Destinations
+        }
+
+        public var Message: [Message]
+    }
+
+    public var sns: SNS
+    public var ses: SES
+}
+
+/// Starts the harness before the suite and stops it after, handing it to the tests as a task-local.
+public struct MotoHarnessTrait: SuiteTrait, TestScoping {
+    /// Runs the suite inside a harness.
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        guard MotoHarness.enabled else { return try await function() }
+        let harness = try MotoHarness.start()
+        defer { harness.stop() }
+        try await MotoHarness.$current.withValue(harness) { try await function() }
+    }
+}
+
+extension Trait where Self == MotoHarnessTrait {
+    /// Runs the suite with a moto server and fault proxy on 127.0.0.1.
+    public static var motoHarness: Self { MotoHarnessTrait() }
+}

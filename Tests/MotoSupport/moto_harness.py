@@ -1,0 +1,216 @@
+"""Loopback harness for the AWSMessaging integration tests.
+
+Runs moto's server with IAM checks enforced, creates a role the tests sign with, and runs a small
+fault-injecting proxy in front of moto. Prints one JSON line with ports and role credentials, then
+serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
+"""
+import http.client
+import io
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Each setup call below runs unauthenticated; moto enforces signatures and IAM policies on every
+# call after these. Keep the number equal to the calls made in setup().
+SETUP_CALLS = 6
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(SETUP_CALLS)
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+import boto3  # noqa: E402  (must follow the environment set-up above)
+from moto.core.responses import BaseResponse  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+
+def keep_raw_body(app):
+    """WSGI wrapper that remembers the exact request bytes before werkzeug parses a form body."""
+    def wrapped(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["harness.raw_body"] = body
+        return app(environ, start_response)
+    return wrapped
+
+
+_original_setup_class = BaseResponse.setup_class
+
+
+def _setup_class_with_raw_body(self, request, full_url, headers, use_raw_body=False):
+    # moto re-encodes parsed form bodies before checking signatures (spaces become '+'), so a
+    # client that sends spaces as %20, which AWS accepts, would fail. AWS hashes the bytes it
+    # received; make moto do the same so the check stays strict but faithful.
+    _original_setup_class(self, request, full_url, headers, use_raw_body)
+    raw = getattr(request, "environ", {}).get("harness.raw_body")
+    if raw and not self.raw_body:
+        self.raw_body = raw
+
+
+BaseResponse.setup_class = _setup_class_with_raw_body
+
+REGION = "us-east-1"
+SENDER = "sender@example.com"
+
+
+def setup(endpoint):
+    setup_keys = dict(aws_access_key_id="AKIASETUPSETUPSETUP0", aws_secret_access_key="setup")
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name=REGION, **setup_keys)
+    ses = boto3.client("ses", endpoint_url=endpoint, region_name=REGION, **setup_keys)
+    user = iam.create_user(UserName="harness-user")["User"]  # 1
+    iam.put_user_policy(  # 2
+        UserName="harness-user",
+        PolicyName="assume",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}),
+    )
+    user_key = iam.create_access_key(UserName="harness-user")["AccessKey"]  # 3
+    role = iam.create_role(  # 4
+        RoleName="passwordless-sender",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": user["Arn"]},
+             "Action": "sts:AssumeRole"}]}),
+    )["Role"]
+    iam.put_role_policy(  # 5
+        RoleName="passwordless-sender",
+        PolicyName="send",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sns:Publish", "ses:SendEmail"], "Resource": "*"}]}),
+    )
+    ses.verify_email_identity(EmailAddress=SENDER)  # 6
+
+    # From here on moto checks signatures: AssumeRole is signed with the user's new key.
+    sts = boto3.client(
+        "sts", endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
+    creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="tests")["Credentials"]
+    return {"accessKeyId": creds["AccessKeyId"], "secretAccessKey": creds["SecretAccessKey"],
+            "sessionToken": creds["SessionToken"]}
+
+
+SNS_ERRORS = {
+    "throttle": (400, "Throttling", "Rate exceeded"),
+    "fail500": (500, "InternalError", "Internal failure"),
+    "denied": (403, "AccessDenied", "User is not authorized to perform: SNS:Publish"),
+}
+SES_ERRORS = {
+    "throttle": (429, "TooManyRequestsException", "Too many requests"),
+    "fail500": (500, "InternalFailure", "Internal failure"),
+    "denied": (403, "AccessDeniedException", "User is not authorized to perform: ses:SendEmail"),
+    "rejected": (400, "MessageRejected", "Email address is not verified."),
+}
+
+
+class ProxyState:
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.lock = threading.Lock()
+        self.script = ["forward"]
+        self.count = 0
+
+    def next_step(self):
+        with self.lock:
+            step = self.script[min(self.count, len(self.script) - 1)]
+            self.count += 1
+            return step
+
+
+def make_handler(state):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def reply(self, status, body, headers=()):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def handle_any(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path == "/__script":
+                with state.lock:
+                    state.script = body.decode().split(",")
+                    state.count = 0
+                return self.reply(200, b"ok")
+            if self.path == "/__count":
+                with state.lock:
+                    return self.reply(200, str(state.count).encode())
+            step = state.next_step()
+            ses = self.path.startswith("/v2/")
+            if step == "forward":
+                return self.forward(body)
+            if step == "hang":
+                time.sleep(30)
+                self.close_connection = True
+                return
+            if ses:
+                status, code, message = SES_ERRORS[step]
+                return self.reply(status, json.dumps({"message": message}).encode(), [
+                    ("Content-Type", "application/json"),
+                    ("x-amzn-ErrorType", code + ":http://internal.amazon.com/coral/com.amazonaws.sesv2/")])
+            status, code, message = SNS_ERRORS[step]
+            xml = ("<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>"
+                   f"<Code>{code}</Code><Message>{message}</Message></Error>"
+                   "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>")
+            return self.reply(status, xml.encode(), [("Content-Type", "text/xml")])
+
+        def forward(self, body):
+            # Headers go upstream unchanged (Host included), so moto checks the signature the client made.
+            upstream = http.client.HTTPConnection("127.0.0.1", state.upstream_port, timeout=10)
+            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in self.headers.items():
+                upstream.putheader(name, value)
+            upstream.endheaders(body)
+            answer = upstream.getresponse()
+            data = answer.read()
+            upstream.close()
+            headers = [(k, v) for k, v in answer.getheaders()
+                       if k.lower() not in ("content-length", "connection", "transfer-encoding")]
+            self.reply(answer.status, data, headers)
+
+        do_GET = do_POST = do_PUT = handle_any
+
+    return Handler
+
+
+def main():
+    logging.disable(logging.CRITICAL)
+    moto = make_server("127.0.0.1", 0, keep_raw_body(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    threading.Thread(target=moto.serve_forever, daemon=True).start()
+    moto_port = moto.server_address[1]
+    role = setup(f"http://127.0.0.1:{moto_port}")
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port)))
+    proxy.daemon_threads = True
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+
+    # Bound but never listening: connecting to it is refused, and no other process can take the port.
+    refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    refused.bind(("127.0.0.1", 0))
+
+    print(json.dumps({"motoPort": moto_port, "proxyPort": proxy.server_address[1],
+                      "refusedPort": refused.getsockname()[1], "sender": SENDER, "role": role}), flush=True)
+
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    sys.stdin.read()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
