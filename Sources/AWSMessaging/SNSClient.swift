@@ -108,7 +108,13 @@ public final class SNSClient: Sendable {
             fields.append(("\(prefix).Value.DataType", "String"))
             fields.append(("\(prefix).Value.StringValue", value))
         }
-        return fields.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+        return fields.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// application/x-www-form-urlencoded, as the AWS SDKs send it: unreserved characters kept, a space as `+`,
+    /// everything else `%XX` of its UTF-8 bytes (so a literal `+` is `%2B`).
+    package static func formEncode(_ text: String) -> String {
+        percentEncode(text).replacing("%20", with: "+")
     }
 
     /// Reads `Code` and `Message` from an SNS XML error; falls back to the HTTP status.

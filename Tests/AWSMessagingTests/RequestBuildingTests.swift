@@ -8,14 +8,14 @@ struct RequestBuildingTests {
 
     @Suite("SNS Publish")
     struct SNSRequests {
-        @Test("form body encodes everything but unreserved characters, UTF-8, spaces as %20")
+        @Test("form body encodes everything but unreserved characters, UTF-8, spaces as +")
         func formBodyWithAllAttributes() {
             let body = SNSClient.formBody(
                 phoneNumber: "+15555550100", message: RequestBuildingTests.trickyMessage, smsType: "Transactional",
                 senderID: "MyApp", originationNumber: "+15555550199")
             #expect(
                 body == "Action=Publish&Version=2010-03-31&PhoneNumber=%2B15555550100"
-                    + "&Message=Code%20123456%3A%20%C3%BCn%C3%AF%20%E2%9C%93%20%26%3D%2B%25%20a%2Fb%3Fc%23d"
+                    + "&Message=Code+123456%3A+%C3%BCn%C3%AF+%E2%9C%93+%26%3D%2B%25+a%2Fb%3Fc%23d"
                     + "&MessageAttributes.entry.1.Name=AWS.SNS.SMS.SMSType"
                     + "&MessageAttributes.entry.1.Value.DataType=String"
                     + "&MessageAttributes.entry.1.Value.StringValue=Transactional"

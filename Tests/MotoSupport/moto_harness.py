@@ -5,7 +5,6 @@ fault-injecting proxy in front of moto. Prints one JSON line with ports and role
 serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
 """
 import http.client
-import io
 import json
 import logging
 import os
@@ -22,36 +21,9 @@ os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(SETUP_CALLS)
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 import boto3  # noqa: E402  (must follow the environment set-up above)
-from moto.core.responses import BaseResponse  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-
-def keep_raw_body(app):
-    """WSGI wrapper that remembers the exact request bytes before werkzeug parses a form body."""
-    def wrapped(environ, start_response):
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["harness.raw_body"] = body
-        return app(environ, start_response)
-    return wrapped
-
-
-_original_setup_class = BaseResponse.setup_class
-
-
-def _setup_class_with_raw_body(self, request, full_url, headers, use_raw_body=False):
-    # moto re-encodes parsed form bodies before checking signatures (spaces become '+'), so a
-    # client that sends spaces as %20, which AWS accepts, would fail. AWS hashes the bytes it
-    # received; make moto do the same so the check stays strict but faithful.
-    _original_setup_class(self, request, full_url, headers, use_raw_body)
-    raw = getattr(request, "environ", {}).get("harness.raw_body")
-    if raw and not self.raw_body:
-        self.raw_body = raw
-
-
-BaseResponse.setup_class = _setup_class_with_raw_body
 
 REGION = "us-east-1"
 SENDER = "sender@example.com"
@@ -184,7 +156,7 @@ def make_handler(state):
 
 def main():
     logging.disable(logging.CRITICAL)
-    moto = make_server("127.0.0.1", 0, keep_raw_body(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    moto = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
     threading.Thread(target=moto.serve_forever, daemon=True).start()
     moto_port = moto.server_address[1]
     role = setup(f"http://127.0.0.1:{moto_port}")
