@@ -22,16 +22,18 @@ let package = Package(
         .target(name: "AWSMessaging", dependencies: ["AWSSigning", "CCurl"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
         .target(name: "PasswordlessAuth"),
-        // The three triggers wired together: handlers, delivery, start-up.
+        // The three triggers wired together: handlers, console delivery, start-up, the local sign-in.
+        .target(name: "PasswordlessTriggers", dependencies: ["LambdaRuntime", "PasswordlessAuth"]),
+        // What only create needs: OpenSSL's randomness and AWS delivery. define and verify link none of it.
         .target(
-            name: "PasswordlessTriggers",
-            dependencies: ["LambdaRuntime", "PasswordlessAuth", "AWSSigning", "AWSMessaging"]
+            name: "PasswordlessDelivery",
+            dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "AWSSigning", "AWSMessaging"]
         ),
 
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessTriggers"]),
-        .executableTarget(name: "create-auth-challenge", dependencies: ["PasswordlessTriggers"]),
+        .executableTarget(name: "create-auth-challenge", dependencies: ["PasswordlessDelivery", "PasswordlessTriggers"]),
         .executableTarget(name: "verify-auth-challenge", dependencies: ["PasswordlessTriggers"]),
-        .executableTarget(name: "passwordless-local", dependencies: ["PasswordlessTriggers"]),
+        .executableTarget(name: "passwordless-local", dependencies: ["PasswordlessDelivery"]),
 
         // A Runtime API on 127.0.0.1 that the runtime and trigger tests run against.
         .target(name: "RuntimeAPIMock", path: "Tests/RuntimeAPIMock"),
@@ -41,6 +43,6 @@ let package = Package(
         .target(name: "MotoSupport", dependencies: ["AWSMessaging"], path: "Tests/MotoSupport", exclude: ["moto_harness.py"]),
         .testTarget(name: "AWSMessagingTests", dependencies: ["AWSMessaging", "AWSSigning", "MotoSupport"]),
         .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth"]),
-        .testTarget(name: "PasswordlessTriggersTests", dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport"]),
+        .testTarget(name: "PasswordlessTriggersTests", dependencies: ["PasswordlessTriggers", "PasswordlessDelivery", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport"]),
     ]
 )

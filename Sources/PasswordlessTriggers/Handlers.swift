@@ -1,4 +1,3 @@
-import AWSSigning
 import LambdaRuntime
 import PasswordlessAuth
 
@@ -45,7 +44,7 @@ public final class CreateHandler: LambdaHandler {
     ///   - clock: the time source, injected for tests.
     ///   - random: the code's randomness, injected for tests.
     public init(configuration: PasswordlessConfiguration, delivery: any CodeDelivery,
-                clock: any WallClock = SystemClock(), random: any RandomSource = SecureRandom()) {
+                clock: any WallClock = SystemClock(), random: any RandomSource) {
         self.configuration = configuration
         self.delivery = delivery
         self.clock = clock
@@ -117,25 +116,4 @@ public struct SystemClock: WallClock {
     public init() {}
     /// Milliseconds since 1970.
     public func nowEpochMilliseconds() -> Int64 { currentEpochMilliseconds() }
-}
-
-/// OpenSSL's CSPRNG (`RAND_bytes`), read 64 words at a time; a failure is an error, never a weak code.
-public final class SecureRandom: RandomSource {
-    private var bytes: [UInt8] = []
-    private var position = 0
-
-    /// Creates the source.
-    public init() {}
-
-    /// The next random word.
-    public func next() throws -> UInt64 {
-        if position == bytes.count {
-            bytes = try secureRandomBytes(count: 512)
-            position = 0
-        }
-        var word: UInt64 = 0
-        for offset in 0..<8 { word |= UInt64(bytes[position + offset]) << (8 * offset) }
-        position += 8
-        return word
-    }
 }

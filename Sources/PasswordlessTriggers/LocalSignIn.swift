@@ -27,16 +27,17 @@ public struct LocalSignIn {
     ///   - userName: the user name.
     ///   - configuration: the passwordless settings.
     ///   - delivery: where create sends codes; the console by default.
+    ///   - random: the codes' randomness.
     ///   - logger: the handlers' logger.
     ///   - prompt: shows a question and reads the answer; nil at end of input.
     ///   - say: prints a line of progress.
     public init(userAttributes: [String: String], userName: String, configuration: PasswordlessConfiguration,
-                delivery: any CodeDelivery = ConsoleDelivery(), logger: Logger,
+                delivery: any CodeDelivery = ConsoleDelivery(), random: any RandomSource, logger: Logger,
                 prompt: @escaping (String) -> String?, say: @escaping (String) -> Void) {
         self.userAttributes = userAttributes
         self.userName = userName
         define = DefineHandler(configuration: configuration)
-        create = CreateHandler(configuration: configuration, delivery: delivery)
+        create = CreateHandler(configuration: configuration, delivery: delivery, random: random)
         verify = VerifyHandler()
         self.prompt = prompt
         self.say = say

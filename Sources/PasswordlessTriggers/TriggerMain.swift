@@ -28,37 +28,43 @@ public enum Trigger: String, CaseIterable, Sendable {
     }
 
     /// Builds this trigger's handler from the environment; invalid settings throw an error naming the variable.
-    public func makeHandler(environment: [String: String], logger: Logger) throws -> any LambdaHandler {
+    /// - Parameter createParts: builds create's delivery and random source; only create calls it.
+    public func makeHandler(environment: [String: String], logger: Logger, createParts: CreatePartsFactory? = nil) throws -> any LambdaHandler {
         switch self {
         case .define:
             return DefineHandler(configuration: try PasswordlessConfiguration.fromEnvironment(environment))
         case .create:
             let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
-            return CreateHandler(configuration: configuration, delivery: try makeDelivery(environment: environment, logger: logger))
+            guard let createParts else { preconditionFailure("create-auth-challenge needs its delivery and random source") }
+            let parts = try createParts(environment, logger)
+            return CreateHandler(configuration: configuration, delivery: parts.delivery, random: parts.random)
         case .verify:
             return VerifyHandler()
         }
     }
 
+    /// Builds create's delivery and random source at start-up.
+    public typealias CreatePartsFactory = (_ environment: [String: String], _ logger: Logger) throws -> CreateParts
+
     /// Runs the executable: the Runtime API loop under Lambda, or one local event otherwise.
-    public func main() -> Never {
+    public func main(createParts: CreatePartsFactory? = nil) -> Never {
         LambdaMain.run(name: executableName, summary: summary, baseFields: [("trigger", .string(rawValue))]) { environment, logger in
-            AnyHandler(try makeHandler(environment: environment, logger: logger))
+            AnyHandler(try makeHandler(environment: environment, logger: logger, createParts: createParts))
         }
     }
 }
 
-/// Builds the delivery `OTP_DELIVERY` asks for.
-func makeDelivery(environment: [String: String], logger: Logger) throws -> any CodeDelivery {
-    switch try DeliveryMode.fromEnvironment(environment) {
-    case .console:
-        if environment[RuntimeAPI.addressVariable] != nil {
-            logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
-        }
-        return ConsoleDelivery()
-    case .aws:
-        let channels = try PasswordlessConfiguration.fromEnvironment(environment).channels
-        return try AWSDelivery(environment: environment, channels: channels)
+/// What create needs besides its settings: where codes go, and where their randomness comes from.
+public struct CreateParts {
+    /// The delivery.
+    public var delivery: any CodeDelivery
+    /// The random source.
+    public var random: any RandomSource
+
+    /// Creates the parts.
+    public init(delivery: any CodeDelivery, random: any RandomSource) {
+        self.delivery = delivery
+        self.random = random
     }
 }
 

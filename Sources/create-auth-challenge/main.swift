@@ -1,3 +1,4 @@
+import PasswordlessDelivery
 import PasswordlessTriggers
 
-Trigger.create.main()
+Trigger.runCreate()

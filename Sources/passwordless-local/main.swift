@@ -1,4 +1,4 @@
 import Glibc
-import PasswordlessTriggers
+import PasswordlessDelivery
 
 exit(LocalSignInCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

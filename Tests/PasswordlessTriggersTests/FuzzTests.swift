@@ -1,6 +1,7 @@
 import Foundation
 import LambdaRuntime
 import PasswordlessAuth
+import PasswordlessDelivery
 import RuntimeAPIMock
 import Testing
 @testable import PasswordlessTriggers
@@ -99,7 +100,7 @@ struct FuzzTests {
         let violations = ViolationLog()
         let inner: any LambdaHandler = switch trigger {
         case .define: DefineHandler(configuration: PasswordlessConfiguration())
-        case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy)
+        case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: SecureRandom())
         case .verify: VerifyHandler()
         }
         let mock = try MockRuntimeAPI(events: events)

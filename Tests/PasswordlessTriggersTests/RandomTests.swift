@@ -1,4 +1,5 @@
 import PasswordlessAuth
+import PasswordlessDelivery
 import Testing
 @testable import PasswordlessTriggers
 

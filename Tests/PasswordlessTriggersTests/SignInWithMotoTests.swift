@@ -2,6 +2,7 @@ import Foundation
 import LambdaRuntime
 import MotoSupport
 import PasswordlessAuth
+import PasswordlessDelivery
 import RuntimeAPIMock
 import Testing
 @testable import PasswordlessTriggers
@@ -22,7 +23,7 @@ struct SignInWithMotoTests {
         var lines: [String] = []
         var failure: (any Error)?
         let signIn = LocalSignIn(
-            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery,
+            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery, random: SecureRandom(),
             logger: Logger(threshold: .error, sink: MemorySink()),
             prompt: { _ in
                 if answers.isEmpty {

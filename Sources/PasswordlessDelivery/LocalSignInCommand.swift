@@ -3,6 +3,7 @@ import Glibc
 #endif
 import LambdaRuntime
 import PasswordlessAuth
+import PasswordlessTriggers
 
 /// The `passwordless-local` command: a whole sign-in on this machine, codes shown on the console.
 public enum LocalSignInCommand {
@@ -60,6 +61,7 @@ public enum LocalSignInCommand {
         let name = userName ?? attributes["email"] ?? attributes["phone_number"] ?? "someone@example.com"
         let signIn = LocalSignIn(
             userAttributes: userNotFound ? [:] : attributes, userName: name, configuration: configuration,
+            random: SecureRandom(),
             logger: Logger(threshold: verbose ? .debug : .warn, baseFields: [("trigger", "local")]),
             prompt: { question in
                 print(question, terminator: "")

@@ -1,5 +1,8 @@
 import AWSMessaging
+import AWSSigning
+import LambdaRuntime
 import PasswordlessAuth
+import PasswordlessTriggers
 
 /// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
 public final class AWSDelivery: CodeDelivery {
@@ -36,6 +39,51 @@ public final class AWSDelivery: CodeDelivery {
             throw error
         } catch {
             throw .deliveryFailed(String(describing: error))
+        }
+    }
+}
+
+/// OpenSSL's CSPRNG (`RAND_bytes`), read 64 words at a time; a failure is an error, never a weak code.
+public final class SecureRandom: RandomSource {
+    private var bytes: [UInt8] = []
+    private var position = 0
+
+    /// Creates the source.
+    public init() {}
+
+    /// The next random word.
+    public func next() throws -> UInt64 {
+        if position == bytes.count {
+            bytes = try secureRandomBytes(count: 512)
+            position = 0
+        }
+        var word: UInt64 = 0
+        for offset in 0..<8 { word |= UInt64(bytes[position + offset]) << (8 * offset) }
+        position += 8
+        return word
+    }
+}
+
+extension Trigger {
+    /// Runs create-auth-challenge with OpenSSL's randomness and the delivery `OTP_DELIVERY` asks for.
+    public static func runCreate() -> Never {
+        Trigger.create.main { environment, logger in
+            let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
+            return CreateParts(delivery: try makeDelivery(environment: environment, channels: configuration.channels, logger: logger),
+                               random: SecureRandom())
+        }
+    }
+
+    /// Builds the delivery `OTP_DELIVERY` asks for: AWS by default, the console for local runs.
+    public static func makeDelivery(environment: [String: String], channels: [Channel], logger: Logger) throws -> any CodeDelivery {
+        switch try DeliveryMode.fromEnvironment(environment) {
+        case .console:
+            if environment[RuntimeAPI.addressVariable] != nil {
+                logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
+            }
+            return ConsoleDelivery()
+        case .aws:
+            return try AWSDelivery(environment: environment, channels: channels)
         }
     }
 }
