@@ -1,6 +1,8 @@
 import AWSMessaging
 import Foundation
+#if canImport(Testing)
 import Testing
+#endif
 
 /// What moto_harness.py prints once moto, the role credentials and the fault proxy are ready.
 public struct HarnessInfo: Decodable, Sendable {
@@ -176,6 +178,7 @@ public struct MotoData: Decodable, Sendable {
     public var ses: SES
 }
 
+#if canImport(Testing)
 /// Starts the harness before the suite and stops it after, handing it to the tests as a task-local.
 public struct MotoHarnessTrait: SuiteTrait, TestScoping {
     /// Runs the suite inside a harness.
@@ -193,3 +196,4 @@ extension Trait where Self == MotoHarnessTrait {
     /// Runs the suite with a moto server and fault proxy on 127.0.0.1.
     public static var motoHarness: Self { MotoHarnessTrait() }
 }
+#endif
