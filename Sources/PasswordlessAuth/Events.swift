@@ -6,8 +6,8 @@ public protocol TriggerResponse: Codable, Sendable {
 
 /// A Cognito user-pool trigger event: the common envelope, the trigger's request, and its response.
 ///
-/// Members the model does not know are kept and written back, so the answer is the same document
-/// with only `response` filled in.
+/// The models read what the triggers use, with Cognito's types. The answered event is the original
+/// document with only `response` replaced, so members the models do not read are kept as they were.
 public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerResponse>: Codable, Sendable {
     /// The event format version, `"1"` today.
     public var version: String
@@ -23,9 +23,12 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
     public var callerContext: CallerContext
     /// What Cognito asks.
     public var request: Request
-    /// What the trigger answers.
+    /// What the trigger answers. Decoding leaves it empty: the trigger writes it.
     public var response: Response
-    var unknown: [String: JSONValue]
+
+    enum CodingKeys: String, CodingKey {
+        case version, triggerSource, region, userPoolId, userName, callerContext, request, response
+    }
 
     /// Creates an event with an empty response.
     public init(version: String, triggerSource: String, region: String, userPoolId: String, userName: String,
@@ -38,39 +41,19 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
         self.callerContext = callerContext
         self.request = request
         response = Response()
-        unknown = [:]
     }
 
-    private static var known: Set<String> {
-        ["version", "triggerSource", "region", "userPoolId", "userName", "callerContext", "request", "response"]
-    }
-
-    /// Decodes an event; `response` may be absent or null.
+    /// Decodes an event; whatever `response` holds is replaced by the trigger, so it is not read.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        version = try c.required(String.self, "version")
-        triggerSource = try c.required(String.self, "triggerSource")
-        region = try c.required(String.self, "region")
-        userPoolId = try c.required(String.self, "userPoolId")
-        userName = try c.required(String.self, "userName")
-        callerContext = try c.optional(CallerContext.self, "callerContext") ?? CallerContext()
-        request = try c.required(Request.self, "request")
-        response = try c.optional(Response.self, "response") ?? Response()
-        unknown = try c.unknownMembers(excluding: Self.known)
-    }
-
-    /// Encodes the event with every member it was read with.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.put(version, "version")
-        try c.put(triggerSource, "triggerSource")
-        try c.put(region, "region")
-        try c.put(userPoolId, "userPoolId")
-        try c.put(userName, "userName")
-        try c.put(callerContext, "callerContext")
-        try c.put(request, "request")
-        try c.put(response, "response")
-        try c.putUnknown(unknown)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(String.self, forKey: .version)
+        triggerSource = try c.decode(String.self, forKey: .triggerSource)
+        region = try c.decode(String.self, forKey: .region)
+        userPoolId = try c.decode(String.self, forKey: .userPoolId)
+        userName = try c.decode(String.self, forKey: .userName)
+        callerContext = try c.decodeIfPresent(CallerContext.self, forKey: .callerContext) ?? CallerContext()
+        request = try c.decode(Request.self, forKey: .request)
+        response = Response()
     }
 }
 
@@ -80,28 +63,11 @@ public struct CallerContext: Codable, Sendable, Equatable {
     public var awsSdkVersion: String?
     /// The app client id.
     public var clientId: String?
-    var unknown: [String: JSONValue] = [:]
 
     /// Creates a caller context.
     public init(awsSdkVersion: String? = nil, clientId: String? = nil) {
         self.awsSdkVersion = awsSdkVersion
         self.clientId = clientId
-    }
-
-    /// Decodes a caller context, keeping unknown members.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        awsSdkVersion = try c.optional(String.self, "awsSdkVersion")
-        clientId = try c.optional(String.self, "clientId")
-        unknown = try c.unknownMembers(excluding: ["awsSdkVersion", "clientId"])
-    }
-
-    /// Encodes the caller context.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        if let awsSdkVersion { try c.put(awsSdkVersion, "awsSdkVersion") }
-        if let clientId { try c.put(clientId, "clientId") }
-        try c.putUnknown(unknown)
     }
 }
 
@@ -113,7 +79,6 @@ public struct ChallengeResult: Codable, Sendable, Equatable {
     public var challengeResult: Bool
     /// What create-auth-challenge stored for the round; may be null.
     public var challengeMetadata: String?
-    var unknown: [String: JSONValue] = [:]
 
     /// Creates a session entry.
     public init(challengeName: String, challengeResult: Bool, challengeMetadata: String? = nil) {
@@ -121,64 +86,43 @@ public struct ChallengeResult: Codable, Sendable, Equatable {
         self.challengeResult = challengeResult
         self.challengeMetadata = challengeMetadata
     }
-
-    /// Decodes a session entry, keeping unknown members.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        challengeName = try c.required(String.self, "challengeName")
-        challengeResult = try c.required(Bool.self, "challengeResult")
-        challengeMetadata = try c.optional(String.self, "challengeMetadata")
-        unknown = try c.unknownMembers(excluding: ["challengeName", "challengeResult", "challengeMetadata"])
-    }
-
-    /// Encodes the session entry.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.put(challengeName, "challengeName")
-        try c.put(challengeResult, "challengeResult")
-        try c.putOrNull(challengeMetadata, "challengeMetadata")
-        try c.putUnknown(unknown)
-    }
 }
 
-/// The request of a DefineAuthChallenge event.
+/// Request members the three triggers share.
+enum RequestKeys: String, CodingKey {
+    case userAttributes, challengeName, session, clientMetadata, userNotFound, privateChallengeParameters, challengeAnswer
+}
+
+/// The request of a DefineAuthChallenge event. `userAttributes` is not read: define needs only the rounds.
 public struct DefineAuthChallengeRequest: Codable, Sendable {
-    /// The user's attributes; empty for an unknown user.
-    public var userAttributes: [String: String]
     /// The rounds so far.
     public var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
     public var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
     public var userNotFound: Bool
-    var unknown: [String: JSONValue] = [:]
 
     /// Creates a request.
-    public init(userAttributes: [String: String] = [:], session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
-        self.userAttributes = userAttributes
+    public init(session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
         self.session = session
         self.clientMetadata = clientMetadata
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request, keeping unknown members.
+    /// Decodes a request; `session` and `userNotFound` may be absent.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        userAttributes = try c.optional([String: String].self, "userAttributes") ?? [:]
-        session = try c.optional([ChallengeResult].self, "session") ?? []
-        clientMetadata = try c.optional([String: String].self, "clientMetadata")
-        userNotFound = try c.optional(Bool.self, "userNotFound") ?? false
-        unknown = try c.unknownMembers(excluding: ["userAttributes", "session", "clientMetadata", "userNotFound"])
+        let c = try decoder.container(keyedBy: RequestKeys.self)
+        session = try c.decodeIfPresent([ChallengeResult].self, forKey: .session) ?? []
+        clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
+        userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
     /// Encodes the request.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.put(userAttributes, "userAttributes")
-        try c.put(session, "session")
-        if let clientMetadata { try c.put(clientMetadata, "clientMetadata") }
-        try c.put(userNotFound, "userNotFound")
-        try c.putUnknown(unknown)
+        var c = encoder.container(keyedBy: RequestKeys.self)
+        try c.encode(session, forKey: .session)
+        try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)
+        try c.encode(userNotFound, forKey: .userNotFound)
     }
 }
 
@@ -190,7 +134,6 @@ public struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
     public var issueTokens: Bool?
     /// True to end the flow with an error.
     public var failAuthentication: Bool?
-    var unknown: [String: JSONValue] = [:]
 
     /// An empty response.
     public init() {}
@@ -200,28 +143,6 @@ public struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
         self.challengeName = challengeName
         self.issueTokens = issueTokens
         self.failAuthentication = failAuthentication
-    }
-
-    /// Decodes a response.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        challengeName = try c.optional(String.self, "challengeName")
-        issueTokens = try c.optional(Bool.self, "issueTokens")
-        failAuthentication = try c.optional(Bool.self, "failAuthentication")
-        unknown = try c.unknownMembers(excluding: ["challengeName", "issueTokens", "failAuthentication"])
-    }
-
-    /// Encodes the response; unset members are null, as in Cognito's events.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.putOrNull(challengeName, "challengeName")
-        try c.putOrNull(issueTokens, "issueTokens")
-        try c.putOrNull(failAuthentication, "failAuthentication")
-        try c.putUnknown(unknown)
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.challengeName == b.challengeName && a.issueTokens == b.issueTokens && a.failAuthentication == b.failAuthentication
     }
 }
 
@@ -237,10 +158,10 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
     public var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
     public var userNotFound: Bool
-    var unknown: [String: JSONValue] = [:]
 
     /// Creates a request.
-    public init(userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
+    public init(userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [],
+                clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
         self.userAttributes = userAttributes
         self.challengeName = challengeName
         self.session = session
@@ -248,26 +169,24 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request, keeping unknown members.
+    /// Decodes a request; `userAttributes`, `session` and `userNotFound` may be absent.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        userAttributes = try c.optional([String: String].self, "userAttributes") ?? [:]
-        challengeName = try c.required(String.self, "challengeName")
-        session = try c.optional([ChallengeResult].self, "session") ?? []
-        clientMetadata = try c.optional([String: String].self, "clientMetadata")
-        userNotFound = try c.optional(Bool.self, "userNotFound") ?? false
-        unknown = try c.unknownMembers(excluding: ["userAttributes", "challengeName", "session", "clientMetadata", "userNotFound"])
+        let c = try decoder.container(keyedBy: RequestKeys.self)
+        userAttributes = try c.decodeIfPresent([String: String].self, forKey: .userAttributes) ?? [:]
+        challengeName = try c.decode(String.self, forKey: .challengeName)
+        session = try c.decodeIfPresent([ChallengeResult].self, forKey: .session) ?? []
+        clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
+        userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
     /// Encodes the request.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.put(userAttributes, "userAttributes")
-        try c.put(challengeName, "challengeName")
-        try c.put(session, "session")
-        if let clientMetadata { try c.put(clientMetadata, "clientMetadata") }
-        try c.put(userNotFound, "userNotFound")
-        try c.putUnknown(unknown)
+        var c = encoder.container(keyedBy: RequestKeys.self)
+        try c.encode(userAttributes, forKey: .userAttributes)
+        try c.encode(challengeName, forKey: .challengeName)
+        try c.encode(session, forKey: .session)
+        try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)
+        try c.encode(userNotFound, forKey: .userNotFound)
     }
 }
 
@@ -279,7 +198,6 @@ public struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
     public var privateChallengeParameters: [String: String]?
     /// Stored in the session for later rounds.
     public var challengeMetadata: String?
-    var unknown: [String: JSONValue] = [:]
 
     /// An empty response.
     public init() {}
@@ -290,36 +208,10 @@ public struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeMetadata = challengeMetadata
     }
-
-    /// Decodes a response.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        publicChallengeParameters = try c.optional([String: String].self, "publicChallengeParameters")
-        privateChallengeParameters = try c.optional([String: String].self, "privateChallengeParameters")
-        challengeMetadata = try c.optional(String.self, "challengeMetadata")
-        unknown = try c.unknownMembers(excluding: ["publicChallengeParameters", "privateChallengeParameters", "challengeMetadata"])
-    }
-
-    /// Encodes the response; unset members are null.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.putOrNull(publicChallengeParameters, "publicChallengeParameters")
-        try c.putOrNull(privateChallengeParameters, "privateChallengeParameters")
-        try c.putOrNull(challengeMetadata, "challengeMetadata")
-        try c.putUnknown(unknown)
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.publicChallengeParameters == b.publicChallengeParameters
-            && a.privateChallengeParameters == b.privateChallengeParameters
-            && a.challengeMetadata == b.challengeMetadata
-    }
 }
 
-/// The request of a VerifyAuthChallengeResponse event.
+/// The request of a VerifyAuthChallengeResponse event. `userAttributes` is not read: verify needs only the round.
 public struct VerifyAuthChallengeRequest: Codable, Sendable {
-    /// The user's attributes; empty for an unknown user.
-    public var userAttributes: [String: String]
     /// What create-auth-challenge kept for this round.
     public var privateChallengeParameters: [String: String]
     /// The client's answer.
@@ -328,37 +220,32 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
     public var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
     public var userNotFound: Bool
-    var unknown: [String: JSONValue] = [:]
 
     /// Creates a request.
-    public init(userAttributes: [String: String] = [:], privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
-        self.userAttributes = userAttributes
+    public init(privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil,
+                userNotFound: Bool = false) {
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeAnswer = challengeAnswer
         self.clientMetadata = clientMetadata
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request, keeping unknown members.
+    /// Decodes a request; `privateChallengeParameters` and `userNotFound` may be absent.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        userAttributes = try c.optional([String: String].self, "userAttributes") ?? [:]
-        privateChallengeParameters = try c.optional([String: String].self, "privateChallengeParameters") ?? [:]
-        challengeAnswer = try c.required(String.self, "challengeAnswer")
-        clientMetadata = try c.optional([String: String].self, "clientMetadata")
-        userNotFound = try c.optional(Bool.self, "userNotFound") ?? false
-        unknown = try c.unknownMembers(excluding: ["userAttributes", "privateChallengeParameters", "challengeAnswer", "clientMetadata", "userNotFound"])
+        let c = try decoder.container(keyedBy: RequestKeys.self)
+        privateChallengeParameters = try c.decodeIfPresent([String: String].self, forKey: .privateChallengeParameters) ?? [:]
+        challengeAnswer = try c.decode(String.self, forKey: .challengeAnswer)
+        clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
+        userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
     /// Encodes the request.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.put(userAttributes, "userAttributes")
-        try c.put(privateChallengeParameters, "privateChallengeParameters")
-        try c.put(challengeAnswer, "challengeAnswer")
-        if let clientMetadata { try c.put(clientMetadata, "clientMetadata") }
-        try c.put(userNotFound, "userNotFound")
-        try c.putUnknown(unknown)
+        var c = encoder.container(keyedBy: RequestKeys.self)
+        try c.encode(privateChallengeParameters, forKey: .privateChallengeParameters)
+        try c.encode(challengeAnswer, forKey: .challengeAnswer)
+        try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)
+        try c.encode(userNotFound, forKey: .userNotFound)
     }
 }
 
@@ -366,29 +253,12 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
 public struct VerifyAuthChallengeResponse: TriggerResponse, Equatable {
     /// Whether the answer was right.
     public var answerCorrect: Bool?
-    var unknown: [String: JSONValue] = [:]
 
     /// An empty response.
     public init() {}
 
     /// Creates a response.
     public init(answerCorrect: Bool) { self.answerCorrect = answerCorrect }
-
-    /// Decodes a response.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyCodingKey.self)
-        answerCorrect = try c.optional(Bool.self, "answerCorrect")
-        unknown = try c.unknownMembers(excluding: ["answerCorrect"])
-    }
-
-    /// Encodes the response.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: AnyCodingKey.self)
-        try c.putOrNull(answerCorrect, "answerCorrect")
-        try c.putUnknown(unknown)
-    }
-
-    public static func == (a: Self, b: Self) -> Bool { a.answerCorrect == b.answerCorrect }
 }
 
 /// A DefineAuthChallenge event.

@@ -4,11 +4,6 @@ import PasswordlessAuth
 /// Reads and writes trigger events with one decoder and encoder kept for the life of the process.
 struct EventCodec {
     private let decoder = JSONDecoder()
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     /// Decodes an event and checks it is for this trigger.
     func decode<Request, Response>(
@@ -29,14 +24,12 @@ struct EventCodec {
     }
 
     /// The answered event: the original document with only `response` replaced.
-    func answer<Request, Response>(_ original: [UInt8], _ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
-        do {
-            let response = [UInt8](try encoder.encode(event.response))
-            if let answered = ResponseSplice.splice(original, response: response) { return answered }
-            return [UInt8](try encoder.encode(event))
-        } catch {
-            throw .invalidEvent("the answered event could not be encoded")
+    func answer<Request, Response: ResponseJSON>(_ original: [UInt8], _ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
+        // The decoder accepted the document as an object; the splice also refuses what the decoder lets pass.
+        guard let answered = ResponseSplice.splice(original, response: Array(event.response.json.utf8)) else {
+            throw .invalidEvent("the event is not valid JSON: control characters or invalid UTF-8 in a string")
         }
+        return answered
     }
 
     /// Names the place and the problem, without quoting the event's values.

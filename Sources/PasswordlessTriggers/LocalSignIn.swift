@@ -51,7 +51,7 @@ public struct LocalSignIn {
         while true {
             let defined = try invoke(define, DefineAuthChallengeEvent(
                 DefineHandler.triggerSource, request: DefineAuthChallengeRequest(
-                    userAttributes: userAttributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                    session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
                 userName: userName))
             let decision = defined.response
             say("define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)")
@@ -80,7 +80,7 @@ public struct LocalSignIn {
             }
             let verified = try invoke(verify, VerifyAuthChallengeEvent(
                 VerifyHandler.triggerSource, request: VerifyAuthChallengeRequest(
-                    userAttributes: userAttributes, privateChallengeParameters: created.privateChallengeParameters ?? [:],
+                    privateChallengeParameters: created.privateChallengeParameters ?? [:],
                     challengeAnswer: answer, clientMetadata: clientMetadata, userNotFound: userNotFound),
                 userName: userName))
             let correct = verified.response.answerCorrect == true
@@ -90,14 +90,19 @@ public struct LocalSignIn {
         }
     }
 
-    private func invoke<Request, Response>(_ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>) throws -> TriggerEvent<Request, Response> {
+    /// The part of an answered event the sign-in reads.
+    private struct Answered<Response: Decodable>: Decodable {
+        var response: Response
+    }
+
+    private func invoke<Request, Response>(_ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>) throws -> Answered<Response> {
         var logger = logger
         logger.requestID = "local-sign-in"
         let context = InvocationContext(
             metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: currentEpochMilliseconds() + 5_000),
             logger: logger)
         let output = try handler.handle([UInt8](try encoder.encode(event)), context: context)
-        return try decoder.decode(TriggerEvent<Request, Response>.self, from: Data(output))
+        return try decoder.decode(Answered<Response>.self, from: Data(output))
     }
 }
 

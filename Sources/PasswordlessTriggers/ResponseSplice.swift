@@ -5,7 +5,9 @@
 enum ResponseSplice {
     /// The original document with its top-level `response` value replaced, or the member added when absent.
     static func splice(_ document: [UInt8], response: [UInt8]) -> [UInt8]? {
-        document.withUnsafeBufferPointer { bytes -> [UInt8]? in
+        // The answer repeats the event's bytes, so they must be valid UTF-8 for the answer to be valid JSON.
+        guard String(validating: document, as: UTF8.self) != nil else { return nil }
+        return document.withUnsafeBufferPointer { bytes -> [UInt8]? in
             var scanner = Scanner(bytes: bytes)
             guard let members = scanner.topLevelMembers() else { return nil }
             var output: [UInt8] = []
@@ -49,19 +51,39 @@ enum ResponseSplice {
             }
         }
 
-        /// Moves past a string that starts at `index`; returns whether it had escapes.
+        /// Moves past a string that starts at `index`; returns whether it had escapes, or nil if it is not
+        /// valid JSON. The decoder checks only the strings it reads, so this checks the rest.
         mutating func skipString() -> Bool? {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
             index += 1
             var escaped = false
             while index < bytes.count {
                 switch bytes[index] {
-                case UInt8(ascii: "\\"): escaped = true; index += 2
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    guard index + 1 < bytes.count else { return nil }
+                    switch bytes[index + 1] {
+                    case UInt8(ascii: "u"):
+                        guard index + 5 < bytes.count,
+                              bytes[(index + 2)...(index + 5)].allSatisfy({ Self.isHexDigit($0) }) else { return nil }
+                        index += 6
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        index += 2
+                    default:
+                        return nil
+                    }
                 case UInt8(ascii: "\""): index += 1; return escaped
+                // JSON forbids raw control characters in strings; an answer that carried one would be invalid.
+                case 0..<0x20: return nil
                 default: index += 1
                 }
             }
             return nil
+        }
+
+        static func isHexDigit(_ byte: UInt8) -> Bool {
+            (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
         }
 
         mutating func skipValue() -> Bool {

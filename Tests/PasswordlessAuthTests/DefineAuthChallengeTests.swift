@@ -9,7 +9,7 @@ struct DefineAuthChallengeTests {
 
     static func decide(_ session: [ChallengeResult], maxAttempts: Int = 3, userNotFound: Bool = false) -> DefineAuthChallenge.Decision {
         DefineAuthChallenge.decide(
-            DefineAuthChallengeRequest(userAttributes: Sample.smsUser, session: session, userNotFound: userNotFound),
+            DefineAuthChallengeRequest(session: session, userNotFound: userNotFound),
             configuration: Sample.config { $0.maxAttempts = maxAttempts })
     }
 

@@ -36,9 +36,6 @@ enum Fixtures {
     static func define(_ name: String) throws -> DefineAuthChallengeEvent { try decode(DefineAuthChallengeEvent.self, from: name) }
     static func create(_ name: String) throws -> CreateAuthChallengeEvent { try decode(CreateAuthChallengeEvent.self, from: name) }
     static func verify(_ name: String) throws -> VerifyAuthChallengeEvent { try decode(VerifyAuthChallengeEvent.self, from: name) }
-
-    /// A fixture as a generic JSON tree, to compare documents member by member.
-    static func json(_ name: String) throws -> JSONValue { try decode(JSONValue.self, from: name) }
 }
 
 // MARK: - JSON helpers
@@ -46,43 +43,8 @@ enum Fixtures {
 enum JSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data { try JSONEncoder().encode(value) }
 
-    /// Encodes a value and reads it back as a JSON tree, so nulls and absent members can be told apart.
-    static func tree<T: Encodable>(_ value: T) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: encode(value))
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
-    }
-}
-
-extension JSONValue {
-    /// The member of an object, or nil.
-    subscript(_ key: String) -> JSONValue? {
-        get {
-            if case .object(let members) = self { return members[key] }
-            return nil
-        }
-        set {
-            if case .object(var members) = self {
-                members[key] = newValue
-                self = .object(members)
-            }
-        }
-    }
-
-    /// The element of an array, or nil.
-    subscript(index index: Int) -> JSONValue? {
-        get {
-            if case .array(let values) = self, values.indices.contains(index) { return values[index] }
-            return nil
-        }
-        set {
-            if case .array(var values) = self, values.indices.contains(index), let newValue {
-                values[index] = newValue
-                self = .array(values)
-            }
-        }
     }
 }
 

@@ -138,8 +138,13 @@ struct HandlerTests {
         (#"{"version":"1"}"#, "invalid event: triggerSource is missing"),
         (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"session":[{"challengeName":"CUSTOM_CHALLENGE","challengeResult":"yes"}]}}"#,
          "invalid event: request.session[0].challengeResult must be true or false"),
-        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"userAttributes":{"age":3}}}"#,
-         "invalid event: request.userAttributes.age must be a string"),
+        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"clientMetadata":{"channel":3}}}"#,
+         "invalid event: request.clientMetadata.channel must be a string"),
+        // The decoder reads only the members it needs; the answer repeats the rest, so they are checked too.
+        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{},"extra":"\u12mb"}"#,
+         "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"),
+        ("{\"version\":\"1\",\"triggerSource\":\"DefineAuthChallenge_Authentication\",\"region\":\"r\",\"userPoolId\":\"p\",\"userName\":\"u\",\"request\":{},\"extra\":\"a\u{1}b\"}",
+         "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"),
     ])
     func malformed(text: String, message: String) {
         do {
