@@ -63,9 +63,9 @@ public struct MessageTemplates: Sendable, Equatable {
 struct Environment {
     var values: [String: String]
 
-    /// The value, or nil when the variable is unset or empty (an empty variable means the default).
+    /// The value, or nil when the variable is unset, empty or only whitespace (which all mean the default).
     func string(_ name: String) -> String? {
-        guard let value = values[name], !value.isEmpty else { return nil }
+        guard let value = values[name], !value.trimmingWhitespace().isEmpty else { return nil }
         return value
     }
 

@@ -84,18 +84,25 @@ public enum CreateAuthChallenge {
             return reuse(channel: channel, expiresAt: expiresAt, code: code, request: request, userName: userName, configuration: configuration)
         }
         let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
-        if request.userNotFound {
-            return decoy(userName: userName, expiresAt: expiresAt, configuration: configuration, warning: nil)
-        }
-        let available = configuration.channels.filter { destination(of: $0, in: request.userAttributes) != nil }
-        guard let preferred = available.first else {
-            return decoy(userName: userName, expiresAt: expiresAt, configuration: configuration,
-                         warning: "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))")
-        }
-        if configuration.channelChoice, available.count > 1, !rounds.rounds.contains(where: SignInRounds.isChannelChoice) {
-            return channelChoice(available, attributes: request.userAttributes)
-        }
+        let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
         let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.lowercased()) }
+        let available = configuration.channels.filter { destination(of: $0, in: request.userAttributes) != nil }
+        guard !request.userNotFound, let preferred = available.first else {
+            // An unknown user, or one who cannot be reached, gets the rounds a real user with every channel would.
+            let warning = request.userNotFound ? nil
+                : "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
+            if configuration.channelChoice, configuration.channels.count > 1, !choiceDone {
+                var outcome = channelChoice(configuration.channels) { decoyDestination(for: $0, userName: userName) }
+                outcome.kind = .decoy
+                outcome.warning = warning
+                return outcome
+            }
+            let channel = requested.flatMap { configuration.channels.contains($0) ? $0 : nil } ?? decoyChannel(userName, configuration)
+            return decoy(channel: channel, userName: userName, expiresAt: expiresAt, configuration: configuration, warning: warning)
+        }
+        if configuration.channelChoice, available.count > 1, !choiceDone {
+            return channelChoice(available) { $0.mask(destination(of: $0, in: request.userAttributes)!) }
+        }
         let channel = requested.flatMap { available.contains($0) ? $0 : nil } ?? preferred
         let address = destination(of: channel, in: request.userAttributes)!
         let code = try OneTimeCode.generate(length: configuration.codeLength, using: random)
@@ -110,9 +117,20 @@ public enum CreateAuthChallenge {
     static func destination(of channel: Channel, in attributes: [String: String]) -> String? {
         guard let value = attributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { return nil }
         switch channel {
-        case .sms: return value.first == "+" && value.dropFirst().allSatisfy(\.isASCIIDigit) && value.count > 4 ? value : nil
-        case .email: return value.contains("@") ? value : nil
+        case .sms: return looksLikePhone(value) ? value : nil
+        case .email: return looksLikeEmail(value) ? value : nil
         }
+    }
+
+    /// E.164: a plus sign and digits.
+    static func looksLikePhone(_ value: String) -> Bool {
+        value.first == "+" && value.count > 4 && value.dropFirst().allSatisfy(\.isASCIIDigit)
+    }
+
+    /// Something before and after one `@`, and no spaces.
+    static func looksLikeEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !value.contains(where: \.isWhitespace)
     }
 
     static func message(channel: Channel, address: String, code: String, configuration: PasswordlessConfiguration) -> Message {
@@ -152,20 +170,21 @@ public enum CreateAuthChallenge {
         channel: Channel, expiresAt: Int64, code: String, request: CreateAuthChallengeRequest, userName: String,
         configuration: PasswordlessConfiguration
     ) -> Outcome {
+        // A decoy round (no code) shows the same made-up destination again, as a real retry shows the real one.
         let address = code.isEmpty ? nil : destination(of: channel, in: request.userAttributes)
         let masked = address.map(channel.mask) ?? decoyDestination(for: channel, userName: userName)
         return codeRound(channel: channel, masked: masked, code: code, expiresAt: expiresAt,
                          metadata: .code(channel: channel, expiresAt: expiresAt, code: code),
-                         configuration: configuration, kind: .reusedCode)
+                         configuration: configuration, kind: code.isEmpty ? .decoy : .reusedCode)
     }
 
-    private static func channelChoice(_ channels: [Channel], attributes: [String: String]) -> Outcome {
+    private static func channelChoice(_ channels: [Channel], masked: (Channel) -> String) -> Outcome {
         var publicParameters = [
             PublicKey.step: "channel",
             PublicKey.channels: channels.map(\.rawValue).joined(separator: ","),
         ]
         for channel in channels {
-            publicParameters[PublicKey.destination(of: channel)] = channel.mask(destination(of: channel, in: attributes)!)
+            publicParameters[PublicKey.destination(of: channel)] = masked(channel)
         }
         return Outcome(
             response: .init(publicChallengeParameters: publicParameters, privateChallengeParameters: [PrivateKey.step: "channel"],
@@ -173,32 +192,32 @@ public enum CreateAuthChallenge {
             message: nil, kind: .channelChoice, channel: nil, maskedDestination: nil, warning: nil)
     }
 
-    /// An answer shaped like a real one, for a user who does not exist or cannot be reached; no answer passes it.
-    private static func decoy(userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration, warning: String?) -> Outcome {
-        let name = userName.trimmingWhitespace()
-        let looksLikeEmail = name.contains("@")
-        let looksLikePhone = name.first == "+" && name.dropFirst().allSatisfy(\.isASCIIDigit) && name.count > 4
-        let channel: Channel
-        let masked: String
-        if looksLikeEmail, configuration.channels.contains(.email) {
-            (channel, masked) = (.email, Masking.email(name))
-        } else if looksLikePhone, configuration.channels.contains(.sms) {
-            (channel, masked) = (.sms, Masking.phone(name))
-        } else {
-            channel = configuration.channels[0]
-            masked = decoyDestination(for: channel, userName: name)
-        }
-        var outcome = codeRound(channel: channel, masked: masked, code: "", expiresAt: expiresAt,
-                                metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
+    /// An answer shaped like a real code round, for a user who does not exist or cannot be reached; no answer passes it.
+    private static func decoy(channel: Channel, userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration,
+                              warning: String?) -> Outcome {
+        var outcome = codeRound(channel: channel, masked: decoyDestination(for: channel, userName: userName), code: "",
+                                expiresAt: expiresAt, metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
                                 configuration: configuration, kind: .decoy)
         outcome.warning = warning
         return outcome
     }
 
-    /// A masked destination derived from the user name, so repeated tries for the same name look the same.
+    /// The channel a decoy uses: the one the user name looks like, else the first allowed.
+    static func decoyChannel(_ userName: String, _ configuration: PasswordlessConfiguration) -> Channel {
+        let name = userName.trimmingWhitespace()
+        if looksLikeEmail(name), configuration.channels.contains(.email) { return .email }
+        if looksLikePhone(name), configuration.channels.contains(.sms) { return .sms }
+        return configuration.channels[0]
+    }
+
+    /// The masked destination a decoy shows: the user name masked when it looks like one of the channel's
+    /// destinations, else one derived from it, so every round for the same name shows the same.
     static func decoyDestination(for channel: Channel, userName: String) -> String {
+        let name = userName.trimmingWhitespace()
+        if channel == .email, looksLikeEmail(name) { return Masking.email(name) }
+        if channel == .sms, looksLikePhone(name) { return Masking.phone(name) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in userName.utf8 {
+        for byte in name.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         let letters = Array("abcdefghijklmnopqrstuvwxyz")

@@ -33,11 +33,11 @@ public enum OneTimeCode {
         return String(repeating: "0", count: length - digits.count) + digits
     }
 
-    /// Compares an answer with the code in time that does not depend on where they differ.
+    /// Compares an answer with the code in time that does not depend on where they differ; an empty code matches nothing.
     public static func matches(answer: String, code: String) -> Bool {
         let a = Array(answer.utf8)
         let b = Array(code.utf8)
-        var difference: UInt8 = a.count == b.count ? 0 : 1
+        var difference: UInt8 = a.count == b.count && !b.isEmpty ? 0 : 1
         for index in 0..<b.count {
             difference |= (index < a.count ? a[index] : 0) ^ b[index]
         }

@@ -41,6 +41,7 @@ struct ConfigurationTests {
     ])
     func emptyMeansDefault(variable: String) throws {
         #expect(try Self.load([variable: ""]) == PasswordlessConfiguration())
+        #expect(try Self.load([variable: "  \t"]) == PasswordlessConfiguration(), "whitespace only counts as empty")
     }
 
     @Suite("Numbers")
@@ -95,7 +96,7 @@ struct ConfigurationTests {
         }
 
         @Test("unknown, duplicate or empty entries throw an error naming OTP_CHANNELS", arguments: [
-            "sms,fax", "fax", "sms,sms", "email,EMAIL", "sms,", ",email", ",", "sms;email", "sms email", " ",
+            "sms,fax", "fax", "sms,sms", "email,EMAIL", "sms,", ",email", ",", "sms;email", "sms email",
         ])
         func invalid(value: String) {
             ConfigurationTests.expectError(["OTP_CHANNELS": value], naming: "OTP_CHANNELS")

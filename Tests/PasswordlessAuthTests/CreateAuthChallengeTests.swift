@@ -354,6 +354,40 @@ struct CreateAuthChallengeTests {
             #expect(Set(destinations).count > 1)
         }
 
+        @Test("a decoy's retry shows the same destination and channel as its first round", arguments: [
+            ("mallory@example.net", true), ("+15555550199", true), ("mallory", true), ("+15555550123", false),
+        ])
+        func retryKeepsDestination(userName: String, userNotFound: Bool) throws {
+            // userNotFound false with no attributes: a real user who cannot be reached takes the same path.
+            let first = try create(CreateAuthChallengeRequest(userNotFound: userNotFound), userName: userName)
+            let metadata = try #require(first.response.challengeMetadata)
+            let retry = try create(CreateAuthChallengeRequest(
+                session: [ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: metadata)],
+                userNotFound: userNotFound), userName: userName)
+            #expect(retry.response.publicChallengeParameters == first.response.publicChallengeParameters)
+            #expect(retry.response.challengeMetadata == metadata)
+            #expect(retry.kind == .decoy)
+            #expect(retry.message == nil)
+        }
+
+        @Test("in channel-choice mode an unknown user gets a choice round too, then a decoy by the chosen channel")
+        func choiceForUnknownUser() throws {
+            let config = Sample.config { $0.channelChoice = true }
+            let choice = try create(CreateAuthChallengeRequest(userNotFound: true), userName: "mallory@example.net", config: config)
+            #expect(choice.message == nil)
+            let publicParameters = try #require(choice.response.publicChallengeParameters)
+            #expect(Set(publicParameters.keys) == ["step", "channels", "smsDestination", "emailDestination"])
+            #expect(publicParameters["step"] == "channel")
+            #expect(publicParameters["emailDestination"] == "m***@e***.net")
+            let chosen = try create(CreateAuthChallengeRequest(
+                session: [ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "CHANNEL_CHOICE")],
+                clientMetadata: ["channel": "sms"], userNotFound: true), userName: "mallory@example.net", config: config)
+            #expect(chosen.kind == .decoy)
+            #expect(chosen.channel == .sms)
+            #expect(chosen.response.publicChallengeParameters?["destination"] == publicParameters["smsDestination"])
+            #expect(chosen.response.privateChallengeParameters?["code"] == nil)
+        }
+
         @Test("a user with no usable destination gets a decoy with a warning", arguments: [
             ["sub": "u-9"],
             ["phone_number": "5555550123"],

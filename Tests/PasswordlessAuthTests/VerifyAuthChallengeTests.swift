@@ -134,3 +134,12 @@ struct VerifyAuthChallengeTests {
         }
     }
 }
+
+@Suite("OneTimeCode.matches edge cases")
+struct MatchesEdgeCases {
+    @Test("an empty code matches nothing, not even an empty answer")
+    func emptyCode() {
+        #expect(!OneTimeCode.matches(answer: "", code: ""))
+        #expect(!OneTimeCode.matches(answer: "1", code: ""))
+    }
+}
