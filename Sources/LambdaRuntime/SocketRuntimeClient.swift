@@ -57,14 +57,44 @@ public struct SocketRuntimeClient: RuntimeAPIClient {
     }
 }
 
-/// An HTTP/1.1 response: status, headers with lower-case names, and body.
+/// An HTTP/1.1 response: status, the header lines as received, and body.
+///
+/// Headers are looked up in the raw lines when asked for; the loop reads only a few of them.
 struct HTTPResponse {
     var status: Int
-    var headers: [(name: String, value: String)]
+    /// The header lines, without the status line, each ending in CRLF.
+    var headerLines: [UInt8]
     var body: [UInt8]
+    var closeAfter = false
 
-    func header(_ name: String) -> String? {
-        headers.first { $0.name == name }?.value
+    /// The value of a header, its name compared without case; blanks around the value removed.
+    func header(_ lowercasedName: String) -> String? {
+        let name = Array(lowercasedName.utf8)
+        return headerLines.withUnsafeBufferPointer { lines -> String? in
+            var lineStart = 0
+            while lineStart < lines.count {
+                var lineEnd = lineStart
+                while lineEnd < lines.count && lines[lineEnd] != 13 { lineEnd += 1 }
+                let colon = lineStart + name.count
+                if colon < lineEnd, lines[colon] == 58, Self.equalsLowercased(lines, from: lineStart, name) {
+                    var valueStart = colon + 1
+                    var valueEnd = lineEnd
+                    while valueStart < valueEnd, lines[valueStart] == 32 || lines[valueStart] == 9 { valueStart += 1 }
+                    while valueEnd > valueStart, lines[valueEnd - 1] == 32 || lines[valueEnd - 1] == 9 { valueEnd -= 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: lines[valueStart..<valueEnd]), as: UTF8.self)
+                }
+                lineStart = lineEnd + 2
+            }
+            return nil
+        }
+    }
+
+    private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ name: [UInt8]) -> Bool {
+        for (offset, expected) in name.enumerated() {
+            let byte = bytes[start + offset]
+            if ((65...90).contains(byte) ? byte + 32 : byte) != expected { return false }
+        }
+        return true
     }
 }
 
@@ -108,7 +138,7 @@ struct HTTPConnection {
             try writeAll(head, body)
             let response = try readResponse()
             served += 1
-            if response.header("connection")?.lowercased() == "close" { close() }
+            if response.closeAfter || response.header("connection")?.lowercased() == "close" { close() }
             return response
         } catch {
             close()
@@ -211,53 +241,28 @@ struct HTTPConnection {
             while try fill() {}
             response.body = buffer
             buffer.removeAll()
-            response.headers.append(("connection", "close"))
+            response.closeAfter = true
         }
         return response
     }
 
-    /// Parses a status line and header lines on bytes: header names lower-cased, values without outer blanks.
+    /// Reads the status from the status line and keeps the header lines as they are.
     static func parseHead(_ head: ArraySlice<UInt8>) throws(ConnectionFailure) -> HTTPResponse {
-        var lines: [ArraySlice<UInt8>] = []
-        var lineStart = head.startIndex
-        var index = head.startIndex
-        while index < head.endIndex {
-            if head[index] == 13, index + 1 < head.endIndex, head[index + 1] == 10 {
-                lines.append(head[lineStart..<index])
-                index += 2
-                lineStart = index
-            } else {
-                index += 1
-            }
-        }
-        lines.append(head[lineStart..<head.endIndex])
         // "HTTP/1.x NNN reason"
-        let statusLine = lines[0]
-        guard statusLine.count >= 12, statusLine.starts(with: httpPrefix), statusLine[statusLine.startIndex + 8] == 32 else {
+        guard head.count >= 12, head.starts(with: httpPrefix), head[head.startIndex + 8] == 32 else {
             throw .failed("bad status line")
         }
         var status = 0
-        for byte in statusLine[(statusLine.startIndex + 9)..<(statusLine.startIndex + 12)] {
+        for byte in head[(head.startIndex + 9)..<(head.startIndex + 12)] {
             guard (48...57).contains(byte) else { throw .failed("bad status line") }
             status = status * 10 + Int(byte - 48)
         }
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(lines.count - 1)
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: 58) else { throw .failed("bad header line") }
-            var valueStart = colon + 1
-            var valueEnd = line.endIndex
-            while valueStart < valueEnd, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }
-            while valueEnd > valueStart, line[valueEnd - 1] == 32 || line[valueEnd - 1] == 9 { valueEnd -= 1 }
-            let name = String(unsafeUninitializedCapacity: colon - line.startIndex) { out in
-                for (offset, byte) in line[..<colon].enumerated() {
-                    out[offset] = (65...90).contains(byte) ? byte + 32 : byte
-                }
-                return colon - line.startIndex
-            }
-            headers.append((name, String(decoding: line[valueStart..<valueEnd], as: UTF8.self)))
+        var lines: [UInt8] = []
+        if let firstLineEnd = head.firstIndex(of: 10) {
+            lines = Array(head[(firstLineEnd + 1)...])
+            lines += crlf
         }
-        return HTTPResponse(status: status, headers: headers, body: [])
+        return HTTPResponse(status: status, headerLines: lines, body: [])
     }
 
     private mutating func readExactly(_ count: Int) throws(ConnectionFailure) -> [UInt8] {
