@@ -7,10 +7,23 @@
 
 Starts COMMAND with AWS_LAMBDA_RUNTIME_API pointing at a server on 127.0.0.1,
 serves the events in order (the whole list --repeat times), records every
-/response, /error and /init/error, then stops COMMAND and prints one JSON
-document on stdout (see the `report` dict below). The child's stdout and stderr
-go to our stderr. Exit status: 0 when every event got a /response and there was
-no init error, 1 otherwise, 2 on a usage error.
+/response, /error and /init/error, then stops COMMAND (SIGTERM, then SIGKILL) once
+all events are answered, after an init error, when it exits, or after --timeout.
+The child's stdout and stderr go to our stderr; stdout gets one JSON document:
+
+  init_ms            exec to the first GET /next (null if it never came)
+  init_error         {"error_type", "body"} posted to /init/error, or null
+  invocations        [{"request_id", "event", "status": "response"|"error"|null,
+                       "error_type", "duration_ms", "body" (unless --no-bodies)}]
+  cpu_ms             user+system CPU of the process (all threads) just before stopping it
+  cpu_ms_after_init  the same at the first GET /next; rss_kb_after_init: VmRSS then
+  peak_rss_kb        VmHWM just before stopping it
+  exit_code, signal  how it ended; stopped_because: all_answered, init_error,
+                     child_exited or timeout
+  answered, expected
+
+Exit status: 0 when every event got a /response and there was no init error,
+1 otherwise, 2 on a usage error.
 
 Standard library only; one thread, one selector loop; the child is watched
 through a pidfd, so its CPU clock and memory can still be read when it exits.
@@ -445,23 +458,21 @@ class Emulator:
 
 
 def main(argv):
-    if "--" not in argv:
-        print("usage: runtime-emulator.py [options] EVENT.json [...] -- COMMAND [ARGS...]", file=sys.stderr)
-        return 2
-    split = argv.index("--")
+    split = argv.index("--") if "--" in argv else len(argv)
     command = argv[split + 1:]
     p = argparse.ArgumentParser(prog="runtime-emulator.py",
+                                usage="%(prog)s [options] EVENT.json [EVENT.json ...] -- COMMAND [ARGS...]",
                                 description="Serve events to a Lambda runtime over the Runtime API 2018-06-01.")
-    p.add_argument("--repeat", type=int, default=1, help="serve the whole event list N times")
-    p.add_argument("--deadline-ms", type=int, default=5000, help="Lambda-Runtime-Deadline-Ms = now + MS")
-    p.add_argument("--timeout", type=float, default=30.0, help="give up after S seconds")
+    p.add_argument("--repeat", type=int, default=1, metavar="N", help="serve the whole event list N times")
+    p.add_argument("--deadline-ms", type=int, default=5000, metavar="MS", help="Lambda-Runtime-Deadline-Ms = now + MS")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="give up after S seconds")
     p.add_argument("--bodies", action=argparse.BooleanOptionalAction, default=True,
                    help="include each response body in the report")
     p.add_argument("--env", action="append", default=[], metavar="K=V", help="extra environment for COMMAND")
     p.add_argument("events", nargs="+", metavar="EVENT.json")
     args = p.parse_args(argv[:split])
     if not command:
-        p.error("no COMMAND after --")
+        p.error("COMMAND missing: put it after --")
     extra = {}
     for pair in args.env:
         k, sep, v = pair.partition("=")

@@ -3,8 +3,8 @@
  * One keep-alive HTTP/1.1 connection to $AWS_LAMBDA_RUNTIME_API; a purpose-built
  * JSON scanner finds request.session and the top-level "response" member, and the
  * answer is the input document with "response" replaced. MAX_ATTEMPTS (env,
- * default 3) caps wrong answers; session entries whose challengeMetadata starts
- * with CHOICE are not counted as attempts.
+ * default 3) caps wrong answers; a channel-choice round (challengeMetadata
+ * "CHANNEL_CHOICE") is not an attempt, and a second one fails the sign-in.
  *
  *   gcc -O2 -o define define.c
  */
@@ -90,7 +90,7 @@ static int key_is(const char *kb, const char *ke, const char *name) {
 
 /* ---- the define logic ---- */
 typedef struct {
-    int entries, skipped_srp, other, last_true, failures;
+    int entries, skipped_srp, other, last_true, failures, choices;
     /* current entry */
     const char *nb, *ne, *mb, *me;
     int result, has_meta;
@@ -117,9 +117,10 @@ static int session_entry(Scan *s, const char *kb, const char *ke, void *ctx) {
     int index = st->entries++;
     if (index == 0 && st->nb && key_is(st->nb, st->ne, "SRP_A")) { st->skipped_srp = 1; return 1; }
     if (!st->nb || !key_is(st->nb, st->ne, "CUSTOM_CHALLENGE")) { st->other = 1; return 1; }
-    st->last_true = st->result;
-    int choice = st->has_meta && st->me - st->mb >= 6 && memcmp(st->mb, "CHOICE", 6) == 0;
-    if (!st->result && !choice) st->failures++;
+    int choice = st->has_meta && st->me - st->mb == 14 && memcmp(st->mb, "CHANNEL_CHOICE", 14) == 0;
+    st->last_true = st->result && !choice;
+    if (choice) st->choices++;
+    else if (!st->result) st->failures++;
     return 1;
 }
 
@@ -156,7 +157,7 @@ static long define(const char *in, size_t n, char *out, size_t cap, int max_atte
     int custom = st->entries - st->skipped_srp;
     const char *r = st->other ? FAIL
         : (custom > 0 && st->last_true) ? ISSUE
-        : st->failures >= max_attempts ? FAIL : CHALLENGE;
+        : (st->failures >= max_attempts || st->choices > 1) ? FAIL : CHALLENGE;
     size_t rn = strlen(r);
     const char *head_end, *tail;
     if (d.rb) { head_end = d.rb; tail = d.re; }

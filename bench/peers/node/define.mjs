@@ -24,10 +24,11 @@ export function define(event) {
   if (session[0]?.challengeName === 'SRP_A') session = session.slice(1);
   if (session.some((s) => s.challengeName !== 'CUSTOM_CHALLENGE')) {
     event.response = { issueTokens: false, failAuthentication: true };
-  } else if (session.length > 0 && session[session.length - 1].challengeResult === true) {
+  } else if (session.length > 0 && session[session.length - 1].challengeResult === true
+      && session[session.length - 1].challengeMetadata !== 'CHANNEL_CHOICE') {
     event.response = { issueTokens: true, failAuthentication: false };
-  } else if (session.filter((s) => s.challengeResult === false
-      && !String(s.challengeMetadata ?? '').startsWith('CHOICE')).length >= MAX_ATTEMPTS) {
+  } else if (session.filter((s) => s.challengeResult === false && s.challengeMetadata !== 'CHANNEL_CHOICE').length >= MAX_ATTEMPTS
+      || session.filter((s) => s.challengeMetadata === 'CHANNEL_CHOICE').length > 1) {
     event.response = { issueTokens: false, failAuthentication: true };
   } else {
     event.response = { challengeName: 'CUSTOM_CHALLENGE', issueTokens: false, failAuthentication: false };
