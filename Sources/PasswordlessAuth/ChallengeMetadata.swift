@@ -21,7 +21,7 @@ enum RoundMetadata: Equatable {
         guard parts.count == 4, parts[0] == Self.codePrefix,
               let channel = Channel(rawValue: String(parts[1])),
               let expiresAt = Int64(parts[2]),
-              parts[3].allSatisfy(\.isASCIIDigit)
+              parts[3].isASCIIDigits
         else { return nil }
         self = .code(channel: channel, expiresAt: expiresAt, code: String(parts[3]))
     }
@@ -32,10 +32,6 @@ enum RoundMetadata: Equatable {
         case .code(let channel, let expiresAt, let code): "\(Self.codePrefix):\(channel.rawValue):\(expiresAt):\(code)"
         }
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 /// The rounds of a sign-in as Cognito lists them, with the opening `SRP_A` some SDKs send left out.
@@ -50,7 +46,7 @@ struct SignInRounds {
     /// The metadata of the newest round that asked for a code.
     var lastCodeRound: RoundMetadata? {
         for round in rounds.reversed() {
-            if case .code? = RoundMetadata(round.challengeMetadata) { return RoundMetadata(round.challengeMetadata) }
+            if let metadata = RoundMetadata(round.challengeMetadata), case .code = metadata { return metadata }
         }
         return nil
     }

@@ -26,12 +26,12 @@ public enum Channel: String, Sendable, CaseIterable, Codable {
 public enum Masking {
     /// `+15555550123` becomes `+*******0123`: the plus sign and the last four digits stay.
     public static func phone(_ phone: String) -> String {
-        let characters = Array(phone.filter { !$0.isWhitespace })
-        let hasPlus = characters.first == "+"
-        let body = hasPlus ? Array(characters.dropFirst()) : characters
+        let characters = Array(phone.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
+        let hasPlus = characters.first == UInt8(ascii: "+")
+        let body = hasPlus ? characters.dropFirst() : characters[...]
         let kept = body.count > 6 ? 4 : max(0, body.count - 4)
         let hidden = String(repeating: "*", count: max(body.count - kept, 4 - kept))
-        return (hasPlus ? "+" : "") + hidden + String(body.suffix(kept))
+        return (hasPlus ? "+" : "") + hidden + String(decoding: body.suffix(kept), as: UTF8.self)
     }
 
     /// `alice@example.com` becomes `a***@e***.com`: first letters and the top-level domain stay.

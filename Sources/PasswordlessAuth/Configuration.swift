@@ -55,7 +55,28 @@ public struct MessageTemplates: Sendable, Equatable {
 
     /// Fills in `{code}` and `{minutes}`.
     public static func render(_ template: String, code: String, minutes: Int) -> String {
-        template.replacing("{code}", with: code).replacing("{minutes}", with: String(minutes))
+        var out: [UInt8] = []
+        let bytes = Array(template.utf8)
+        out.reserveCapacity(bytes.count + code.utf8.count)
+        let codeToken = Array("{code}".utf8), minutesToken = Array("{minutes}".utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "{") {
+                if bytes[index...].starts(with: codeToken) {
+                    out += code.utf8
+                    index += codeToken.count
+                    continue
+                }
+                if bytes[index...].starts(with: minutesToken) {
+                    out += String(minutes).utf8
+                    index += minutesToken.count
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -111,11 +132,21 @@ struct Environment {
     }
 }
 
-extension StringProtocol {
+extension String {
     /// The string without whitespace or newlines at either end.
     func trimmingWhitespace() -> String {
+        // Most values have nothing to trim: check the ends on bytes before looking at characters.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return String(self)
+        }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
     }
+
+}
+
+extension StringProtocol {
+    /// Whether every character is an ASCII digit (an empty string has none that are not).
+    var isASCIIDigits: Bool { utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 }

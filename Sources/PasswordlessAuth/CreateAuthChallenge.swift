@@ -124,13 +124,16 @@ public enum CreateAuthChallenge {
 
     /// E.164: a plus sign and digits.
     static func looksLikePhone(_ value: String) -> Bool {
-        value.first == "+" && value.count > 4 && value.dropFirst().allSatisfy(\.isASCIIDigit)
+        value.utf8.first == UInt8(ascii: "+") && value.utf8.count > 4 && value.utf8.dropFirst().allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     /// Something before and after one `@`, and no spaces.
     static func looksLikeEmail(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !value.contains(where: \.isWhitespace)
+        let bytes = value.utf8
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex, bytes.index(after: at) != bytes.endIndex else {
+            return false
+        }
+        return !bytes[bytes.index(after: at)...].contains(UInt8(ascii: "@")) && !value.contains(where: \.isWhitespace)
     }
 
     static func message(channel: Channel, address: String, code: String, configuration: PasswordlessConfiguration) -> Message {

@@ -22,7 +22,7 @@ public enum VerifyAuthChallenge {
         if request.userNotFound { return .userNotFound }
         let parameters = request.privateChallengeParameters
         guard let code = parameters[CreateAuthChallenge.PrivateKey.code], !code.isEmpty,
-              code.allSatisfy(\.isASCIIDigit),
+              code.isASCIIDigits,
               let expiresText = parameters[CreateAuthChallenge.PrivateKey.expiresAt],
               let expiresAt = Int64(expiresText)
         else { return .noCode }

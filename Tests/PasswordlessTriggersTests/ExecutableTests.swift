@@ -139,12 +139,14 @@ struct ExecutableTests {
         let process = Process()
         process.executableURL = try Self.executable("create-auth-challenge")
         process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": mock.address]) { $1 }
-        process.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
         try process.run()
+        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         let posts = mock.recorded
-        #expect(posts.count == 1)
+        #expect(posts.count == 1, "stderr: \(logs)")
         #expect(posts.first?.path == "/2018-06-01/runtime/init/error")
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidConfiguration")
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)

@@ -83,7 +83,10 @@ struct SignInWithMotoTests {
         process.standardError = FileHandle.nullDevice
         let before = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }.count
         try process.run()
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
         let posts = mock.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/sms-1/response")
         let response = try #require(try jsonObject(posts.first?.body ?? [])["response"] as? [String: Any])

@@ -140,7 +140,10 @@ public final class MockRuntimeAPI: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return
+            }
             lock.lock()
             connections += 1
             lock.unlock()
