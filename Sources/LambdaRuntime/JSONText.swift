@@ -1,7 +1,11 @@
-/// Small JSON text helpers for log lines and error reports, which are too simple to need an encoder.
+/// Small JSON text helpers for log lines, error reports and trigger responses: fixed shapes that need no encoder.
 public enum JSONText {
     /// The string as a JSON string literal, quotes included.
     public static func quoted(_ string: String) -> String {
+        // Most strings need no escapes: check the bytes once and copy them whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + string + "\""
+        }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {
@@ -11,7 +15,7 @@ public enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+            case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

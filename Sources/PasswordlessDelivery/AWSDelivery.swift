@@ -48,8 +48,11 @@ public final class SecureRandom: RandomSource {
     private var bytes: [UInt8] = []
     private var position = 0
 
-    /// Creates the source.
-    public init() {}
+    /// Creates the source and draws its first bytes now, so OpenSSL seeds its generator at start-up
+    /// rather than in the first sign-in, and a broken generator is an init error.
+    public init() throws {
+        bytes = try secureRandomBytes(count: 512)
+    }
 
     /// The next random word.
     public func next() throws -> UInt64 {
@@ -70,7 +73,7 @@ extension Trigger {
         Trigger.create.main { environment, logger in
             let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
             return CreateParts(delivery: try makeDelivery(environment: environment, channels: configuration.channels, logger: logger),
-                               random: SecureRandom())
+                               random: try SecureRandom())
         }
     }
 

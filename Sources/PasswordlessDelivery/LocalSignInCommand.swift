@@ -51,8 +51,10 @@ public enum LocalSignInCommand {
         }
         let environment = LambdaMain.processEnvironment()
         let configuration: PasswordlessConfiguration
+        let random: SecureRandom
         do {
             configuration = try PasswordlessConfiguration.fromEnvironment(environment)
+            random = try SecureRandom()
         } catch {
             StandardErrorSink().write("passwordless-local: invalid configuration: \(error)\n")
             return 1
@@ -61,7 +63,7 @@ public enum LocalSignInCommand {
         let name = userName ?? attributes["email"] ?? attributes["phone_number"] ?? "someone@example.com"
         let signIn = LocalSignIn(
             userAttributes: userNotFound ? [:] : attributes, userName: name, configuration: configuration,
-            random: SecureRandom(),
+            random: random,
             logger: Logger(threshold: verbose ? .debug : .warn, baseFields: [("trigger", "local")]),
             prompt: { question in
                 print(question, terminator: "")

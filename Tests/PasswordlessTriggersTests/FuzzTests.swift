@@ -100,7 +100,7 @@ struct FuzzTests {
         let violations = ViolationLog()
         let inner: any LambdaHandler = switch trigger {
         case .define: DefineHandler(configuration: PasswordlessConfiguration())
-        case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: SecureRandom())
+        case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try SecureRandom())
         case .verify: VerifyHandler()
         }
         let mock = try MockRuntimeAPI(events: events)

@@ -79,7 +79,7 @@ struct HandlerTests {
         var configuration = configuration
         configuration.channelChoice = choice
         let spy = SpyDelivery()
-        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: SecureRandom())
+        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
         let output = try handler.handle(try sampleEvent(name), context: testContext())
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         #expect(spy.messages.isEmpty)
@@ -92,7 +92,7 @@ struct HandlerTests {
         var configuration = configuration
         configuration.channelChoice = true
         let spy = SpyDelivery()
-        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: SecureRandom())
+        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
         _ = try handler.handle(try sampleEvent("create-after-channel-choice.json"), context: testContext())
         guard case .email(let address, _, _, _)? = spy.messages.first else {
             Issue.record("expected one email, got \(spy.messages)")
@@ -106,7 +106,7 @@ struct HandlerTests {
     func deliveryFailure() throws {
         let spy = SpyDelivery()
         spy.failure = .deliveryFailed("SNS Publish failed: Throttling: Rate exceeded")
-        let handler = CreateHandler(configuration: configuration, delivery: spy, random: SecureRandom())
+        let handler = CreateHandler(configuration: configuration, delivery: spy, random: try SecureRandom())
         #expect(throws: TriggerError.deliveryFailed("SNS Publish failed: Throttling: Rate exceeded")) {
             try handler.handle(try sampleEvent("create-email-first-round.json"), context: testContext())
         }

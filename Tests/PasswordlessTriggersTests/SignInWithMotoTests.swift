@@ -23,7 +23,7 @@ struct SignInWithMotoTests {
         var lines: [String] = []
         var failure: (any Error)?
         let signIn = LocalSignIn(
-            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery, random: SecureRandom(),
+            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery, random: try SecureRandom(),
             logger: Logger(threshold: .error, sink: MemorySink()),
             prompt: { _ in
                 if answers.isEmpty {
