@@ -100,20 +100,20 @@ public final class SESClient: Sendable {
         return HTTPRequest(method: "POST", url: endpoint.url(Self.operationPath), headers: headers, body: body)
     }
 
-    /// The SendEmail JSON body; written by hand so the bytes are fixed and no encoder is loaded.
+    /// The SendEmail JSON body, with sorted keys so the bytes are fixed.
     package static func requestBody(
         from: String, to: String, subject: String, text: String, html: String?, configurationSet: String?
     ) -> String {
-        func content(_ data: String) -> String {
-            #"{"Data":\#(jsonString(data)),"Charset":"UTF-8"}"#
-        }
-        var body = #"{"Text":\#(content(text))"#
-        if let html { body += #","Html":\#(content(html))"# }
-        body += "}"
-        var json = #"{"FromEmailAddress":\#(jsonString(from)),"Destination":{"ToAddresses":[\#(jsonString(to))]},"#
-        json += #""Content":{"Simple":{"Subject":\#(content(subject)),"Body":\#(body)}}"#
-        if let configurationSet { json += #","ConfigurationSetName":\#(jsonString(configurationSet))"# }
-        return json + "}"
+        let request = SendEmailRequest(
+            FromEmailAddress: from, Destination: .init(ToAddresses: [to]),
+            Content: .init(Simple: .init(
+                Subject: .init(Data: subject),
+                Body: .init(Text: .init(Data: text), Html: html.map { .init(Data: $0) }))),
+            ConfigurationSetName: configurationSet)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, arrays and objects only: encoding cannot fail.
+        return String(decoding: (try? encoder.encode(request)) ?? Data(), as: UTF8.self)
     }
 
     /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
@@ -143,26 +143,27 @@ private struct AnswerBody: Decodable {
     var Message: String?
 }
 
-/// A JSON string literal: quotes, backslashes and control characters escaped, other text kept as UTF-8.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default:
-            out.unicodeScalars.append(scalar)
-        }
+/// The SendEmail request members this client sets, named as SES v2 names them.
+private struct SendEmailRequest: Encodable {
+    struct Destination: Encodable { var ToAddresses: [String] }
+    struct Text: Encodable {
+        var Data: String
+        var Charset = "UTF-8"
     }
-    return out + "\""
+    struct Body: Encodable {
+        var Text: Text
+        var Html: Text?
+    }
+    struct Simple: Encodable {
+        var Subject: Text
+        var Body: Body
+    }
+    struct Content: Encodable { var Simple: Simple }
+
+    var FromEmailAddress: String
+    var Destination: Destination
+    var Content: Content
+    var ConfigurationSetName: String?
 }
 
 /// Accepts `local@domain`, `<local@domain>` or `Name <local@domain>`, printable ASCII only.

@@ -92,7 +92,7 @@ struct ConfigurationTests {
         var env = Fixtures.baseEnv
         #expect(!(try sesRequest(env).bodyText.contains("ConfigurationSetName")))
         env["SES_CONFIGURATION_SET"] = "tracking"
-        #expect(try sesRequest(env).bodyText.hasSuffix(#","ConfigurationSetName":"tracking"}"#))
+        #expect(try sesRequest(env).bodyText.hasPrefix(#"{"ConfigurationSetName":"tracking","#))
     }
 
     @Test(

@@ -64,12 +64,12 @@ struct RequestBuildingTests {
                 from: "Sign-in <no-reply@example.com>", to: "user@example.com", subject: "Your code ✓",
                 text: RequestBuildingTests.trickyMessage, html: "<p>\"code\" \\ 1</p>\n", configurationSet: "auth")
             #expect(
-                json == #"{"FromEmailAddress":"Sign-in <no-reply@example.com>","#
+                json == #"{"ConfigurationSetName":"auth","#
+                    + #""Content":{"Simple":{"Body":{"Html":{"Charset":"UTF-8","Data":"<p>\"code\" \\ 1</p>\n"},"#
+                    + #""Text":{"Charset":"UTF-8","Data":"Code 123456: ünï ✓ &=+% a/b?c#d"}},"#
+                    + #""Subject":{"Charset":"UTF-8","Data":"Your code ✓"}}},"#
                     + #""Destination":{"ToAddresses":["user@example.com"]},"#
-                    + #""Content":{"Simple":{"Subject":{"Data":"Your code ✓","Charset":"UTF-8"},"#
-                    + #""Body":{"Text":{"Data":"Code 123456: ünï ✓ &=+% a/b?c#d","Charset":"UTF-8"},"#
-                    + #""Html":{"Data":"<p>\"code\" \\ 1</p>\n","Charset":"UTF-8"}}}},"#
-                    + #""ConfigurationSetName":"auth"}"#)
+                    + #""FromEmailAddress":"Sign-in <no-reply@example.com>"}"#)
         }
 
         @Test("exact JSON with text only; control characters are escaped")
@@ -78,9 +78,9 @@ struct RequestBuildingTests {
                 from: "a@example.com", to: "b@example.com", subject: "s", text: "line1\r\n\tend\u{01}",
                 html: nil, configurationSet: nil)
             #expect(
-                json == #"{"FromEmailAddress":"a@example.com","Destination":{"ToAddresses":["b@example.com"]},"#
-                    + #""Content":{"Simple":{"Subject":{"Data":"s","Charset":"UTF-8"},"#
-                    + #""Body":{"Text":{"Data":"line1\r\n\tend\u0001","Charset":"UTF-8"}}}}}"#)
+                json == #"{"Content":{"Simple":{"Body":{"Text":{"Charset":"UTF-8","Data":"line1\r\n\tend\u0001"}},"#
+                    + #""Subject":{"Charset":"UTF-8","Data":"s"}}},"#
+                    + #""Destination":{"ToAddresses":["b@example.com"]},"FromEmailAddress":"a@example.com"}"#)
         }
 
         @Test("the request is a signed POST to /v2/email/outbound-emails, signing name ses")
