@@ -3,13 +3,17 @@
 # for the provided.al2023 runtime (bootstrap at the zip root, non-glibc shared
 # libraries in lib/, found through an $ORIGIN/lib rpath).
 #
-#   ./build.sh [--arch x86_64|arm64] [--native|--docker] [--smoke]
+#   ./build.sh [--arch x86_64|arm64] [--native|--docker] [--smoke] [--no-stubs]
 #
 # With a running Docker engine the build runs in $SWIFT_IMAGE (the reference
 # way); otherwise, or with --native, it uses the host's toolchain and makes the
 # result fit glibc 2.34. Either way scripts/check-lambda-zip.sh then checks every
 # zip (glibc versions, libraries, mode); --smoke also runs each bootstrap under
 # tools/runtime-emulator.py with the matching events/<trigger>-*.json.
+# A full-featured libcurl (Debian's) drags in ~24 libraries for protocols and
+# features we never use (SSH, LDAP, RTMP, GSSAPI, IDN, PSL, brotli, zstd); they
+# are replaced in lib/ by tiny stubs (scripts/make-stub-libs.sh). --no-stubs
+# ships the real libraries instead.
 set -euo pipefail
 
 FUNCTIONS=(define-auth-challenge create-auth-challenge verify-auth-challenge)
@@ -20,11 +24,11 @@ OUT=$ROOT/.build/lambda
 cd "$ROOT"
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
-usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,16s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 host_arch() { case $(uname -m) in x86_64) echo x86_64 ;; aarch64|arm64) echo arm64 ;; *) uname -m ;; esac; }
 
-ARCH=$(host_arch) MODE=auto SMOKE=()
+ARCH=$(host_arch) MODE=auto SMOKE=() NO_STUBS=()
 while (($#)); do
   case $1 in
     --arch) [[ $# -ge 2 ]] || die "--arch needs a value"; ARCH=$2; shift ;;
@@ -32,6 +36,7 @@ while (($#)); do
     --native) MODE=native ;;
     --docker) MODE=docker ;;
     --smoke) SMOKE=(--smoke) ;;
+    --no-stubs) NO_STUBS=(--no-stubs) ;;
     -h|--help) usage ;;
     *) echo "build.sh: unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -51,7 +56,7 @@ if [[ $MODE == docker ]]; then
   echo "==> building in $SWIFT_IMAGE ($platform)"
   docker run --rm --platform "$platform" -v "$ROOT":/src -w /src "$SWIFT_IMAGE" bash -ec "
     dnf install -y -q libcurl-devel openssl-devel libstdc++-static zip unzip binutils findutils python3 >/dev/null
-    SCRATCH=.build/al2023-$ARCH ./build.sh --native --arch $ARCH ${SMOKE[*]}
+    SCRATCH=.build/al2023-$ARCH ./build.sh --native --arch $ARCH ${SMOKE[*]} ${NO_STUBS[*]}
     chown -R $(id -u):$(id -g) .build"
   exit
 fi
@@ -59,7 +64,7 @@ fi
 # --- Native build. -----------------------------------------------------------
 [[ $ARCH == "$(host_arch)" ]] ||
   die "cannot build $ARCH on a $(host_arch) host without Docker; see docs/DEPLOY.md (Cross-building)"
-for tool in swift cc zip unzip objdump ldd strip; do
+for tool in swift cc zip unzip objdump readelf ldd strip; do
   command -v "$tool" >/dev/null || die "'$tool' not found (needs the Swift toolchain, gcc, zip, unzip, binutils)"
 done
 
@@ -126,6 +131,17 @@ for fn in "${FUNCTIONS[@]}"; do
     cp -L "$path" "$stage/lib/$name"
     chmod 644 "$stage/lib/$name"
   done < <(env -u LD_LIBRARY_PATH ldd "$stage/bootstrap" | grep '=>')
+
+  # libcurl's unused dependencies -> stubs, then drop the libraries that only
+  # the real ones needed (keep exactly the new ldd closure). Skipped when
+  # libcurl needs none of them (e.g. Amazon Linux's libcurl-minimal).
+  if ((${#NO_STUBS[@]} == 0)) && [[ -f $stage/lib/libcurl.so.4 ]]; then
+    "$ROOT/scripts/make-stub-libs.sh" "$stage/lib/libcurl.so.4" "$stage/lib" | sed "s/^/    $fn: /"
+    closure=$(env -u LD_LIBRARY_PATH ldd "$stage/bootstrap" | awk '$2 == "=>" { print $1 }')
+    for f in "$stage"/lib/*; do
+      grep -qxF "$(basename "$f")" <<<"$closure" || rm -f "$f"
+    done
+  fi
   rmdir "$stage/lib" 2>/dev/null || true
 
   # Fixed timestamps and order: the same build gives the same zip.

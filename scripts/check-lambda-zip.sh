@@ -6,7 +6,9 @@
 # For each zip: bootstrap at the root, mode 755, stripped; no Swift runtime
 # shared library; every ELF file needs no GLIBC version above 2.34; with
 # LD_LIBRARY_PATH unset, ldd resolves every library from the zip's lib/ except
-# glibc's own and libgcc_s. --smoke also runs the unpacked bootstrap under
+# glibc's own and libgcc_s, and every symbol binds (ldd -r). Stub libraries
+# (from scripts/make-stub-libs.sh, marked by a .lambda_stub section) get the same
+# checks and are listed. --smoke also runs the unpacked bootstrap under
 # tools/runtime-emulator.py with events/<trigger>-*.json (define-*.json for
 # define-auth-challenge.zip, ...) and OTP_DELIVERY=console.
 set -euo pipefail
@@ -29,7 +31,7 @@ failures=0
 
 check_zip() {
   local zip=$1 name dir f mode v line lib path
-  local -a errors=()
+  local -a errors=() stubs=()
   SMOKE_RESULT=""
   name=$(basename "$zip" .zip)
   dir=$TMP/$name
@@ -68,9 +70,13 @@ check_zip() {
 
   # Library resolution exactly as on Lambda: no LD_LIBRARY_PATH.
   if [[ -f $dir/bootstrap ]]; then
-    if ! line=$(env -u LD_LIBRARY_PATH ldd "$dir/bootstrap" 2>&1); then
+    if ! line=$(env -u LD_LIBRARY_PATH ldd -r "$dir/bootstrap" 2>&1); then
       err "ldd failed (wrong architecture?): $line"
     fi
+    # ldd -r: "undefined symbol: NAME (FILE)", "FILE: version `V' not found (required by ...)".
+    while IFS= read -r lib; do
+      err "does not bind: ${lib//"$dir"\//}"
+    done < <(grep -E 'undefined symbol|version .* not found' <<<"$line" || true)
     while read -r lib _ path _; do
       if [[ $path != /* ]]; then
         err "library not found: $lib"
@@ -82,6 +88,14 @@ check_zip() {
     done < <(grep '=>' <<<"$line" || true)
   fi
 
+  # Stubs made by scripts/make-stub-libs.sh: they must need no library at all.
+  for f in "$dir"/lib/*; do
+    [[ -f $f ]] || continue
+    objdump -h "$f" 2>/dev/null | grep -q ' \.lambda_stub ' || continue
+    stubs+=("$(basename "$f")")
+    [[ -z $(objdump -p "$f" | awk '$1 == "NEEDED"') ]] || err "stub lib/$(basename "$f") needs other libraries"
+  done
+
   if ((${#errors[@]} == 0)) && ((SMOKE)); then
     smoke "$name" "$dir" || err "smoke test failed (see above)"
   fi
@@ -91,7 +105,11 @@ check_zip() {
     printf '  - %s\n' "${errors[@]}" >&2
     return 1
   fi
-  echo "ok   $zip ($(find "$dir/lib" -type f 2>/dev/null | wc -l) libraries in lib/$SMOKE_RESULT)"
+  local nlibs stubinfo=""
+  nlibs=$(find "$dir/lib" -type f 2>/dev/null | wc -l)
+  ((${#stubs[@]} == 0)) || stubinfo=", ${#stubs[@]} of them stubs"
+  echo "ok   $zip ($nlibs libraries in lib/$stubinfo$SMOKE_RESULT)"
+  ((${#stubs[@]} == 0)) || echo "       stubs: ${stubs[*]}"
 }
 
 smoke() {
