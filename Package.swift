@@ -43,6 +43,10 @@ let package = Package(
         .target(name: "MotoSupport", dependencies: ["AWSMessaging"], path: "Tests/MotoSupport", exclude: ["moto_harness.py"]),
         .testTarget(name: "AWSMessagingTests", dependencies: ["AWSMessaging", "AWSSigning", "MotoSupport"]),
         .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth"]),
-        .testTarget(name: "PasswordlessTriggersTests", dependencies: ["PasswordlessTriggers", "PasswordlessDelivery", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport"]),
+        .testTarget(
+            name: "PasswordlessTriggersTests",
+            dependencies: [
+                "PasswordlessTriggers", "PasswordlessDelivery", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport",
+            ]),
     ]
 )

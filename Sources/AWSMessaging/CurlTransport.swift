@@ -1,6 +1,7 @@
 import AWSSigning
 import CCurl
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

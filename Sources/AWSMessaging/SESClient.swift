@@ -106,9 +106,10 @@ public final class SESClient: Sendable {
     ) -> String {
         let request = SendEmailRequest(
             FromEmailAddress: from, Destination: .init(ToAddresses: [to]),
-            Content: .init(Simple: .init(
-                Subject: .init(Data: subject),
-                Body: .init(Text: .init(Data: text), Html: html.map { .init(Data: $0) }))),
+            Content: .init(
+                Simple: .init(
+                    Subject: .init(Data: subject),
+                    Body: .init(Text: .init(Data: text), Html: html.map { .init(Data: $0) }))),
             ConfigurationSetName: configurationSet)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

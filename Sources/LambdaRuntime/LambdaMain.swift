@@ -23,8 +23,10 @@ public enum LambdaMain {
         if let address = environment[RuntimeAPI.addressVariable], !address.isEmpty {
             serve(address: address, environment: environment, baseFields: baseFields, makeHandler: makeHandler)
         }
-        exit(invokeLocally(name: name, summary: summary, arguments: arguments, environment: environment,
-                           baseFields: baseFields, makeHandler: makeHandler))
+        exit(
+            invokeLocally(
+                name: name, summary: summary, arguments: arguments, environment: environment,
+                baseFields: baseFields, makeHandler: makeHandler))
     }
 
     static func serve<Handler: LambdaHandler>(

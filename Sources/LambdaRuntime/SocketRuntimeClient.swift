@@ -14,7 +14,7 @@ public struct SocketRuntimeClient: RuntimeAPIClient {
     /// Connects lazily to `host:port`, the form of `AWS_LAMBDA_RUNTIME_API`.
     public init(address: String) throws(LambdaRuntimeError) {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
-              colon != address.startIndex
+            colon != address.startIndex
         else {
             throw .invalidConfiguration(RuntimeAPI.addressVariable, "must be host:port, got \"\(address)\"")
         }
@@ -116,7 +116,8 @@ struct HTTPConnection {
 
     /// Sends a request and reads the whole response. A connection the peer closed while idle is
     /// opened again and the request sent once more; the peer had not seen it.
-    mutating func send(method: String, path: String, headers: [(String, String)], body: [UInt8]) throws(LambdaRuntimeError) -> HTTPResponse {
+    mutating func send(method: String, path: String, headers: [(String, String)], body: [UInt8]) throws(LambdaRuntimeError) -> HTTPResponse
+    {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: swift-cognito-passwordless\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }

@@ -19,9 +19,9 @@ enum RoundMetadata: Equatable {
         }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == Self.codePrefix,
-              let channel = Channel(rawValue: String(parts[1])),
-              let expiresAt = Int64(parts[2]),
-              parts[3].isASCIIDigits
+            let channel = Channel(rawValue: String(parts[1])),
+            let expiresAt = Int64(parts[2]),
+            parts[3].isASCIIDigits
         else { return nil }
         self = .code(channel: channel, expiresAt: expiresAt, code: String(parts[3]))
     }

@@ -37,7 +37,8 @@ public struct MessageTemplates: Sendable, Equatable {
     /// The email subject (`EMAIL_SUBJECT`).
     public var emailSubject = "Your sign-in code"
     /// The plain-text email body (`EMAIL_TEXT`).
-    public var emailText = "Your sign-in code is {code}.\n\nIt expires in {minutes} minutes. If you did not try to sign in, you can ignore this email."
+    public var emailText =
+        "Your sign-in code is {code}.\n\nIt expires in {minutes} minutes. If you did not try to sign in, you can ignore this email."
     /// The HTML email body (`EMAIL_HTML`); none by default.
     public var emailHTML: String? = nil
 

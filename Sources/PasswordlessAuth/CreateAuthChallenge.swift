@@ -81,7 +81,8 @@ public enum CreateAuthChallenge {
         }
         let rounds = SignInRounds(request.session)
         if case .code(let channel, let expiresAt, let code)? = rounds.lastCodeRound {
-            return reuse(channel: channel, expiresAt: expiresAt, code: code, request: request, userName: userName, configuration: configuration)
+            return reuse(
+                channel: channel, expiresAt: expiresAt, code: code, request: request, userName: userName, configuration: configuration)
         }
         let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
         let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
@@ -89,7 +90,9 @@ public enum CreateAuthChallenge {
         let available = configuration.channels.filter { destination(of: $0, in: request.userAttributes) != nil }
         guard !request.userNotFound, let preferred = available.first else {
             // An unknown user, or one who cannot be reached, gets the rounds a real user with every channel would.
-            let warning = request.userNotFound ? nil
+            let warning =
+                request.userNotFound
+                ? nil
                 : "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
             if configuration.channelChoice, configuration.channels.count > 1, !choiceDone {
                 var outcome = channelChoice(configuration.channels) { decoyDestination(for: $0, userName: userName) }
@@ -107,8 +110,9 @@ public enum CreateAuthChallenge {
         let address = destination(of: channel, in: request.userAttributes)!
         let code = try OneTimeCode.generate(length: configuration.codeLength, using: random)
         let metadata = RoundMetadata.code(channel: channel, expiresAt: expiresAt, code: code)
-        var outcome = codeRound(channel: channel, masked: channel.mask(address), code: code, expiresAt: expiresAt,
-                                metadata: metadata, configuration: configuration, kind: .newCode)
+        var outcome = codeRound(
+            channel: channel, masked: channel.mask(address), code: code, expiresAt: expiresAt,
+            metadata: metadata, configuration: configuration, kind: .newCode)
         outcome.message = message(channel: channel, address: address, code: code, configuration: configuration)
         return outcome
     }
@@ -164,8 +168,9 @@ public enum CreateAuthChallenge {
         var privateParameters = [PrivateKey.step: "code", PrivateKey.expiresAt: String(expiresAt)]
         if !code.isEmpty { privateParameters[PrivateKey.code] = code }
         return Outcome(
-            response: .init(publicChallengeParameters: publicParameters, privateChallengeParameters: privateParameters,
-                            challengeMetadata: metadata.text),
+            response: .init(
+                publicChallengeParameters: publicParameters, privateChallengeParameters: privateParameters,
+                challengeMetadata: metadata.text),
             message: nil, kind: kind, channel: channel, maskedDestination: masked, warning: nil)
     }
 
@@ -176,9 +181,10 @@ public enum CreateAuthChallenge {
         // A decoy round (no code) shows the same made-up destination again, as a real retry shows the real one.
         let address = code.isEmpty ? nil : destination(of: channel, in: request.userAttributes)
         let masked = address.map(channel.mask) ?? decoyDestination(for: channel, userName: userName)
-        return codeRound(channel: channel, masked: masked, code: code, expiresAt: expiresAt,
-                         metadata: .code(channel: channel, expiresAt: expiresAt, code: code),
-                         configuration: configuration, kind: code.isEmpty ? .decoy : .reusedCode)
+        return codeRound(
+            channel: channel, masked: masked, code: code, expiresAt: expiresAt,
+            metadata: .code(channel: channel, expiresAt: expiresAt, code: code),
+            configuration: configuration, kind: code.isEmpty ? .decoy : .reusedCode)
     }
 
     private static func channelChoice(_ channels: [Channel], masked: (Channel) -> String) -> Outcome {
@@ -190,17 +196,21 @@ public enum CreateAuthChallenge {
             publicParameters[PublicKey.destination(of: channel)] = masked(channel)
         }
         return Outcome(
-            response: .init(publicChallengeParameters: publicParameters, privateChallengeParameters: [PrivateKey.step: "channel"],
-                            challengeMetadata: RoundMetadata.channelChoice.text),
+            response: .init(
+                publicChallengeParameters: publicParameters, privateChallengeParameters: [PrivateKey.step: "channel"],
+                challengeMetadata: RoundMetadata.channelChoice.text),
             message: nil, kind: .channelChoice, channel: nil, maskedDestination: nil, warning: nil)
     }
 
     /// An answer shaped like a real code round, for a user who does not exist or cannot be reached; no answer passes it.
-    private static func decoy(channel: Channel, userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration,
-                              warning: String?) -> Outcome {
-        var outcome = codeRound(channel: channel, masked: decoyDestination(for: channel, userName: userName), code: "",
-                                expiresAt: expiresAt, metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
-                                configuration: configuration, kind: .decoy)
+    private static func decoy(
+        channel: Channel, userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration,
+        warning: String?
+    ) -> Outcome {
+        var outcome = codeRound(
+            channel: channel, masked: decoyDestination(for: channel, userName: userName), code: "",
+            expiresAt: expiresAt, metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
+            configuration: configuration, kind: .decoy)
         outcome.warning = warning
         return outcome
     }

@@ -46,6 +46,8 @@ public enum DefineAuthChallenge {
     }
 
     private static func fail(_ reason: String, _ failedAttempts: Int) -> Decision {
-        Decision(response: .init(challengeName: nil, issueTokens: false, failAuthentication: true), reason: reason, failedAttempts: failedAttempts)
+        Decision(
+            response: .init(challengeName: nil, issueTokens: false, failAuthentication: true), reason: reason,
+            failedAttempts: failedAttempts)
     }
 }

@@ -31,8 +31,10 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
     }
 
     /// Creates an event with an empty response.
-    public init(version: String, triggerSource: String, region: String, userPoolId: String, userName: String,
-                callerContext: CallerContext, request: Request) {
+    public init(
+        version: String, triggerSource: String, region: String, userPoolId: String, userName: String,
+        callerContext: CallerContext, request: Request
+    ) {
         self.version = version
         self.triggerSource = triggerSource
         self.region = region
@@ -160,8 +162,10 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
     public var userNotFound: Bool
 
     /// Creates a request.
-    public init(userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [],
-                clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
+    public init(
+        userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [],
+        clientMetadata: [String: String]? = nil, userNotFound: Bool = false
+    ) {
         self.userAttributes = userAttributes
         self.challengeName = challengeName
         self.session = session
@@ -222,8 +226,10 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
     public var userNotFound: Bool
 
     /// Creates a request.
-    public init(privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil,
-                userNotFound: Bool = false) {
+    public init(
+        privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil,
+        userNotFound: Bool = false
+    ) {
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeAnswer = challengeAnswer
         self.clientMetadata = clientMetadata

@@ -22,9 +22,9 @@ public enum VerifyAuthChallenge {
         if request.userNotFound { return .userNotFound }
         let parameters = request.privateChallengeParameters
         guard let code = parameters[CreateAuthChallenge.PrivateKey.code], !code.isEmpty,
-              code.isASCIIDigits,
-              let expiresText = parameters[CreateAuthChallenge.PrivateKey.expiresAt],
-              let expiresAt = Int64(expiresText)
+            code.isASCIIDigits,
+            let expiresText = parameters[CreateAuthChallenge.PrivateKey.expiresAt],
+            let expiresAt = Int64(expiresText)
         else { return .noCode }
         let matches = OneTimeCode.matches(answer: request.challengeAnswer.trimmingWhitespace(), code: code)
         if now >= expiresAt { return .expired }

@@ -72,8 +72,9 @@ extension Trigger {
     public static func runCreate() -> Never {
         Trigger.create.main { environment, logger in
             let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
-            return CreateParts(delivery: try makeDelivery(environment: environment, channels: configuration.channels, logger: logger),
-                               random: try SecureRandom())
+            return CreateParts(
+                delivery: try makeDelivery(environment: environment, channels: configuration.channels, logger: logger),
+                random: try SecureRandom())
         }
     }
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `passwordless-local` command: a whole sign-in on this machine, codes shown on the console.
 public enum LocalSignInCommand {

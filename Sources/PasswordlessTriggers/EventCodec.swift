@@ -24,7 +24,9 @@ struct EventCodec {
     }
 
     /// The answered event: the original document with only `response` replaced.
-    func answer<Request, Response: ResponseJSON>(_ original: [UInt8], _ event: TriggerEvent<Request, Response>) throws(TriggerError) -> [UInt8] {
+    func answer<Request, Response: ResponseJSON>(
+        _ original: [UInt8], _ event: TriggerEvent<Request, Response>
+    ) throws(TriggerError) -> [UInt8] {
         // The decoder accepted the document as an object; the splice also refuses what the decoder lets pass.
         guard let answered = ResponseSplice.splice(original, response: Array(event.response.json.utf8)) else {
             throw .invalidEvent("the event is not valid JSON: control characters or invalid UTF-8 in a string")

@@ -17,12 +17,16 @@ public struct DefineHandler: LambdaHandler {
         var event = try codec.decode(DefineAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
         let decision = DefineAuthChallenge.decide(event.request, configuration: configuration)
         event.response = decision.response
-        let outcome = decision.response.issueTokens == true ? "issue tokens"
+        let outcome =
+            decision.response.issueTokens == true
+            ? "issue tokens"
             : decision.response.failAuthentication == true ? "fail" : "challenge"
-        context.logger.info("sign-in step decided", [
-            "outcome": .string(outcome), "reason": .string(decision.reason),
-            "rounds": .int(event.request.session.count), "failedAttempts": .int(decision.failedAttempts),
-        ])
+        context.logger.info(
+            "sign-in step decided",
+            [
+                "outcome": .string(outcome), "reason": .string(decision.reason),
+                "rounds": .int(event.request.session.count), "failedAttempts": .int(decision.failedAttempts),
+            ])
         return try codec.answer(original, event)
     }
 }
@@ -43,8 +47,10 @@ public final class CreateHandler: LambdaHandler {
     ///   - delivery: where messages go.
     ///   - clock: the time source, injected for tests.
     ///   - random: the code's randomness, injected for tests.
-    public init(configuration: PasswordlessConfiguration, delivery: any CodeDelivery,
-                clock: any WallClock = SystemClock(), random: any RandomSource) {
+    public init(
+        configuration: PasswordlessConfiguration, delivery: any CodeDelivery,
+        clock: any WallClock = SystemClock(), random: any RandomSource
+    ) {
         self.configuration = configuration
         self.delivery = delivery
         self.clock = clock
@@ -70,9 +76,11 @@ public final class CreateHandler: LambdaHandler {
             try delivery.deliver(message, deadlineEpochMs: Self.sendingDeadline(context.metadata.deadlineEpochMs, start: start))
             context.logger.info("code sent", ["channel": channel, "destination": destination])
         } else {
-            context.logger.info("challenge made without sending", [
-                "round": .string(outcome.kind.rawValue), "channel": channel, "destination": destination,
-            ])
+            context.logger.info(
+                "challenge made without sending",
+                [
+                    "round": .string(outcome.kind.rawValue), "channel": channel, "destination": destination,
+                ])
         }
         return answer
     }

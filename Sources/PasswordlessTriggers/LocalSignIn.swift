@@ -31,9 +31,11 @@ public struct LocalSignIn {
     ///   - logger: the handlers' logger.
     ///   - prompt: shows a question and reads the answer; nil at end of input.
     ///   - say: prints a line of progress.
-    public init(userAttributes: [String: String], userName: String, configuration: PasswordlessConfiguration,
-                delivery: any CodeDelivery = ConsoleDelivery(), random: any RandomSource, logger: Logger,
-                prompt: @escaping (String) -> String?, say: @escaping (String) -> Void) {
+    public init(
+        userAttributes: [String: String], userName: String, configuration: PasswordlessConfiguration,
+        delivery: any CodeDelivery = ConsoleDelivery(), random: any RandomSource, logger: Logger,
+        prompt: @escaping (String) -> String?, say: @escaping (String) -> Void
+    ) {
         self.userAttributes = userAttributes
         self.userName = userName
         define = DefineHandler(configuration: configuration)
@@ -49,12 +51,17 @@ public struct LocalSignIn {
         var session: [ChallengeResult] = []
         var clientMetadata: [String: String]? = nil
         while true {
-            let defined = try invoke(define, DefineAuthChallengeEvent(
-                DefineHandler.triggerSource, request: DefineAuthChallengeRequest(
-                    session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                userName: userName))
+            let defined = try invoke(
+                define,
+                DefineAuthChallengeEvent(
+                    DefineHandler.triggerSource,
+                    request: DefineAuthChallengeRequest(
+                        session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                    userName: userName))
             let decision = defined.response
-            say("define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)")
+            say(
+                "define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)"
+            )
             if decision.issueTokens == true {
                 say("Signed in: Cognito would now issue tokens.")
                 return true
@@ -63,30 +70,44 @@ public struct LocalSignIn {
                 say("Sign-in failed: Cognito would answer NotAuthorizedException.")
                 return false
             }
-            let created = try invoke(create, CreateAuthChallengeEvent(
-                CreateHandler.triggerSource, request: CreateAuthChallengeRequest(
-                    userAttributes: userAttributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                userName: userName)).response
+            let created = try invoke(
+                create,
+                CreateAuthChallengeEvent(
+                    CreateHandler.triggerSource,
+                    request: CreateAuthChallengeRequest(
+                        userAttributes: userAttributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                    userName: userName)
+            ).response
             let publicParameters = created.publicChallengeParameters ?? [:]
-            say("create-auth-challenge: " + publicParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            say(
+                "create-auth-challenge: "
+                    + publicParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             let answer: String
             if publicParameters[CreateAuthChallenge.PublicKey.step] == "channel" {
-                guard let choice = prompt("Choose a channel (\(publicParameters[CreateAuthChallenge.PublicKey.channels] ?? "")): ") else { return false }
+                guard let choice = prompt("Choose a channel (\(publicParameters[CreateAuthChallenge.PublicKey.channels] ?? "")): ") else {
+                    return false
+                }
                 clientMetadata = [CreateAuthChallenge.channelMetadataKey: choice.trimmingWhitespaceAndNewlines()]
                 answer = "-"
             } else {
-                guard let code = prompt("Enter the code sent to \(publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"): ") else { return false }
+                guard let code = prompt("Enter the code sent to \(publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"): ")
+                else { return false }
                 answer = code
             }
-            let verified = try invoke(verify, VerifyAuthChallengeEvent(
-                VerifyHandler.triggerSource, request: VerifyAuthChallengeRequest(
-                    privateChallengeParameters: created.privateChallengeParameters ?? [:],
-                    challengeAnswer: answer, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                userName: userName))
+            let verified = try invoke(
+                verify,
+                VerifyAuthChallengeEvent(
+                    VerifyHandler.triggerSource,
+                    request: VerifyAuthChallengeRequest(
+                        privateChallengeParameters: created.privateChallengeParameters ?? [:],
+                        challengeAnswer: answer, clientMetadata: clientMetadata, userNotFound: userNotFound),
+                    userName: userName))
             let correct = verified.response.answerCorrect == true
             say("verify-auth-challenge: answerCorrect=\(correct)")
-            session.append(ChallengeResult(challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct,
-                                           challengeMetadata: created.challengeMetadata))
+            session.append(
+                ChallengeResult(
+                    challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct,
+                    challengeMetadata: created.challengeMetadata))
         }
     }
 
@@ -95,7 +116,9 @@ public struct LocalSignIn {
         var response: Response
     }
 
-    private func invoke<Request, Response>(_ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>) throws -> Answered<Response> {
+    private func invoke<Request, Response>(
+        _ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>
+    ) throws -> Answered<Response> {
         var logger = logger
         logger.requestID = "local-sign-in"
         let context = InvocationContext(
@@ -109,9 +132,10 @@ public struct LocalSignIn {
 extension TriggerEvent {
     /// An event as Cognito would send it for a test pool.
     init(_ triggerSource: String, request: Request, userName: String) {
-        self.init(version: "1", triggerSource: triggerSource, region: "us-east-1", userPoolId: "us-east-1_LOCAL",
-                  userName: userName, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local"),
-                  request: request)
+        self.init(
+            version: "1", triggerSource: triggerSource, region: "us-east-1", userPoolId: "us-east-1_LOCAL",
+            userName: userName, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local"),
+            request: request)
     }
 }
 

@@ -24,16 +24,22 @@ private func member(_ name: String, _ value: [String: String]?) -> String {
 
 extension DefineAuthChallengeResponse: ResponseJSON {
     var json: String {
-        "{" + [member("challengeName", challengeName), member("failAuthentication", failAuthentication),
-               member("issueTokens", issueTokens)].joined(separator: ",") + "}"
+        "{"
+            + [
+                member("challengeName", challengeName), member("failAuthentication", failAuthentication),
+                member("issueTokens", issueTokens),
+            ].joined(separator: ",") + "}"
     }
 }
 
 extension CreateAuthChallengeResponse: ResponseJSON {
     var json: String {
-        "{" + [member("challengeMetadata", challengeMetadata),
-               member("privateChallengeParameters", privateChallengeParameters),
-               member("publicChallengeParameters", publicChallengeParameters)].joined(separator: ",") + "}"
+        "{"
+            + [
+                member("challengeMetadata", challengeMetadata),
+                member("privateChallengeParameters", privateChallengeParameters),
+                member("publicChallengeParameters", publicChallengeParameters),
+            ].joined(separator: ",") + "}"
     }
 }
 

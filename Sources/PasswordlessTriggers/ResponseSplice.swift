@@ -65,10 +65,11 @@ enum ResponseSplice {
                     switch bytes[index + 1] {
                     case UInt8(ascii: "u"):
                         guard index + 5 < bytes.count,
-                              bytes[(index + 2)...(index + 5)].allSatisfy({ Self.isHexDigit($0) }) else { return nil }
+                            bytes[(index + 2)...(index + 5)].allSatisfy({ Self.isHexDigit($0) })
+                        else { return nil }
                         index += 6
                     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         index += 2
                     default:
                         return nil
@@ -106,8 +107,10 @@ enum ResponseSplice {
                 }
                 return false
             default:
-                while index < bytes.count, !(bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "}")
-                                             || bytes[index] == UInt8(ascii: "]") || bytes[index] <= 0x20) {
+                while index < bytes.count,
+                    !(bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "}")
+                        || bytes[index] == UInt8(ascii: "]") || bytes[index] <= 0x20)
+                {
                     index += 1
                 }
                 return true
@@ -148,8 +151,10 @@ enum ResponseSplice {
             while i < key.count {
                 if key[i] == UInt8(ascii: "\\"), i + 1 < key.count {
                     if key[i + 1] == UInt8(ascii: "u"), i + 5 < key.count,
-                       let scalar = UInt32(String(decoding: UnsafeBufferPointer(rebasing: key[(i + 2)...(i + 5)]), as: UTF8.self), radix: 16),
-                       scalar < 0x80 {
+                        let scalar = UInt32(
+                            String(decoding: UnsafeBufferPointer(rebasing: key[(i + 2)...(i + 5)]), as: UTF8.self), radix: 16),
+                        scalar < 0x80
+                    {
                         out.append(UInt8(scalar))
                         i += 6
                         continue

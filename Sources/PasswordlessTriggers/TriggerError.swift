@@ -1,5 +1,5 @@
-import PasswordlessAuth
 import LambdaRuntime
+import PasswordlessAuth
 
 /// An error from a trigger: an event it cannot read, a failed delivery, or bad settings.
 public struct TriggerError: Error, Equatable, LambdaReportableError {

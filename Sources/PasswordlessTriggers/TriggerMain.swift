@@ -29,7 +29,9 @@ public enum Trigger: String, CaseIterable, Sendable {
 
     /// Builds this trigger's handler from the environment; invalid settings throw an error naming the variable.
     /// - Parameter createParts: builds create's delivery and random source; only create calls it.
-    public func makeHandler(environment: [String: String], logger: Logger, createParts: CreatePartsFactory? = nil) throws -> any LambdaHandler {
+    public func makeHandler(
+        environment: [String: String], logger: Logger, createParts: CreatePartsFactory? = nil
+    ) throws -> any LambdaHandler {
         switch self {
         case .define:
             return DefineHandler(configuration: try PasswordlessConfiguration.fromEnvironment(environment))

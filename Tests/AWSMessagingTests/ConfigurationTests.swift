@@ -54,10 +54,19 @@ struct ConfigurationTests {
         arguments: [
             ("AWS_ACCESS_KEY_ID", nil, AWSMessagingError.missingVariable("AWS_ACCESS_KEY_ID")),
             ("AWS_SECRET_ACCESS_KEY", "", AWSMessagingError.missingVariable("AWS_SECRET_ACCESS_KEY")),
-            ("AWS_ENDPOINT_URL_SNS", "ftp://x", AWSMessagingError.invalidVariable("AWS_ENDPOINT_URL_SNS", problem: "is not a valid http(s) URL such as https://host[:port]")),
-            ("AWS_ENDPOINT_URL", "http://", AWSMessagingError.invalidVariable("AWS_ENDPOINT_URL", problem: "is not a valid http(s) URL such as https://host[:port]")),
+            (
+                "AWS_ENDPOINT_URL_SNS", "ftp://x",
+                AWSMessagingError.invalidVariable("AWS_ENDPOINT_URL_SNS", problem: "is not a valid http(s) URL such as https://host[:port]")
+            ),
+            (
+                "AWS_ENDPOINT_URL", "http://",
+                AWSMessagingError.invalidVariable("AWS_ENDPOINT_URL", problem: "is not a valid http(s) URL such as https://host[:port]")
+            ),
             ("SMS_TYPE", "Urgent", AWSMessagingError.invalidVariable("SMS_TYPE", problem: "must be Transactional or Promotional")),
-            ("SNS_REGION", "us east", AWSMessagingError.invalidVariable("SNS_REGION", problem: "is not a valid AWS region name such as us-east-1")),
+            (
+                "SNS_REGION", "us east",
+                AWSMessagingError.invalidVariable("SNS_REGION", problem: "is not a valid AWS region name such as us-east-1")
+            ),
         ] as [(String, String?, AWSMessagingError)])
     func snsErrors(variable: String, value: String?, expected: AWSMessagingError) {
         var env = Fixtures.baseEnv
@@ -82,7 +91,10 @@ struct ConfigurationTests {
         for good in ["a@example.com", "Sign-in <no-reply@example.com>", "<x@mail.example.org>", "\"Acme, Inc\" <a.b+c@example.co.uk>"] {
             #expect(try SESClient.senderAddress(from: ["EMAIL_FROM": good]) == good)
         }
-        for bad in ["example.com", "a@b", "two@@example.com", "Name <a@example.com", "a@example.com\r\nBcc: x@y.z", "Jörg <j@example.com>", "a b@example.com"] {
+        for bad in [
+            "example.com", "a@b", "two@@example.com", "Name <a@example.com", "a@example.com\r\nBcc: x@y.z", "Jörg <j@example.com>",
+            "a b@example.com",
+        ] {
             #expect(throws: AWSMessagingError.self) { try SESClient.senderAddress(from: ["EMAIL_FROM": bad]) }
         }
     }
@@ -107,7 +119,12 @@ struct ConfigurationTests {
         #expect(endpoint == Endpoint(scheme: scheme, host: host, port: port, basePath: path))
     }
 
-    @Test("malformed endpoint URLs are rejected", arguments: ["", "sns.amazonaws.com", "https://", "https://h:0", "https://h:99999", "https://h:x", "https://u@h", "https://h/?q", "https://h /", "https://[::1"])
+    @Test(
+        "malformed endpoint URLs are rejected",
+        arguments: [
+            "", "sns.amazonaws.com", "https://", "https://h:0", "https://h:99999", "https://h:x", "https://u@h", "https://h/?q",
+            "https://h /", "https://[::1",
+        ])
     func endpointRejects(text: String) {
         #expect(Endpoint.parse(text) == nil)
     }

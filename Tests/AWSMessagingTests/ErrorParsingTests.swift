@@ -25,7 +25,8 @@ struct ErrorParsingTests {
 
     @Test("SNS 200 without a MessageId is an invalid response")
     func snsMissingId() throws {
-        let client = try Fixtures.snsClient(FakeTransport([.respond(HTTPResponse(status: 200, body: Array("<x/>".utf8)))], clock: FakeClock()))
+        let client = try Fixtures.snsClient(
+            FakeTransport([.respond(HTTPResponse(status: 200, body: Array("<x/>".utf8)))], clock: FakeClock()))
         #expect(throws: AWSMessagingError.invalidResponse(operation: "SNS Publish", detail: "HTTP 200 without a MessageId")) {
             try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: FakeClock().now + 5_000)
         }
@@ -33,7 +34,8 @@ struct ErrorParsingTests {
 
     @Test("SES error type comes from x-amzn-ErrorType, cut at ':'")
     func sesHeaderError() {
-        let failure = SESClient.parseFailure(Fixtures.sesError(400, type: "MessageRejected", message: "Email address is not verified."), redacting: [])
+        let failure = SESClient.parseFailure(
+            Fixtures.sesError(400, type: "MessageRejected", message: "Email address is not verified."), redacting: [])
         #expect(failure == ServiceFailure(code: "MessageRejected", message: "Email address is not verified."))
     }
 
@@ -53,8 +55,10 @@ struct ErrorParsingTests {
     func sesSuccess() throws {
         let clock = FakeClock()
         let client = try Fixtures.sesClient(
-            FakeTransport([.respond(Fixtures.sesSuccess("ses-id-1")), .respond(HTTPResponse(status: 200, body: Array("{}".utf8)))], clock: clock))
-        #expect(try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ses-id-1")
+            FakeTransport(
+                [.respond(Fixtures.sesSuccess("ses-id-1")), .respond(HTTPResponse(status: 200, body: Array("{}".utf8)))], clock: clock))
+        #expect(
+            try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ses-id-1")
         #expect(throws: AWSMessagingError.invalidResponse(operation: "SES SendEmail", detail: "HTTP 200 without a MessageId")) {
             try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000)
         }
@@ -66,10 +70,14 @@ struct ErrorDescriptionTests {
     @Test("descriptions name the service, code and message")
     func formats() {
         #expect(
-            AWSMessagingError.serviceError(operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized", status: 403, attempts: 1).description
+            AWSMessagingError.serviceError(
+                operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized", status: 403, attempts: 1
+            ).description
                 == "SNS Publish failed: AccessDenied: User is not authorized")
         #expect(
-            AWSMessagingError.serviceError(operation: "SES SendEmail", code: "Throttling", message: "Rate exceeded", status: 400, attempts: 3).description
+            AWSMessagingError.serviceError(
+                operation: "SES SendEmail", code: "Throttling", message: "Rate exceeded", status: 400, attempts: 3
+            ).description
                 == "SES SendEmail failed: Throttling: Rate exceeded (after 3 attempts)")
         #expect(
             AWSMessagingError.serviceError(operation: "SNS Publish", code: "HTTP 502", message: "", status: 502, attempts: 1).description
@@ -87,7 +95,8 @@ struct ErrorDescriptionTests {
     func redaction() throws {
         let clock = FakeClock()
         let secretMessage = "Your sign-in code is 918273"
-        let echo = "Invalid parameter: Message \(secretMessage) rejected for key \(Fixtures.credentials.accessKeyId)"
+        let echo =
+            "Invalid parameter: Message \(secretMessage) rejected for key \(Fixtures.credentials.accessKeyId)"
             + "\nThe Canonical String for this request should have been\nx-amz-security-token:\(Fixtures.credentials.sessionToken!)"
         let transport = FakeTransport([.respond(Fixtures.snsError(400, code: "InvalidParameter", message: echo))], clock: clock)
         let client = try Fixtures.snsClient(transport)
@@ -108,11 +117,16 @@ struct ErrorDescriptionTests {
         let clock = FakeClock()
         let text = "code 55667788 inside"
         let transport = FakeTransport(
-            [.respond(Fixtures.sesError(400, type: "MessageRejected", message: "Rejected: code 55667788 inside / \(Fixtures.credentials.secretAccessKey)"))],
+            [
+                .respond(
+                    Fixtures.sesError(
+                        400, type: "MessageRejected", message: "Rejected: code 55667788 inside / \(Fixtures.credentials.secretAccessKey)"))
+            ],
             clock: clock)
         let client = try Fixtures.sesClient(transport)
-        #expect(throws: AWSMessagingError.serviceError(
-            operation: "SES SendEmail", code: "MessageRejected", message: "Rejected: <redacted> / <redacted>", status: 400, attempts: 1)
+        #expect(
+            throws: AWSMessagingError.serviceError(
+                operation: "SES SendEmail", code: "MessageRejected", message: "Rejected: <redacted> / <redacted>", status: 400, attempts: 1)
         ) {
             try client.sendEmail(to: "u@example.com", subject: "s", text: text, html: nil, deadlineEpochMs: clock.now + 5_000)
         }

@@ -12,7 +12,8 @@ func nowEpochMs() -> Int64 {
 @Suite(
     "AWSMessaging against moto on 127.0.0.1",
     .serialized, .motoHarness,
-    .enabled(if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found (pip install 'moto[server]'); integration tests skipped"))
+    .enabled(
+        if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found (pip install 'moto[server]'); integration tests skipped"))
 struct IntegrationTests {
     static let phone = "+15555550100"
     static let message = "Your code is 482913 — ünïcødé ✓ &=+% a+b=c"
@@ -23,7 +24,8 @@ struct IntegrationTests {
         func snsPublish() throws {
             let harness = try #require(MotoHarness.current)
             let client = try SNSClient.fromEnvironment(harness.motoEnv)
-            let id = try client.publishSMS(to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
+            let id = try client.publishSMS(
+                to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
             let stored = try #require(try harness.modelData().sns.SMS.first { $0.message_id == id })
             #expect(stored.message == IntegrationTests.message)
             #expect(stored.phone_number == IntegrationTests.phone)
@@ -38,7 +40,8 @@ struct IntegrationTests {
                 to: "user@example.com", subject: subject, text: IntegrationTests.message, html: nil, deadlineEpochMs: nowEpochMs() + 10_000)
             let html = "<p>\(IntegrationTests.message)</p>"
             let htmlId = try client.sendEmail(
-                to: "user@example.com", subject: subject, text: IntegrationTests.message, html: html, deadlineEpochMs: nowEpochMs() + 10_000)
+                to: "user@example.com", subject: subject, text: IntegrationTests.message, html: html, deadlineEpochMs: nowEpochMs() + 10_000
+            )
             let messages = try harness.modelData().ses.Message
             let text = try #require(messages.first { $0.id == textId })
             #expect(text.body == IntegrationTests.message)
@@ -56,7 +59,8 @@ struct IntegrationTests {
             let wrongSecret = String(harness.info.role.secretAccessKey.reversed())
             let client = try SNSClient.fromEnvironment(harness.env(port: harness.info.proxyPort, secretAccessKey: wrongSecret))
             do {
-                _ = try client.publishSMS(to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
+                _ = try client.publishSMS(
+                    to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
                 Issue.record("moto accepted a request signed with the wrong secret")
             } catch {
                 #expect(error.awsErrorCode == "SignatureDoesNotMatch")
@@ -105,8 +109,10 @@ struct IntegrationTests {
         func accessDenied() throws {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("denied", "forward")
-            #expect(throws: AWSMessagingError.serviceError(
-                operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized to perform: SNS:Publish", status: 403, attempts: 1)
+            #expect(
+                throws: AWSMessagingError.serviceError(
+                    operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized to perform: SNS:Publish", status: 403,
+                    attempts: 1)
             ) {
                 try SNSClient.fromEnvironment(harness.proxyEnv)
                     .publishSMS(to: IntegrationTests.phone, message: "denied", deadlineEpochMs: nowEpochMs() + 10_000)
@@ -118,8 +124,10 @@ struct IntegrationTests {
         func messageRejected() throws {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("rejected", "forward")
-            #expect(throws: AWSMessagingError.serviceError(
-                operation: "SES SendEmail", code: "MessageRejected", message: "Email address is not verified.", status: 400, attempts: 1)
+            #expect(
+                throws: AWSMessagingError.serviceError(
+                    operation: "SES SendEmail", code: "MessageRejected", message: "Email address is not verified.", status: 400, attempts: 1
+                )
             ) {
                 try SESClient.fromEnvironment(harness.proxyEnv)
                     .sendEmail(to: "user@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: nowEpochMs() + 10_000)

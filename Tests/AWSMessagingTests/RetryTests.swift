@@ -51,10 +51,12 @@ struct RetryTests {
         @Test("5xx on every try: stops after maxAttempts with the last error")
         func serverErrorsExhaustAttempts() throws {
             let clock = FakeClock(jitterPercent: 100)
-            let transport = FakeTransport([.respond(Fixtures.snsError(503, code: "ServiceUnavailable", message: "Try later"))], clock: clock)
+            let transport = FakeTransport(
+                [.respond(Fixtures.snsError(503, code: "ServiceUnavailable", message: "Try later"))], clock: clock)
             let client = try Fixtures.snsClient(transport, policy: RetryPolicy(maxAttempts: 4))
-            #expect(throws: AWSMessagingError.serviceError(
-                operation: "SNS Publish", code: "ServiceUnavailable", message: "Try later", status: 503, attempts: 4)
+            #expect(
+                throws: AWSMessagingError.serviceError(
+                    operation: "SNS Publish", code: "ServiceUnavailable", message: "Try later", status: 503, attempts: 4)
             ) {
                 try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 10_000)
             }
@@ -67,9 +69,12 @@ struct RetryTests {
             arguments: [("AccessDenied", 403), ("InvalidParameter", 400), ("SignatureDoesNotMatch", 403)])
         func clientErrorsNotRetried(code: String, status: Int) throws {
             let clock = FakeClock()
-            let transport = FakeTransport([.respond(Fixtures.snsError(status, code: code, message: "no")), .respond(Fixtures.snsSuccess())], clock: clock)
+            let transport = FakeTransport(
+                [.respond(Fixtures.snsError(status, code: code, message: "no")), .respond(Fixtures.snsSuccess())], clock: clock)
             let client = try Fixtures.snsClient(transport)
-            #expect(throws: AWSMessagingError.serviceError(operation: "SNS Publish", code: code, message: "no", status: status, attempts: 1)) {
+            #expect(
+                throws: AWSMessagingError.serviceError(operation: "SNS Publish", code: code, message: "no", status: status, attempts: 1)
+            ) {
                 try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             }
             #expect(transport.sent.count == 1)
@@ -80,14 +85,24 @@ struct RetryTests {
         func sesRetries() throws {
             let clock = FakeClock()
             let throttled = FakeTransport(
-                [.respond(Fixtures.sesError(429, type: "TooManyRequestsException", message: "slow down")), .respond(Fixtures.sesSuccess("ok"))],
+                [
+                    .respond(Fixtures.sesError(429, type: "TooManyRequestsException", message: "slow down")),
+                    .respond(Fixtures.sesSuccess("ok")),
+                ],
                 clock: clock)
-            #expect(try Fixtures.sesClient(throttled).sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ok")
+            #expect(
+                try Fixtures.sesClient(throttled).sendEmail(
+                    to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ok")
             #expect(throttled.sent.count == 2)
 
-            let rejected = FakeTransport([.respond(Fixtures.sesError(400, type: "MessageRejected", message: "bad")), .respond(Fixtures.sesSuccess())], clock: clock)
-            #expect(throws: AWSMessagingError.serviceError(operation: "SES SendEmail", code: "MessageRejected", message: "bad", status: 400, attempts: 1)) {
-                try Fixtures.sesClient(rejected).sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000)
+            let rejected = FakeTransport(
+                [.respond(Fixtures.sesError(400, type: "MessageRejected", message: "bad")), .respond(Fixtures.sesSuccess())], clock: clock)
+            #expect(
+                throws: AWSMessagingError.serviceError(
+                    operation: "SES SendEmail", code: "MessageRejected", message: "bad", status: 400, attempts: 1)
+            ) {
+                try Fixtures.sesClient(rejected).sendEmail(
+                    to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000)
             }
             #expect(rejected.sent.count == 1)
         }
@@ -96,7 +111,10 @@ struct RetryTests {
         func connectionFailureThenSuccess() throws {
             let clock = FakeClock()
             let transport = FakeTransport(
-                [.fail(TransportError(.connectionFailed, "Connection refused")), .fail(TransportError(.connectionFailed, "reset")), .respond(Fixtures.snsSuccess("id"))],
+                [
+                    .fail(TransportError(.connectionFailed, "Connection refused")), .fail(TransportError(.connectionFailed, "reset")),
+                    .respond(Fixtures.snsSuccess("id")),
+                ],
                 clock: clock)
             #expect(try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000) == "id")
             #expect(transport.sent.count == 3)
@@ -116,8 +134,11 @@ struct RetryTests {
         @Test("a permanent transport error is not retried")
         func permanentNotRetried() throws {
             let clock = FakeClock()
-            let transport = FakeTransport([.fail(TransportError(.permanent, "SSL peer certificate was not OK")), .respond(Fixtures.snsSuccess())], clock: clock)
-            #expect(throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)) {
+            let transport = FakeTransport(
+                [.fail(TransportError(.permanent, "SSL peer certificate was not OK")), .respond(Fixtures.snsSuccess())], clock: clock)
+            #expect(
+                throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)
+            ) {
                 try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             }
             #expect(transport.sent.count == 1)
@@ -144,7 +165,8 @@ struct RetryTests {
         @Test("timeouts shrink as the deadline approaches")
         func timeoutsFollowDeadline() throws {
             let clock = FakeClock(jitterPercent: 100)
-            let transport = FakeTransport([.respond(Fixtures.snsError(500, code: "InternalError", message: "x"))], clock: clock, latencyMs: 300)
+            let transport = FakeTransport(
+                [.respond(Fixtures.snsError(500, code: "InternalError", message: "x"))], clock: clock, latencyMs: 300)
             let deadline = clock.now + 1_500
             #expect(throws: AWSMessagingError.self) {
                 try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
@@ -157,9 +179,12 @@ struct RetryTests {
         @Test("a backoff that would pass the budget is not taken: stops with a deadline error")
         func backoffPastBudget() throws {
             let clock = FakeClock(jitterPercent: 100)
-            let transport = FakeTransport([.respond(Fixtures.snsError(400, code: "Throttling", message: "Rate exceeded"))], clock: clock, latencyMs: 100)
+            let transport = FakeTransport(
+                [.respond(Fixtures.snsError(400, code: "Throttling", message: "Rate exceeded"))], clock: clock, latencyMs: 100)
             let deadline = clock.now + 650  // budget 150 ms after the 500 ms margin
-            #expect(throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 1, lastProblem: "Throttling: Rate exceeded")) {
+            #expect(
+                throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 1, lastProblem: "Throttling: Rate exceeded")
+            ) {
                 try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             #expect(transport.sent.count == 1)
@@ -180,7 +205,8 @@ struct RetryTests {
         func freshSignaturePerAttempt() throws {
             let clock = FakeClock(now: 1_440_938_160_000, jitterPercent: 100)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(500, code: "InternalError", message: "x")), .respond(Fixtures.snsSuccess())], clock: clock, latencyMs: 1_000)
+                [.respond(Fixtures.snsError(500, code: "InternalError", message: "x")), .respond(Fixtures.snsSuccess())], clock: clock,
+                latencyMs: 1_000)
             _ = try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             #expect(transport.sent.map { $0.request.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T123601Z"])
         }

@@ -30,7 +30,11 @@ final class FakeClock: Sendable {
     var scheduling: RetryScheduling {
         RetryScheduling(
             nowEpochMs: { self.now },
-            sleepMs: { ms in self.state.withLock { $0.now += ms; $0.sleeps.append(ms) } },
+            sleepMs: { ms in
+                self.state.withLock {
+                    $0.now += ms; $0.sleeps.append(ms)
+                }
+            },
             jitterMs: { ceiling in
                 self.state.withLock { $0.jitterCeilings.append(ceiling) }
                 return ceiling * self.jitterPercent / 100

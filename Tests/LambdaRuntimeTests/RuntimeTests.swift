@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LambdaRuntime
 import RuntimeAPIMock
+import Testing
+
+@testable import LambdaRuntime
 
 /// Collects log lines in memory.
 final class MemorySink: LogSink, @unchecked Sendable {
@@ -32,10 +33,15 @@ struct RuntimeTests {
     struct Metadata {
         @Test("reads every header")
         func readsHeaders() throws {
-            let headers = ["lambda-runtime-aws-request-id": "abc", "lambda-runtime-deadline-ms": "1700000000123",
-                           "lambda-runtime-invoked-function-arn": "arn:x", "lambda-runtime-trace-id": "Root=1"]
+            let headers = [
+                "lambda-runtime-aws-request-id": "abc", "lambda-runtime-deadline-ms": "1700000000123",
+                "lambda-runtime-invoked-function-arn": "arn:x", "lambda-runtime-trace-id": "Root=1",
+            ]
             let metadata = try InvocationMetadata { headers[$0] }
-            #expect(metadata == InvocationMetadata(requestID: "abc", deadlineEpochMs: 1_700_000_000_123, invokedFunctionARN: "arn:x", traceID: "Root=1"))
+            #expect(
+                metadata
+                    == InvocationMetadata(
+                        requestID: "abc", deadlineEpochMs: 1_700_000_000_123, invokedFunctionARN: "arn:x", traceID: "Root=1"))
         }
 
         @Test("a missing request id or deadline is a named error")
@@ -84,9 +90,11 @@ struct RuntimeTests {
             #expect(try json(Array(sink.lines[1].utf8))["message"] as? String == "boom \"quoted\"\n")
         }
 
-        @Test("LOG_LEVEL sets the threshold and rejects unknown names", arguments: [
-            ("debug", LogLevel.debug), ("INFO", .info), ("warning", .warn), ("error", .error), ("", .info),
-        ])
+        @Test(
+            "LOG_LEVEL sets the threshold and rejects unknown names",
+            arguments: [
+                ("debug", LogLevel.debug), ("INFO", .info), ("warning", .warn), ("error", .error), ("", .info),
+            ])
         func logLevel(raw: String, level: LogLevel) throws {
             #expect(try LogLevel.fromEnvironment(["LOG_LEVEL": raw]) == level)
         }
@@ -130,7 +138,8 @@ struct RuntimeTests {
         @Test("answers good events, reports bad ones, and keeps going")
         func loopKeepsGoing() throws {
             let invocations = ["one", "fail two", "three"].enumerated().map { index, body in
-                Invocation(metadata: .init(requestID: "r\(index)", deadlineEpochMs: 0, traceID: index == 0 ? "T0" : nil), body: Array(body.utf8))
+                Invocation(
+                    metadata: .init(requestID: "r\(index)", deadlineEpochMs: 0, traceID: index == 0 ? "T0" : nil), body: Array(body.utf8))
             }
             var client = FakeClient(events: invocations)
             let sink = MemorySink()
@@ -163,9 +172,10 @@ struct RuntimeTests {
             ])
             try run(mock)
             let posts = mock.recorded
-            #expect(posts.map(\.path) == [
-                "/2018-06-01/runtime/invocation/bad-1/error", "/2018-06-01/runtime/invocation/good-2/response",
-            ])
+            #expect(
+                posts.map(\.path) == [
+                    "/2018-06-01/runtime/invocation/bad-1/error", "/2018-06-01/runtime/invocation/good-2/response",
+                ])
             #expect(posts[0].headers["lambda-runtime-function-error-type"] == "EchoFailure")
             let report = try json(posts[0].body)
             #expect(report["errorType"] as? String == "EchoFailure")
@@ -202,7 +212,9 @@ struct RuntimeTests {
             try run(mock)
             let posts = mock.recorded
             #expect(posts.count == 2)
-            #expect(posts.first?.body.count == big.count + " trace=".count + "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".count)
+            #expect(
+                posts.first?.body.count == big.count + " trace=".count
+                    + "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".count)
             #expect(posts.first?.body.prefix(big.count).allSatisfy { $0 == UInt8(ascii: "x") } == true)
             #expect(posts.last?.text.hasPrefix("small") == true)
         }

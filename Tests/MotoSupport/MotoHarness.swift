@@ -1,5 +1,6 @@
 import AWSMessaging
 import Foundation
+
 #if canImport(Testing)
 import Testing
 #endif

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PasswordlessAuth
 
 @Suite("PasswordlessConfiguration.fromEnvironment")
@@ -35,10 +36,12 @@ struct ConfigurationTests {
         #expect(try Self.load(["PATH": "/usr/bin", "AWS_REGION": "us-east-1", "otp_length": "abc"]) == PasswordlessConfiguration())
     }
 
-    @Test("an empty variable means the default", arguments: [
-        "OTP_LENGTH", "OTP_TTL_SECONDS", "MAX_ATTEMPTS", "OTP_CHANNELS", "OTP_CHANNEL_CHOICE",
-        "SMS_MESSAGE", "EMAIL_SUBJECT", "EMAIL_TEXT", "EMAIL_HTML",
-    ])
+    @Test(
+        "an empty variable means the default",
+        arguments: [
+            "OTP_LENGTH", "OTP_TTL_SECONDS", "MAX_ATTEMPTS", "OTP_CHANNELS", "OTP_CHANNEL_CHOICE",
+            "SMS_MESSAGE", "EMAIL_SUBJECT", "EMAIL_TEXT", "EMAIL_HTML",
+        ])
     func emptyMeansDefault(variable: String) throws {
         #expect(try Self.load([variable: ""]) == PasswordlessConfiguration())
         #expect(try Self.load([variable: "  \t"]) == PasswordlessConfiguration(), "whitespace only counts as empty")
@@ -46,27 +49,32 @@ struct ConfigurationTests {
 
     @Suite("Numbers")
     struct Numbers {
-        @Test("valid values are read, surrounding whitespace allowed", arguments: [
-            ("OTP_LENGTH", "4", \PasswordlessConfiguration.codeLength, 4),
-            ("OTP_LENGTH", "10", \.codeLength, 10),
-            ("OTP_LENGTH", " 8\n", \.codeLength, 8),
-            ("OTP_TTL_SECONDS", "30", \.codeLifetimeSeconds, 30),
-            ("OTP_TTL_SECONDS", "3600", \.codeLifetimeSeconds, 3600),
-            ("OTP_TTL_SECONDS", "90", \.codeLifetimeSeconds, 90),
-            ("MAX_ATTEMPTS", "1", \.maxAttempts, 1),
-            ("MAX_ATTEMPTS", "10", \.maxAttempts, 10),
-            ("MAX_ATTEMPTS", "5", \.maxAttempts, 5),
-        ] as [(String, String, KeyPath<PasswordlessConfiguration, Int> & Sendable, Int)])
+        @Test(
+            "valid values are read, surrounding whitespace allowed",
+            arguments: [
+                ("OTP_LENGTH", "4", \PasswordlessConfiguration.codeLength, 4),
+                ("OTP_LENGTH", "10", \.codeLength, 10),
+                ("OTP_LENGTH", " 8\n", \.codeLength, 8),
+                ("OTP_TTL_SECONDS", "30", \.codeLifetimeSeconds, 30),
+                ("OTP_TTL_SECONDS", "3600", \.codeLifetimeSeconds, 3600),
+                ("OTP_TTL_SECONDS", "90", \.codeLifetimeSeconds, 90),
+                ("MAX_ATTEMPTS", "1", \.maxAttempts, 1),
+                ("MAX_ATTEMPTS", "10", \.maxAttempts, 10),
+                ("MAX_ATTEMPTS", "5", \.maxAttempts, 5),
+            ] as [(String, String, KeyPath<PasswordlessConfiguration, Int> & Sendable, Int)])
         func valid(variable: String, value: String, keyPath: KeyPath<PasswordlessConfiguration, Int> & Sendable, expected: Int) throws {
             let config = try ConfigurationTests.load([variable: value])
             #expect(config[keyPath: keyPath] == expected)
         }
 
-        @Test("invalid values throw an error naming the variable", arguments: [
-            ("OTP_LENGTH", "abc"), ("OTP_LENGTH", "3"), ("OTP_LENGTH", "11"), ("OTP_LENGTH", "6.5"), ("OTP_LENGTH", "-6"), ("OTP_LENGTH", "six"),
-            ("OTP_TTL_SECONDS", "29"), ("OTP_TTL_SECONDS", "3601"), ("OTP_TTL_SECONDS", "5m"), ("OTP_TTL_SECONDS", "0"),
-            ("MAX_ATTEMPTS", "0"), ("MAX_ATTEMPTS", "11"), ("MAX_ATTEMPTS", "three"),
-        ])
+        @Test(
+            "invalid values throw an error naming the variable",
+            arguments: [
+                ("OTP_LENGTH", "abc"), ("OTP_LENGTH", "3"), ("OTP_LENGTH", "11"), ("OTP_LENGTH", "6.5"), ("OTP_LENGTH", "-6"),
+                ("OTP_LENGTH", "six"),
+                ("OTP_TTL_SECONDS", "29"), ("OTP_TTL_SECONDS", "3601"), ("OTP_TTL_SECONDS", "5m"), ("OTP_TTL_SECONDS", "0"),
+                ("MAX_ATTEMPTS", "0"), ("MAX_ATTEMPTS", "11"), ("MAX_ATTEMPTS", "three"),
+            ])
         func invalid(variable: String, value: String) {
             ConfigurationTests.expectError([variable: value], naming: variable)
         }
@@ -84,20 +92,24 @@ struct ConfigurationTests {
 
     @Suite("Channels")
     struct Channels {
-        @Test("valid lists keep their order", arguments: [
-            ("sms", [Channel.sms]),
-            ("email", [.email]),
-            ("sms,email", [.sms, .email]),
-            ("email,sms", [.email, .sms]),
-            (" SMS , Email ", [.sms, .email]),
-        ])
+        @Test(
+            "valid lists keep their order",
+            arguments: [
+                ("sms", [Channel.sms]),
+                ("email", [.email]),
+                ("sms,email", [.sms, .email]),
+                ("email,sms", [.email, .sms]),
+                (" SMS , Email ", [.sms, .email]),
+            ])
         func valid(value: String, expected: [Channel]) throws {
             #expect(try ConfigurationTests.load(["OTP_CHANNELS": value]).channels == expected)
         }
 
-        @Test("unknown, duplicate or empty entries throw an error naming OTP_CHANNELS", arguments: [
-            "sms,fax", "fax", "sms,sms", "email,EMAIL", "sms,", ",email", ",", "sms;email", "sms email",
-        ])
+        @Test(
+            "unknown, duplicate or empty entries throw an error naming OTP_CHANNELS",
+            arguments: [
+                "sms,fax", "fax", "sms,sms", "email,EMAIL", "sms,", ",email", ",", "sms;email", "sms email",
+            ])
         func invalid(value: String) {
             ConfigurationTests.expectError(["OTP_CHANNELS": value], naming: "OTP_CHANNELS")
         }
@@ -105,10 +117,12 @@ struct ConfigurationTests {
 
     @Suite("Channel choice")
     struct ChannelChoice {
-        @Test("true and false spellings", arguments: [
-            ("true", true), ("TRUE", true), ("1", true), ("yes", true), (" True ", true),
-            ("false", false), ("False", false), ("0", false), ("no", false),
-        ])
+        @Test(
+            "true and false spellings",
+            arguments: [
+                ("true", true), ("TRUE", true), ("1", true), ("yes", true), (" True ", true),
+                ("false", false), ("False", false), ("0", false), ("no", false),
+            ])
         func valid(value: String, expected: Bool) throws {
             #expect(try ConfigurationTests.load(["OTP_CHANNEL_CHOICE": value]).channelChoice == expected)
         }

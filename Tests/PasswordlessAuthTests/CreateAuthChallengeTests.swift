@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PasswordlessAuth
 
 @Suite("CreateAuthChallenge.create")
@@ -8,13 +9,16 @@ struct CreateAuthChallengeTests {
     static let expiresAt = Sample.now + 300
 
     static func create(
-        _ request: CreateAuthChallengeRequest, userName: String = "someone", config: PasswordlessConfiguration = PasswordlessConfiguration(),
+        _ request: CreateAuthChallengeRequest, userName: String = "someone",
+        config: PasswordlessConfiguration = PasswordlessConfiguration(),
         random: any RandomSource = seededSource()
     ) throws -> CreateAuthChallenge.Outcome {
         try CreateAuthChallenge.create(request, userName: userName, configuration: config, now: now, random: random)
     }
 
-    static func create(fixture: String, config: PasswordlessConfiguration = PasswordlessConfiguration(), random: any RandomSource = seededSource())
+    static func create(
+        fixture: String, config: PasswordlessConfiguration = PasswordlessConfiguration(), random: any RandomSource = seededSource()
+    )
         throws -> CreateAuthChallenge.Outcome
     {
         let event = try Fixtures.create(fixture)
@@ -40,9 +44,10 @@ struct CreateAuthChallengeTests {
             #expect(outcome.channel == .sms)
             #expect(outcome.maskedDestination == "+*******0123")
             #expect(outcome.warning == nil)
-            #expect(outcome.response.publicChallengeParameters == [
-                "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
-            ])
+            #expect(
+                outcome.response.publicChallengeParameters == [
+                    "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
+                ])
             #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": code, "expiresAt": String(expiresAt)])
             #expect(outcome.response.challengeMetadata == "OTP:sms:\(expiresAt):\(code)")
         }
@@ -69,13 +74,17 @@ struct CreateAuthChallengeTests {
         func firstRound() throws {
             let code = try expectedCode()
             let outcome = try create(fixture: "create-email-first-round")
-            #expect(outcome.message == .email(
-                address: "alice@example.com", subject: "Your sign-in code",
-                text: "Your sign-in code is \(code).\n\nIt expires in 5 minutes. If you did not try to sign in, you can ignore this email.",
-                html: nil))
-            #expect(outcome.response.publicChallengeParameters == [
-                "step": "code", "channel": "email", "destination": "a***@e***.com", "codeLength": "6",
-            ])
+            #expect(
+                outcome.message
+                    == .email(
+                        address: "alice@example.com", subject: "Your sign-in code",
+                        text:
+                            "Your sign-in code is \(code).\n\nIt expires in 5 minutes. If you did not try to sign in, you can ignore this email.",
+                        html: nil))
+            #expect(
+                outcome.response.publicChallengeParameters == [
+                    "step": "code", "channel": "email", "destination": "a***@e***.com", "codeLength": "6",
+                ])
             #expect(outcome.response.challengeMetadata == "OTP:email:\(expiresAt):\(code)")
         }
 
@@ -107,15 +116,18 @@ struct CreateAuthChallengeTests {
             #expect(random.calls == 0)
             #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": "482913", "expiresAt": "4102444800"])
             #expect(outcome.response.challengeMetadata == "OTP:sms:4102444800:482913")
-            #expect(outcome.response.publicChallengeParameters == [
-                "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
-            ])
+            #expect(
+                outcome.response.publicChallengeParameters == [
+                    "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
+                ])
         }
 
         @Test("a retry after several rounds reuses the newest code round")
         func newestCodeRound() throws {
-            let session = [Sample.srpA, Sample.choiceRound(), Sample.customRound(false, "OTP:email:1700000100:111111"),
-                           Sample.customRound(false, "OTP:email:1700000200:222222")]
+            let session = [
+                Sample.srpA, Sample.choiceRound(), Sample.customRound(false, "OTP:email:1700000100:111111"),
+                Sample.customRound(false, "OTP:email:1700000200:222222"),
+            ]
             let outcome = try create(CreateAuthChallengeRequest(userAttributes: Sample.bothUser, session: session))
             #expect(outcome.response.privateChallengeParameters?["code"] == "222222")
             #expect(outcome.response.privateChallengeParameters?["expiresAt"] == "1700000200")
@@ -137,10 +149,12 @@ struct CreateAuthChallengeTests {
             #expect(second.message != nil)
         }
 
-        @Test("metadata that is not ours does not count as an earlier code", arguments: [
-            "OTP:sms:notanumber:482913", "OTP:fax:4102444800:482913", "OTP:sms:4102444800:48a913", "XYZ:sms:4102444800:482913",
-            "OTP:sms:4102444800", "OTP:sms:4102444800:482913:extra",
-        ])
+        @Test(
+            "metadata that is not ours does not count as an earlier code",
+            arguments: [
+                "OTP:sms:notanumber:482913", "OTP:fax:4102444800:482913", "OTP:sms:4102444800:48a913", "XYZ:sms:4102444800:482913",
+                "OTP:sms:4102444800", "OTP:sms:4102444800:482913:extra",
+            ])
         func foreignMetadata(metadata: String) throws {
             let request = CreateAuthChallengeRequest(userAttributes: Sample.smsUser, session: [Sample.customRound(false, metadata)])
             let outcome = try create(request)
@@ -151,11 +165,14 @@ struct CreateAuthChallengeTests {
 
     @Suite("Channel selection")
     struct ChannelSelection {
-        @Test("OTP_CHANNELS order decides for a user with both", arguments: [
-            ([Channel.sms, .email], Channel.sms), ([.email, .sms], .email),
-        ])
+        @Test(
+            "OTP_CHANNELS order decides for a user with both",
+            arguments: [
+                ([Channel.sms, .email], Channel.sms), ([.email, .sms], .email),
+            ])
         func order(channels: [Channel], expected: Channel) throws {
-            let outcome = try create(CreateAuthChallengeRequest(userAttributes: Sample.bothUser), config: Sample.config { $0.channels = channels })
+            let outcome = try create(
+                CreateAuthChallengeRequest(userAttributes: Sample.bothUser), config: Sample.config { $0.channels = channels })
             #expect(outcome.channel == expected)
             #expect(outcome.response.publicChallengeParameters?["channel"] == expected.rawValue)
             switch (expected, outcome.message) {
@@ -210,7 +227,9 @@ struct CreateAuthChallengeTests {
             #expect(try create(request, config: Sample.config { $0.channels = [.email, .sms] }).channel == .email)
         }
 
-        @Test("a phone number that is not E.164 is not used when the user has an email", arguments: ["5555550123", "+1 555 555 0123", "+1-555-555-0123", "+123"])
+        @Test(
+            "a phone number that is not E.164 is not used when the user has an email",
+            arguments: ["5555550123", "+1 555 555 0123", "+1-555-555-0123", "+123"])
         func badPhoneFallsBackToEmail(phone: String) throws {
             let request = CreateAuthChallengeRequest(userAttributes: ["phone_number": phone, "email": Sample.email])
             let outcome = try create(request)
@@ -230,17 +249,22 @@ struct CreateAuthChallengeTests {
             #expect(outcome.message == nil)
             #expect(outcome.kind == .channelChoice)
             #expect(random.calls == 0)
-            #expect(outcome.response.publicChallengeParameters == [
-                "step": "channel", "channels": "sms,email",
-                "smsDestination": "+********0123", "emailDestination": "b***@e***.org",
-            ])
+            #expect(
+                outcome.response.publicChallengeParameters == [
+                    "step": "channel", "channels": "sms,email",
+                    "smsDestination": "+********0123", "emailDestination": "b***@e***.org",
+                ])
             #expect(outcome.response.privateChallengeParameters?["code"] == nil)
             #expect(outcome.response.challengeMetadata == "CHANNEL_CHOICE")
         }
 
         @Test("the choice lists channels in OTP_CHANNELS order")
         func order() throws {
-            let outcome = try create(fixture: "create-channel-choice", config: Sample.config { $0.channelChoice = true; $0.channels = [.email, .sms] })
+            let outcome = try create(
+                fixture: "create-channel-choice",
+                config: Sample.config {
+                    $0.channelChoice = true; $0.channels = [.email, .sms]
+                })
             #expect(outcome.response.publicChallengeParameters?["channels"] == "email,sms")
         }
 
@@ -256,9 +280,10 @@ struct CreateAuthChallengeTests {
             }
             #expect(address == "bob@example.org")
             #expect(text.contains(code))
-            #expect(outcome.response.publicChallengeParameters == [
-                "step": "code", "channel": "email", "destination": "b***@e***.org", "codeLength": "6",
-            ])
+            #expect(
+                outcome.response.publicChallengeParameters == [
+                    "step": "code", "channel": "email", "destination": "b***@e***.org", "codeLength": "6",
+                ])
         }
 
         @Test("a single-channel user in choice mode gets the code directly")
@@ -271,7 +296,11 @@ struct CreateAuthChallengeTests {
 
         @Test("a two-channel user whose OTP_CHANNELS allows one gets the code directly")
         func oneAllowedChannel() throws {
-            let outcome = try create(fixture: "create-channel-choice", config: Sample.config { $0.channelChoice = true; $0.channels = [.email] })
+            let outcome = try create(
+                fixture: "create-channel-choice",
+                config: Sample.config {
+                    $0.channelChoice = true; $0.channels = [.email]
+                })
             #expect(outcome.kind == .newCode)
             #expect(outcome.channel == .email)
         }
@@ -325,11 +354,14 @@ struct CreateAuthChallengeTests {
             #expect(outcome.response.publicChallengeParameters?["destination"] == "+*******0199")
         }
 
-        @Test("a plain unknown user name gets a plausible destination on the first channel", arguments: [
-            ([Channel.sms, .email], Channel.sms), ([.email], .email), ([.email, .sms], .email),
-        ])
+        @Test(
+            "a plain unknown user name gets a plausible destination on the first channel",
+            arguments: [
+                ([Channel.sms, .email], Channel.sms), ([.email], .email), ([.email, .sms], .email),
+            ])
         func plainName(channels: [Channel], expected: Channel) throws {
-            let outcome = try create(CreateAuthChallengeRequest(userNotFound: true), userName: "mallory", config: Sample.config { $0.channels = channels })
+            let outcome = try create(
+                CreateAuthChallengeRequest(userNotFound: true), userName: "mallory", config: Sample.config { $0.channels = channels })
             #expect(outcome.channel == expected)
             let destination = try #require(outcome.response.publicChallengeParameters?["destination"])
             switch expected {
@@ -338,7 +370,9 @@ struct CreateAuthChallengeTests {
             }
         }
 
-        @Test("the decoy destination is the same for the same user name across calls", arguments: ["mallory", "mallory@example.net", "+15555550199"])
+        @Test(
+            "the decoy destination is the same for the same user name across calls",
+            arguments: ["mallory", "mallory@example.net", "+15555550199"])
         func stableDestination(userName: String) throws {
             let first = try create(CreateAuthChallengeRequest(userNotFound: true), userName: userName, random: seededSource(1))
             let second = try create(CreateAuthChallengeRequest(userNotFound: true), userName: userName, random: seededSource(2))
@@ -354,16 +388,19 @@ struct CreateAuthChallengeTests {
             #expect(Set(destinations).count > 1)
         }
 
-        @Test("a decoy's retry shows the same destination and channel as its first round", arguments: [
-            ("mallory@example.net", true), ("+15555550199", true), ("mallory", true), ("+15555550123", false),
-        ])
+        @Test(
+            "a decoy's retry shows the same destination and channel as its first round",
+            arguments: [
+                ("mallory@example.net", true), ("+15555550199", true), ("mallory", true), ("+15555550123", false),
+            ])
         func retryKeepsDestination(userName: String, userNotFound: Bool) throws {
             // userNotFound false with no attributes: a real user who cannot be reached takes the same path.
             let first = try create(CreateAuthChallengeRequest(userNotFound: userNotFound), userName: userName)
             let metadata = try #require(first.response.challengeMetadata)
-            let retry = try create(CreateAuthChallengeRequest(
-                session: [ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: metadata)],
-                userNotFound: userNotFound), userName: userName)
+            let retry = try create(
+                CreateAuthChallengeRequest(
+                    session: [ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: metadata)],
+                    userNotFound: userNotFound), userName: userName)
             #expect(retry.response.publicChallengeParameters == first.response.publicChallengeParameters)
             #expect(retry.response.challengeMetadata == metadata)
             #expect(retry.kind == .decoy)
@@ -379,23 +416,28 @@ struct CreateAuthChallengeTests {
             #expect(Set(publicParameters.keys) == ["step", "channels", "smsDestination", "emailDestination"])
             #expect(publicParameters["step"] == "channel")
             #expect(publicParameters["emailDestination"] == "m***@e***.net")
-            let chosen = try create(CreateAuthChallengeRequest(
-                session: [ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "CHANNEL_CHOICE")],
-                clientMetadata: ["channel": "sms"], userNotFound: true), userName: "mallory@example.net", config: config)
+            let chosen = try create(
+                CreateAuthChallengeRequest(
+                    session: [
+                        ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "CHANNEL_CHOICE")
+                    ],
+                    clientMetadata: ["channel": "sms"], userNotFound: true), userName: "mallory@example.net", config: config)
             #expect(chosen.kind == .decoy)
             #expect(chosen.channel == .sms)
             #expect(chosen.response.publicChallengeParameters?["destination"] == publicParameters["smsDestination"])
             #expect(chosen.response.privateChallengeParameters?["code"] == nil)
         }
 
-        @Test("a user with no usable destination gets a decoy with a warning", arguments: [
-            ["sub": "u-9"],
-            ["phone_number": "5555550123"],
-            ["phone_number": "+1 555 555 0123"],
-            ["phone_number": ""],
-            ["email": "not-an-email"],
-            ["email": "   "],
-        ])
+        @Test(
+            "a user with no usable destination gets a decoy with a warning",
+            arguments: [
+                ["sub": "u-9"],
+                ["phone_number": "5555550123"],
+                ["phone_number": "+1 555 555 0123"],
+                ["phone_number": ""],
+                ["email": "not-an-email"],
+                ["email": "   "],
+            ])
         func noDestination(attributes: [String: String]) throws {
             let outcome = try create(CreateAuthChallengeRequest(userAttributes: attributes), userName: "someone")
             #expect(outcome.kind == .decoy)
@@ -443,7 +485,8 @@ struct CreateAuthChallengeTests {
 
     @Suite("Message templates")
     struct Templates {
-        @Test("{minutes} is the lifetime rounded up to whole minutes", arguments: [(300, 5), (90, 2), (60, 1), (61, 2), (30, 1), (3600, 60)])
+        @Test(
+            "{minutes} is the lifetime rounded up to whole minutes", arguments: [(300, 5), (90, 2), (60, 1), (61, 2), (30, 1), (3600, 60)])
         func minutes(ttl: Int, minutes: Int) throws {
             let config = Sample.config {
                 $0.codeLifetimeSeconds = ttl
@@ -477,7 +520,9 @@ struct CreateAuthChallengeTests {
 
     @Suite("Errors")
     struct Errors {
-        @Test("a challenge other than CUSTOM_CHALLENGE throws an unexpected-event error", arguments: ["SMS_MFA", "PASSWORD_VERIFIER", "custom_challenge", ""])
+        @Test(
+            "a challenge other than CUSTOM_CHALLENGE throws an unexpected-event error",
+            arguments: ["SMS_MFA", "PASSWORD_VERIFIER", "custom_challenge", ""])
         func wrongChallenge(name: String) throws {
             let request = CreateAuthChallengeRequest(userAttributes: Sample.smsUser, challengeName: name)
             let error = #expect(throws: PasswordlessError.self) { try create(request) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PasswordlessAuth
 
 @Suite("DefineAuthChallenge.decide")
@@ -17,16 +18,18 @@ struct DefineAuthChallengeTests {
     struct SampleEvents {
         enum Expected: String, Sendable { case challenge, tokens, fail }
 
-        @Test("each define fixture gets the right answer", arguments: [
-            ("define-first-round", Expected.challenge, 0),
-            ("define-srp-a-opening", .challenge, 0),
-            ("define-password-round", .fail, 0),
-            ("define-retry-after-wrong-code", .challenge, 1),
-            ("define-lockout", .fail, 3),
-            ("define-success", .tokens, 1),
-            ("define-after-channel-choice", .challenge, 0),
-            ("define-user-not-found", .challenge, 0),
-        ])
+        @Test(
+            "each define fixture gets the right answer",
+            arguments: [
+                ("define-first-round", Expected.challenge, 0),
+                ("define-srp-a-opening", .challenge, 0),
+                ("define-password-round", .fail, 0),
+                ("define-retry-after-wrong-code", .challenge, 1),
+                ("define-lockout", .fail, 3),
+                ("define-success", .tokens, 1),
+                ("define-after-channel-choice", .challenge, 0),
+                ("define-user-not-found", .challenge, 0),
+            ])
         func fixture(name: String, expected: Expected, failedAttempts: Int) throws {
             let event = try Fixtures.define(name)
             let decision = DefineAuthChallenge.decide(event.request, configuration: PasswordlessConfiguration())
@@ -65,18 +68,22 @@ struct DefineAuthChallengeTests {
             #expect(DefineAuthChallengeTests.decide([Sample.srpA, Sample.customRound(true)]).response == DefineAuthChallengeTests.signIn)
         }
 
-        @Test("SRP_A anywhere but first fails", arguments: [
-            [Sample.customRound(false), Sample.srpA],
-            [Sample.srpA, Sample.srpA],
-            [Sample.choiceRound(), Sample.srpA],
-        ])
+        @Test(
+            "SRP_A anywhere but first fails",
+            arguments: [
+                [Sample.customRound(false), Sample.srpA],
+                [Sample.srpA, Sample.srpA],
+                [Sample.choiceRound(), Sample.srpA],
+            ])
         func srpALater(session: [ChallengeResult]) {
             #expect(DefineAuthChallengeTests.decide(session).response == DefineAuthChallengeTests.fail)
         }
 
-        @Test("any round other than CUSTOM_CHALLENGE fails", arguments: [
-            "PASSWORD_VERIFIER", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "DEVICE_SRP_AUTH", "NEW_PASSWORD_REQUIRED", "custom_challenge", "",
-        ])
+        @Test(
+            "any round other than CUSTOM_CHALLENGE fails",
+            arguments: [
+                "PASSWORD_VERIFIER", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "DEVICE_SRP_AUTH", "NEW_PASSWORD_REQUIRED", "custom_challenge", "",
+            ])
         func foreignChallenge(name: String) {
             let round = ChallengeResult(challengeName: name, challengeResult: true)
             #expect(DefineAuthChallengeTests.decide([round]).response == DefineAuthChallengeTests.fail)
@@ -105,7 +112,8 @@ struct DefineAuthChallengeTests {
 
         @Test("n-1 wrong answers ask again, n wrong answers fail", arguments: [1, 3, 5])
         func maxAttempts(limit: Int) {
-            let belowLimit = DefineAuthChallengeTests.decide(Array(repeating: Sample.customRound(false), count: limit - 1), maxAttempts: limit)
+            let belowLimit = DefineAuthChallengeTests.decide(
+                Array(repeating: Sample.customRound(false), count: limit - 1), maxAttempts: limit)
             #expect(belowLimit.response == DefineAuthChallengeTests.askAgain)
             #expect(belowLimit.failedAttempts == limit - 1)
 
@@ -118,8 +126,11 @@ struct DefineAuthChallengeTests {
         func unknownUserLockout() {
             let decoyRound = Sample.customRound(false, "OTP:email:4102444800:")
             #expect(DefineAuthChallengeTests.decide([], userNotFound: true).response == DefineAuthChallengeTests.askAgain)
-            #expect(DefineAuthChallengeTests.decide([decoyRound, decoyRound], userNotFound: true).response == DefineAuthChallengeTests.askAgain)
-            #expect(DefineAuthChallengeTests.decide([decoyRound, decoyRound, decoyRound], userNotFound: true).response == DefineAuthChallengeTests.fail)
+            #expect(
+                DefineAuthChallengeTests.decide([decoyRound, decoyRound], userNotFound: true).response == DefineAuthChallengeTests.askAgain)
+            #expect(
+                DefineAuthChallengeTests.decide([decoyRound, decoyRound, decoyRound], userNotFound: true).response
+                    == DefineAuthChallengeTests.fail)
         }
     }
 
@@ -141,8 +152,10 @@ struct DefineAuthChallengeTests {
 
         @Test("a choice round then a right code issues tokens")
         func choiceThenCode() {
-            let session = [Sample.srpA, Sample.choiceRound(), Sample.customRound(false, "OTP:email:4102444800:123456"),
-                           Sample.customRound(true, "OTP:email:4102444800:123456")]
+            let session = [
+                Sample.srpA, Sample.choiceRound(), Sample.customRound(false, "OTP:email:4102444800:123456"),
+                Sample.customRound(true, "OTP:email:4102444800:123456"),
+            ]
             let decision = DefineAuthChallengeTests.decide(session)
             #expect(decision.response == DefineAuthChallengeTests.signIn)
             #expect(decision.failedAttempts == 1)
@@ -150,9 +163,11 @@ struct DefineAuthChallengeTests {
 
         @Test("two choice rounds fail")
         func twoChoices() {
-            #expect(DefineAuthChallengeTests.decide([Sample.choiceRound(), Sample.choiceRound()]).response == DefineAuthChallengeTests.fail)
-            #expect(DefineAuthChallengeTests.decide([Sample.choiceRound(), Sample.customRound(false), Sample.choiceRound()]).response
-                == DefineAuthChallengeTests.fail)
+            #expect(
+                DefineAuthChallengeTests.decide([Sample.choiceRound(), Sample.choiceRound()]).response == DefineAuthChallengeTests.fail)
+            #expect(
+                DefineAuthChallengeTests.decide([Sample.choiceRound(), Sample.customRound(false), Sample.choiceRound()]).response
+                    == DefineAuthChallengeTests.fail)
         }
 
         @Test("a choice round answered 'correctly' does not issue tokens")

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Testing
+
 @testable import PasswordlessAuth
 
 @Suite("Event decoding and encoding")
@@ -49,9 +50,11 @@ struct EventDecodingTests {
             let event = try Fixtures.create("create-retry-after-wrong-code")
             #expect(event.userName == "+15555550123")
             #expect(event.request.userAttributes["phone_number"] == "+15555550123")
-            #expect(event.request.session == [
-                ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "OTP:sms:4102444800:482913"),
-            ])
+            #expect(
+                event.request.session == [
+                    ChallengeResult(
+                        challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "OTP:sms:4102444800:482913")
+                ])
             #expect(event.request.clientMetadata == [:])
             #expect(event.request.userNotFound == false)
         }
@@ -74,7 +77,8 @@ struct EventDecodingTests {
 
     @Suite("Types of members")
     struct MemberTypes {
-        static let verifyRequest = #"{"userAttributes":{"sub":"x"},"privateChallengeParameters":{},"challengeAnswer":ANSWER,"userNotFound":false}"#
+        static let verifyRequest =
+            #"{"userAttributes":{"sub":"x"},"privateChallengeParameters":{},"challengeAnswer":ANSWER,"userNotFound":false}"#
 
         @Test("challengeAnswer must be a string", arguments: ["482913", "null", "true", "[\"482913\"]"])
         func answerNotString(answer: String) {
@@ -108,8 +112,10 @@ struct EventDecodingTests {
 
         @Test("challengeMetadata may be null or absent")
         func metadataNull() throws {
-            let session = try JSON.decode([ChallengeResult].self,
-                #"[{"challengeName":"SRP_A","challengeResult":true,"challengeMetadata":null},{"challengeName":"CUSTOM_CHALLENGE","challengeResult":false}]"#)
+            let session = try JSON.decode(
+                [ChallengeResult].self,
+                #"[{"challengeName":"SRP_A","challengeResult":true,"challengeMetadata":null},{"challengeName":"CUSTOM_CHALLENGE","challengeResult":false}]"#
+            )
             #expect(session.map(\.challengeMetadata) == [nil, nil])
             #expect(session.map(\.challengeName) == ["SRP_A", "CUSTOM_CHALLENGE"])
         }
@@ -140,7 +146,8 @@ struct EventDecodingTests {
 
         @Test("an event without response, or with a null one, gets an empty response")
         func responseAbsent() throws {
-            let base = #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"session":[]}"#
+            let base =
+                #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"session":[]}"#
             let absent = try JSON.decode(DefineAuthChallengeEvent.self, base + "}")
             let null = try JSON.decode(DefineAuthChallengeEvent.self, base + #","response":null}"#)
             #expect(absent.response == DefineAuthChallengeResponse())
@@ -150,7 +157,8 @@ struct EventDecodingTests {
 
         @Test("an event without userName fails to decode")
         func userNameRequired() {
-            let text = #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","request":{"session":[]}}"#
+            let text =
+                #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","request":{"session":[]}}"#
             #expect(throws: DecodingError.self) { try JSON.decode(DefineAuthChallengeEvent.self, text) }
         }
     }

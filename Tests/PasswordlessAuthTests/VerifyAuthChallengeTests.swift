@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PasswordlessAuth
 
 @Suite("VerifyAuthChallenge.verify")
@@ -6,20 +7,25 @@ struct VerifyAuthChallengeTests {
     static let expiresAt: Int64 = 4_102_444_800
     static let before = expiresAt - 1
 
-    static func verify(_ answer: String, _ parameters: [String: String] = ["step": "code", "code": "482913", "expiresAt": "4102444800"],
-                       userNotFound: Bool = false, now: Int64 = before) -> VerifyAuthChallenge.Outcome {
+    static func verify(
+        _ answer: String, _ parameters: [String: String] = ["step": "code", "code": "482913", "expiresAt": "4102444800"],
+        userNotFound: Bool = false, now: Int64 = before
+    ) -> VerifyAuthChallenge.Outcome {
         VerifyAuthChallenge.verify(
-            VerifyAuthChallengeRequest(privateChallengeParameters: parameters, challengeAnswer: answer, userNotFound: userNotFound), now: now)
+            VerifyAuthChallengeRequest(privateChallengeParameters: parameters, challengeAnswer: answer, userNotFound: userNotFound),
+            now: now)
     }
 
     @Suite("Sample events")
     struct SampleEvents {
-        @Test("each verify fixture gets the right outcome", arguments: [
-            ("verify-correct-code", VerifyAuthChallenge.Outcome.correct),
-            ("verify-wrong-code", .wrongCode),
-            ("verify-expired-code", .expired),
-            ("verify-user-not-found", .userNotFound),
-        ])
+        @Test(
+            "each verify fixture gets the right outcome",
+            arguments: [
+                ("verify-correct-code", VerifyAuthChallenge.Outcome.correct),
+                ("verify-wrong-code", .wrongCode),
+                ("verify-expired-code", .expired),
+                ("verify-user-not-found", .userNotFound),
+            ])
         func fixture(name: String, expected: VerifyAuthChallenge.Outcome) throws {
             let event = try Fixtures.verify(name)
             let outcome = VerifyAuthChallenge.verify(event.request, now: Sample.now)
@@ -36,16 +42,20 @@ struct VerifyAuthChallengeTests {
 
     @Suite("Answers")
     struct Answers {
-        @Test("the right code is accepted with surrounding whitespace trimmed", arguments: [
-            "482913", " 482913", "482913\n", "\t482913 \r\n", "\n\n482913\n", "\u{00A0}482913",
-        ])
+        @Test(
+            "the right code is accepted with surrounding whitespace trimmed",
+            arguments: [
+                "482913", " 482913", "482913\n", "\t482913 \r\n", "\n\n482913\n", "\u{00A0}482913",
+            ])
         func correct(answer: String) {
             #expect(verify(answer) == .correct)
         }
 
-        @Test("other answers are refused", arguments: [
-            "482914", "48291", "4829130", "0482913", "", " ", "482 913", "４８２９１３", "482913x", "x482913", "000000", "OTP:sms:482913",
-        ])
+        @Test(
+            "other answers are refused",
+            arguments: [
+                "482914", "48291", "4829130", "0482913", "", " ", "482 913", "４８２９１３", "482913x", "x482913", "000000", "OTP:sms:482913",
+            ])
         func wrong(answer: String) {
             #expect(verify(answer) == .wrongCode)
             #expect(!verify(answer).isCorrect)
@@ -97,20 +107,22 @@ struct VerifyAuthChallengeTests {
             #expect(verify("000000", ["expiresAt": "4102444800"], userNotFound: true) == .userNotFound)
         }
 
-        @Test("missing or garbled private parameters are refused", arguments: [
-            [String: String](),
-            ["expiresAt": "4102444800"],
-            ["code": "", "expiresAt": "4102444800"],
-            ["code": "48291a", "expiresAt": "4102444800"],
-            ["code": " 482913", "expiresAt": "4102444800"],
-            ["code": "４８２９１３", "expiresAt": "4102444800"],
-            ["code": "482913"],
-            ["code": "482913", "expiresAt": ""],
-            ["code": "482913", "expiresAt": "soon"],
-            ["code": "482913", "expiresAt": "4.1e9"],
-            ["code": "482913", "expiresAt": "99999999999999999999999"],
-            ["step": "channel"],
-        ])
+        @Test(
+            "missing or garbled private parameters are refused",
+            arguments: [
+                [String: String](),
+                ["expiresAt": "4102444800"],
+                ["code": "", "expiresAt": "4102444800"],
+                ["code": "48291a", "expiresAt": "4102444800"],
+                ["code": " 482913", "expiresAt": "4102444800"],
+                ["code": "４８２９１３", "expiresAt": "4102444800"],
+                ["code": "482913"],
+                ["code": "482913", "expiresAt": ""],
+                ["code": "482913", "expiresAt": "soon"],
+                ["code": "482913", "expiresAt": "4.1e9"],
+                ["code": "482913", "expiresAt": "99999999999999999999999"],
+                ["step": "channel"],
+            ])
         func garbled(parameters: [String: String]) {
             #expect(verify("482913", parameters) == .noCode)
             #expect(verify("", parameters) == .noCode)
@@ -125,10 +137,12 @@ struct VerifyAuthChallengeTests {
             #expect(OneTimeCode.matches(answer: "0000", code: "0000"))
         }
 
-        @Test("different strings do not", arguments: [
-            ("482913", "482914"), ("182913", "482913"), ("48291", "482913"), ("4829131", "482913"), ("", "482913"), ("482913", ""),
-            ("482913\0", "482913"), ("48291", "482910"),
-        ])
+        @Test(
+            "different strings do not",
+            arguments: [
+                ("482913", "482914"), ("182913", "482913"), ("48291", "482913"), ("4829131", "482913"), ("", "482913"), ("482913", ""),
+                ("482913\0", "482913"), ("48291", "482910"),
+            ])
         func different(answer: String, code: String) {
             #expect(!OneTimeCode.matches(answer: answer, code: code))
         }

@@ -43,11 +43,14 @@ struct ExecutableTests {
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
-    @Test("--help prints usage and exits 0", arguments: ["define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local"])
+    @Test(
+        "--help prints usage and exits 0",
+        arguments: ["define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local"])
     func help(name: String) throws {
         let run = try Self.run(name, ["--help"])
         #expect(run.status == 0)
@@ -70,12 +73,14 @@ struct ExecutableTests {
         #expect((try jsonObject(Array(run.stdout.utf8))["response"] as? [String: Any])?["answerCorrect"] as? Bool == true)
     }
 
-    @Test("missing, unreadable or invalid input gives one line on stderr and a non-zero exit", arguments: [
-        (["/nonexistent/event.json"], "cannot read /nonexistent/event.json: No such file or directory"),
-        (["/"], "cannot read /: Is a directory"),
-        ([String](), "expected one event file"),
-        (["a.json", "b.json"], "expected one event file"),
-    ])
+    @Test(
+        "missing, unreadable or invalid input gives one line on stderr and a non-zero exit",
+        arguments: [
+            (["/nonexistent/event.json"], "cannot read /nonexistent/event.json: No such file or directory"),
+            (["/"], "cannot read /: Is a directory"),
+            ([String](), "expected one event file"),
+            (["a.json", "b.json"], "expected one event file"),
+        ])
     func badInput(arguments: [String], message: String) throws {
         let run = try Self.run("define-auth-challenge", arguments)
         #expect(run.status != 0)
@@ -93,8 +98,9 @@ struct ExecutableTests {
 
     @Test("bad configuration names the variable")
     func badConfiguration() throws {
-        let run = try Self.run("create-auth-challenge", [eventsDirectory.appendingPathComponent("create-sms-first-round.json").path],
-                               environment: ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"])
+        let run = try Self.run(
+            "create-auth-challenge", [eventsDirectory.appendingPathComponent("create-sms-first-round.json").path],
+            environment: ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("OTP_LENGTH"))
         #expect(run.stdout.isEmpty)
@@ -126,14 +132,16 @@ struct ExecutableTests {
         #expect(logs.contains("\"requestId\":\"bad\""))
     }
 
-    @Test("under a Runtime API: bad configuration is posted once to /runtime/init/error, naming the variable", arguments: [
-        ("OTP_LENGTH", ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"]),
-        ("OTP_DELIVERY", ["OTP_DELIVERY": "pigeon"]),
-        ("LOG_LEVEL", ["LOG_LEVEL": "loud", "OTP_DELIVERY": "console"]),
-        ("AWS_ACCESS_KEY_ID", [:]),
-        ("AWS_REGION", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]),
-        ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
-    ])
+    @Test(
+        "under a Runtime API: bad configuration is posted once to /runtime/init/error, naming the variable",
+        arguments: [
+            ("OTP_LENGTH", ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"]),
+            ("OTP_DELIVERY", ["OTP_DELIVERY": "pigeon"]),
+            ("LOG_LEVEL", ["LOG_LEVEL": "loud", "OTP_DELIVERY": "console"]),
+            ("AWS_ACCESS_KEY_ID", [:]),
+            ("AWS_REGION", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]),
+            ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
+        ])
     func initError(variable: String, environment: [String: String]) throws {
         let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "never")])
         let process = Process()

@@ -4,6 +4,7 @@ import PasswordlessAuth
 import PasswordlessDelivery
 import RuntimeAPIMock
 import Testing
+
 @testable import PasswordlessTriggers
 
 /// Breaks sample events in many ways: at the byte level and in their JSON structure.
@@ -12,19 +13,19 @@ struct EventMutator {
 
     mutating func mutate(_ event: [UInt8]) -> [UInt8] {
         switch random.next() % 8 {
-        case 0: // truncate
+        case 0:  // truncate
             return Array(event.prefix(Int(random.next() % UInt64(event.count))))
-        case 1: // flip a byte
+        case 1:  // flip a byte
             var copy = event
             let index = Int(random.next() % UInt64(copy.count))
             copy[index] ^= UInt8(truncatingIfNeeded: random.next() | 1)
             return copy
-        case 2: // insert junk
+        case 2:  // insert junk
             var copy = event
             let junk: [[UInt8]] = [[0], [0xFF, 0xFE], Array("\",".utf8), Array("}}".utf8), Array("\\u12".utf8)]
             copy.insert(contentsOf: junk[Int(random.next() % UInt64(junk.count))], at: Int(random.next() % UInt64(copy.count)))
             return copy
-        default: // change the structure
+        default:  // change the structure
             guard var object = try? JSONSerialization.jsonObject(with: Data(event)) else { return event }
             object = mutateValue(object, depth: 0)
             return (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]))) ?? event
@@ -32,8 +33,10 @@ struct EventMutator {
     }
 
     private mutating func replacement() -> Any {
-        let choices: [Any] = [NSNull(), 42, -1.5, true, "", "surprise", [Any](), [String: Any](), ["a": 1], [1, "x"],
-                              String(repeating: "é", count: 3000)]
+        let choices: [Any] = [
+            NSNull(), 42, -1.5, true, "", "surprise", [Any](), [String: Any](), ["a": 1], [1, "x"],
+            String(repeating: "é", count: 3000),
+        ]
         return choices[Int(random.next() % UInt64(choices.count))]
     }
 
@@ -98,16 +101,18 @@ struct FuzzTests {
 
         let spy = SpyDelivery()
         let violations = ViolationLog()
-        let inner: any LambdaHandler = switch trigger {
-        case .define: DefineHandler(configuration: PasswordlessConfiguration())
-        case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try SecureRandom())
-        case .verify: VerifyHandler()
-        }
+        let inner: any LambdaHandler =
+            switch trigger {
+            case .define: DefineHandler(configuration: PasswordlessConfiguration())
+            case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try SecureRandom())
+            case .verify: VerifyHandler()
+            }
         let mock = try MockRuntimeAPI(events: events)
         var client = try SocketRuntimeClient(address: mock.address)
         #expect(throws: LambdaRuntimeError.unexpectedStatus(path: RuntimeAPI.nextPath, status: 500)) {
-            try LambdaLoop.run(client: &client, handler: SendsNothingOnFailure(inner: inner, spy: spy, violations: violations),
-                               logger: Logger(threshold: .error, sink: MemorySink()))
+            try LambdaLoop.run(
+                client: &client, handler: SendsNothingOnFailure(inner: inner, spy: spy, violations: violations),
+                logger: Logger(threshold: .error, sink: MemorySink()))
         }
 
         let posts = mock.recorded

@@ -3,6 +3,7 @@ import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessDelivery
 import Testing
+
 @testable import PasswordlessTriggers
 
 @Suite("Trigger handlers on the sample events")
@@ -14,16 +15,18 @@ struct HandlerTests {
         return try #require(try jsonObject(output)["response"] as? [String: Any])
     }
 
-    @Test("define answers each sample as the rules say", arguments: [
-        ("define-first-round.json", "CUSTOM_CHALLENGE", false, false),
-        ("define-srp-a-opening.json", "CUSTOM_CHALLENGE", false, false),
-        ("define-retry-after-wrong-code.json", "CUSTOM_CHALLENGE", false, false),
-        ("define-after-channel-choice.json", "CUSTOM_CHALLENGE", false, false),
-        ("define-user-not-found.json", "CUSTOM_CHALLENGE", false, false),
-        ("define-success.json", nil, true, false),
-        ("define-lockout.json", nil, false, true),
-        ("define-password-round.json", nil, false, true),
-    ] as [(String, String?, Bool, Bool)])
+    @Test(
+        "define answers each sample as the rules say",
+        arguments: [
+            ("define-first-round.json", "CUSTOM_CHALLENGE", false, false),
+            ("define-srp-a-opening.json", "CUSTOM_CHALLENGE", false, false),
+            ("define-retry-after-wrong-code.json", "CUSTOM_CHALLENGE", false, false),
+            ("define-after-channel-choice.json", "CUSTOM_CHALLENGE", false, false),
+            ("define-user-not-found.json", "CUSTOM_CHALLENGE", false, false),
+            ("define-success.json", nil, true, false),
+            ("define-lockout.json", nil, false, true),
+            ("define-password-round.json", nil, false, true),
+        ] as [(String, String?, Bool, Bool)])
     func defineSamples(name: String, challenge: String?, issueTokens: Bool, fail: Bool) throws {
         let response = try define(name)
         #expect(response["challengeName"] as? String == challenge)
@@ -52,8 +55,9 @@ struct HandlerTests {
     func createSMS() throws {
         let spy = SpyDelivery()
         let sink = MemorySink()
-        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow),
-                                    random: GeneratorRandomSource(SplitMix64(state: 7)))
+        let handler = CreateHandler(
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow),
+            random: GeneratorRandomSource(SplitMix64(state: 7)))
         let output = try handler.handle(try sampleEvent("create-sms-first-round.json"), context: testContext(sink, deadline: 42))
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         let publicParameters = try #require(response["publicChallengeParameters"] as? [String: String])
@@ -70,16 +74,19 @@ struct HandlerTests {
         #expect(sink.lines.joined().contains("\"destination\":\"+*******0123\""))
     }
 
-    @Test("create sends nothing on a retry, a decoy or a channel choice", arguments: [
-        ("create-retry-after-wrong-code.json", false),
-        ("create-user-not-found.json", false),
-        ("create-channel-choice.json", true),
-    ])
+    @Test(
+        "create sends nothing on a retry, a decoy or a channel choice",
+        arguments: [
+            ("create-retry-after-wrong-code.json", false),
+            ("create-user-not-found.json", false),
+            ("create-channel-choice.json", true),
+        ])
     func createSendsNothing(name: String, choice: Bool) throws {
         var configuration = configuration
         configuration.channelChoice = choice
         let spy = SpyDelivery()
-        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
+        let handler = CreateHandler(
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
         let output = try handler.handle(try sampleEvent(name), context: testContext())
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         #expect(spy.messages.isEmpty)
@@ -92,7 +99,8 @@ struct HandlerTests {
         var configuration = configuration
         configuration.channelChoice = true
         let spy = SpyDelivery()
-        let handler = CreateHandler(configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
+        let handler = CreateHandler(
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
         _ = try handler.handle(try sampleEvent("create-after-channel-choice.json"), context: testContext())
         guard case .email(let address, _, _, _)? = spy.messages.first else {
             Issue.record("expected one email, got \(spy.messages)")
@@ -112,40 +120,57 @@ struct HandlerTests {
         }
     }
 
-    @Test("verify answers each sample", arguments: [
-        ("verify-correct-code.json", true), ("verify-wrong-code.json", false),
-        ("verify-expired-code.json", false), ("verify-user-not-found.json", false),
-    ])
+    @Test(
+        "verify answers each sample",
+        arguments: [
+            ("verify-correct-code.json", true), ("verify-wrong-code.json", false),
+            ("verify-expired-code.json", false), ("verify-user-not-found.json", false),
+        ])
     func verifySamples(name: String, correct: Bool) throws {
         let output = try VerifyHandler(clock: FixedClock(seconds: sampleNow)).handle(try sampleEvent(name), context: testContext())
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         #expect(response["answerCorrect"] as? Bool == correct)
     }
 
-    @Test("an event for another trigger, or of the wrong shape, is a clear InvalidEvent", arguments: [
-        ("create-sms-first-round.json", "triggerSource is CreateAuthChallenge_Authentication, expected DefineAuthChallenge_Authentication"),
-    ])
+    @Test(
+        "an event for another trigger, or of the wrong shape, is a clear InvalidEvent",
+        arguments: [
+            (
+                "create-sms-first-round.json",
+                "triggerSource is CreateAuthChallenge_Authentication, expected DefineAuthChallenge_Authentication"
+            )
+        ])
     func wrongTrigger(name: String, message: String) throws {
         #expect(throws: TriggerError.invalidEvent(message)) {
             try DefineHandler(configuration: configuration).handle(try sampleEvent(name), context: testContext())
         }
     }
 
-    @Test("malformed events name the problem", arguments: [
-        ("not json", "invalid event: the event is not valid JSON"),
-        ("", "invalid event: the event is not valid JSON"),
-        ("[]", "invalid event: the event must be an object"),
-        (#"{"version":"1"}"#, "invalid event: triggerSource is missing"),
-        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"session":[{"challengeName":"CUSTOM_CHALLENGE","challengeResult":"yes"}]}}"#,
-         "invalid event: request.session[0].challengeResult must be true or false"),
-        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"clientMetadata":{"channel":3}}}"#,
-         "invalid event: request.clientMetadata.channel must be a string"),
-        // The decoder reads only the members it needs; the answer repeats the rest, so they are checked too.
-        (#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{},"extra":"\u12mb"}"#,
-         "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"),
-        ("{\"version\":\"1\",\"triggerSource\":\"DefineAuthChallenge_Authentication\",\"region\":\"r\",\"userPoolId\":\"p\",\"userName\":\"u\",\"request\":{},\"extra\":\"a\u{1}b\"}",
-         "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"),
-    ])
+    @Test(
+        "malformed events name the problem",
+        arguments: [
+            ("not json", "invalid event: the event is not valid JSON"),
+            ("", "invalid event: the event is not valid JSON"),
+            ("[]", "invalid event: the event must be an object"),
+            (#"{"version":"1"}"#, "invalid event: triggerSource is missing"),
+            (
+                #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"session":[{"challengeName":"CUSTOM_CHALLENGE","challengeResult":"yes"}]}}"#,
+                "invalid event: request.session[0].challengeResult must be true or false"
+            ),
+            (
+                #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{"clientMetadata":{"channel":3}}}"#,
+                "invalid event: request.clientMetadata.channel must be a string"
+            ),
+            // The decoder reads only the members it needs; the answer repeats the rest, so they are checked too.
+            (
+                #"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","region":"r","userPoolId":"p","userName":"u","request":{},"extra":"\u12mb"}"#,
+                "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"
+            ),
+            (
+                "{\"version\":\"1\",\"triggerSource\":\"DefineAuthChallenge_Authentication\",\"region\":\"r\",\"userPoolId\":\"p\",\"userName\":\"u\",\"request\":{},\"extra\":\"a\u{1}b\"}",
+                "invalid event: the event is not valid JSON: control characters or invalid UTF-8 in a string"
+            ),
+        ])
     func malformed(text: String, message: String) {
         do {
             _ = try DefineHandler(configuration: configuration).handle(Array(text.utf8), context: testContext())

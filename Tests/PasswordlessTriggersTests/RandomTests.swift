@@ -1,6 +1,7 @@
 import PasswordlessAuth
 import PasswordlessDelivery
 import Testing
+
 @testable import PasswordlessTriggers
 
 @Suite("OpenSSL random source")

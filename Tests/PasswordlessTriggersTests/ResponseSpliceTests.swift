@@ -1,6 +1,7 @@
 import Foundation
 import PasswordlessAuth
 import Testing
+
 @testable import PasswordlessTriggers
 
 @Suite("The answer is the event with only response replaced")
@@ -31,9 +32,11 @@ struct ResponseSpliceTests {
         #expect(splice(#"{"respon\u0073e":null,"b":2}"#) == #"{"respon\u0073e":{"answerCorrect":true},"b":2}"#)
     }
 
-    @Test("the answer parses as JSON and its response is the one written", arguments: [
-        "define-first-round.json", "create-channel-choice.json", "verify-wrong-code.json",
-    ])
+    @Test(
+        "the answer parses as JSON and its response is the one written",
+        arguments: [
+            "define-first-round.json", "create-channel-choice.json", "verify-wrong-code.json",
+        ])
     func parses(name: String) throws {
         let answered = try #require(ResponseSplice.splice(try sampleEvent(name), response: Array(#"{"k":"v ✓"}"#.utf8)))
         let object = try jsonObject(answered)
@@ -45,9 +48,11 @@ struct ResponseSpliceTests {
         #expect(NSDictionary(dictionary: copy) == NSDictionary(dictionary: original))
     }
 
-    @Test("invalid strings the decoder would skip are refused", arguments: [
-        #"{"a":"\u12mb"}"#, "{\"a\":\"x\u{1}\"}", #"{"a":"\q"}"#, #"{"a":"open}"#, "[1]", "",
-    ])
+    @Test(
+        "invalid strings the decoder would skip are refused",
+        arguments: [
+            #"{"a":"\u12mb"}"#, "{\"a\":\"x\u{1}\"}", #"{"a":"\q"}"#, #"{"a":"open}"#, "[1]", "",
+        ])
     func refuses(document: String) {
         #expect(splice(document) == nil)
     }
@@ -63,18 +68,24 @@ struct ResponseSpliceTests {
         @Test("define writes every member, null when unset, keys sorted")
         func define() {
             #expect(DefineAuthChallengeResponse().json == #"{"challengeName":null,"failAuthentication":null,"issueTokens":null}"#)
-            #expect(DefineAuthChallengeResponse(challengeName: nil, issueTokens: true, failAuthentication: false).json
-                == #"{"challengeName":null,"failAuthentication":false,"issueTokens":true}"#)
+            #expect(
+                DefineAuthChallengeResponse(challengeName: nil, issueTokens: true, failAuthentication: false).json
+                    == #"{"challengeName":null,"failAuthentication":false,"issueTokens":true}"#)
         }
 
         @Test("create escapes and sorts its maps, Unicode intact")
         func create() throws {
             let response = CreateAuthChallengeResponse(
                 publicChallengeParameters: ["z": "1", "a": "ü \"q\"\n"], privateChallengeParameters: [:], challengeMetadata: "OTP:sms:1:2")
-            #expect(response.json == #"{"challengeMetadata":"OTP:sms:1:2","privateChallengeParameters":{},"publicChallengeParameters":{"a":"ü \"q\"\n","z":"1"}}"#)
+            #expect(
+                response.json
+                    == #"{"challengeMetadata":"OTP:sms:1:2","privateChallengeParameters":{},"publicChallengeParameters":{"a":"ü \"q\"\n","z":"1"}}"#
+            )
             let parsed = try jsonObject(Array(response.json.utf8))
             #expect(parsed["publicChallengeParameters"] as? [String: String] == ["z": "1", "a": "ü \"q\"\n"])
-            #expect(CreateAuthChallengeResponse().json == #"{"challengeMetadata":null,"privateChallengeParameters":null,"publicChallengeParameters":null}"#)
+            #expect(
+                CreateAuthChallengeResponse().json
+                    == #"{"challengeMetadata":null,"privateChallengeParameters":null,"publicChallengeParameters":null}"#)
         }
 
         @Test("verify")

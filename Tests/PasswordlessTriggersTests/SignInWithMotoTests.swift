@@ -5,6 +5,7 @@ import PasswordlessAuth
 import PasswordlessDelivery
 import RuntimeAPIMock
 import Testing
+
 @testable import PasswordlessTriggers
 
 /// Whole sign-ins with real sending: SNS and SES requests signed with role credentials and checked by moto.

@@ -1,6 +1,7 @@
 import Foundation
 import LambdaRuntime
 import PasswordlessAuth
+
 @testable import PasswordlessTriggers
 
 /// The repository's events/ folder.
