@@ -47,6 +47,8 @@ let package = Package(
             name: "PasswordlessTriggersTests",
             dependencies: [
                 "PasswordlessTriggers", "PasswordlessDelivery", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport",
+                // The executables themselves, so `swift test` builds them for the tests that run them.
+                "define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local",
             ]),
     ]
 )

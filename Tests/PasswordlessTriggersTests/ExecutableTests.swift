@@ -119,6 +119,14 @@ struct ExecutableTests {
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let posts = mock.waitForPosts(2)
+        if posts.count < 2 {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            Issue.record(
+                "exit \(process.terminationStatus) reason \(process.terminationReason.rawValue), connections \(mock.connectionCount), stderr: \(logs)"
+            )
+        }
         #expect(posts.map(\.path) == ["/2018-06-01/runtime/invocation/bad/error", "/2018-06-01/runtime/invocation/good/response"])
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidEvent")
         let response = try #require(try jsonObject(posts[1].body)["response"] as? [String: Any])
