@@ -73,15 +73,17 @@ struct SignInWithMotoTests {
         #expect(try sent().count == 1)
     }
 
-    @Test("the release-shaped executable sends through SNS under a Runtime API")
-    func executableSends() throws {
+    /// Runs create under a Runtime API with moto's environment and returns the SMS moto received for the event.
+    func sendsThroughSNS(executable: URL) throws {
         let harness = try #require(MotoHarness.current)
         let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "sms-1")])
         mock.idleTimeout = 30
         let process = Process()
-        process.executableURL = try ExecutableTests.executable("create-auth-challenge")
+        process.executableURL = executable
+        // No LD_LIBRARY_PATH: a zip's bootstrap must find its libraries through its own rpath.
         process.environment = harness.motoEnv.merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
-        process.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
         let before = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }.count
         try process.run()
         defer {
@@ -89,11 +91,38 @@ struct SignInWithMotoTests {
             process.waitUntilExit()
         }
         let posts = mock.waitForPosts(1)
-        #expect(posts.first?.path == "/2018-06-01/runtime/invocation/sms-1/response")
+        #expect(posts.first?.path == "/2018-06-01/runtime/invocation/sms-1/response", "\(posts.first?.text ?? "no answer")")
         let response = try #require(try jsonObject(posts.first?.body ?? [])["response"] as? [String: Any])
         let code = try #require((response["privateChallengeParameters"] as? [String: String])?["code"])
         let sent = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }
         #expect(sent.count == before + 1)
         #expect(sent.last?.message == "Your sign-in code is \(code). It expires in 5 minutes.")
+    }
+
+    @Test("the built executable sends through SNS under a Runtime API")
+    func executableSends() throws {
+        try sendsThroughSNS(executable: try ExecutableTests.executable("create-auth-challenge"))
+    }
+
+    /// `./build.sh` (run by scripts/test before swift test) leaves the zip; CI must have it.
+    static let zip = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/lambda/create-auth-challenge.zip")
+
+    @Test(
+        "the Lambda zip's bootstrap sends through its bundled libcurl",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: zip.path) || MotoHarness.required,
+            "no .build/lambda/create-auth-challenge.zip: run ./build.sh first"))
+    func zipSends() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("create-zip-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        unzip.arguments = ["-q", Self.zip.path, "-d", directory.path]
+        try unzip.run()
+        unzip.waitUntilExit()
+        try #require(unzip.terminationStatus == 0, "unzip failed")
+        try sendsThroughSNS(executable: directory.appendingPathComponent("bootstrap"))
     }
 }
