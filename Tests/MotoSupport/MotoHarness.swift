@@ -16,6 +16,10 @@ public struct HarnessInfo: Decodable, Sendable {
     public var motoPort: Int
     public var proxyPort: Int
     public var refusedPort: Int
+    /// An HTTPS relay to moto, with a self-signed certificate for 127.0.0.1.
+    public var tlsPort: Int
+    /// That certificate, to trust through `SSL_CERT_FILE`.
+    public var certificateFile: String
     public var sender: String
     public var role: Role
 }
@@ -112,6 +116,13 @@ public final class MotoHarness: @unchecked Sendable {
 
     /// The environment for sending straight to moto.
     public var motoEnv: [String: String] { env(port: info.motoPort) }
+    /// The environment for sending to moto over HTTPS, trusting the harness's certificate.
+    public var tlsEnv: [String: String] {
+        env(port: info.tlsPort).merging([
+            "AWS_ENDPOINT_URL": "https://127.0.0.1:\(info.tlsPort)", "SSL_CERT_FILE": info.certificateFile,
+        ]) { $1 }
+    }
+
     /// The environment for sending through the fault proxy.
     public var proxyEnv: [String: String] { env(port: info.proxyPort) }
 

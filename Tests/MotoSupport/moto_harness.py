@@ -1,15 +1,20 @@
 """Loopback harness for the AWSMessaging integration tests.
 
 Runs moto's server with IAM checks enforced, creates a role the tests sign with, and runs a small
-fault-injecting proxy in front of moto. Prints one JSON line with ports and role credentials, then
-serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
+fault-injecting proxy in front of moto, plus an HTTPS front with a self-signed certificate for
+127.0.0.1 that relays to moto. Prints one JSON line with ports, the certificate file and role
+credentials, then serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
 """
 import http.client
 import json
 import logging
 import os
+import datetime
+import ipaddress
 import socket
+import ssl
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,6 +159,32 @@ def make_handler(state):
     return Handler
 
 
+def make_certificate(directory):
+    """A self-signed certificate for IP 127.0.0.1, so a client that trusts it can check the server."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file = os.path.join(directory, "cert.pem")
+    key_file = os.path.join(directory, "key.pem")
+    with open(cert_file, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_file, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return cert_file, key_file
+
+
 def main():
     logging.disable(logging.CRITICAL)
     moto = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
@@ -165,11 +196,22 @@ def main():
     proxy.daemon_threads = True
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
 
+    # The same relay behind TLS: the functions reach moto over HTTPS and check its certificate.
+    directory = tempfile.mkdtemp(prefix="moto-harness-")
+    cert_file, key_file = make_certificate(directory)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    tls = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port)))
+    tls.daemon_threads = True
+    tls.socket = context.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
+
     # Bound but never listening: connecting to it is refused, and no other process can take the port.
     refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     refused.bind(("127.0.0.1", 0))
 
     print(json.dumps({"motoPort": moto_port, "proxyPort": proxy.server_address[1],
+                      "tlsPort": tls.server_address[1], "certificateFile": cert_file,
                       "refusedPort": refused.getsockname()[1], "sender": SENDER, "role": role}), flush=True)
 
     parent = os.getppid()

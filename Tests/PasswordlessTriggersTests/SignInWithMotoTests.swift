@@ -73,15 +73,16 @@ struct SignInWithMotoTests {
         #expect(try sent().count == 1)
     }
 
-    /// Runs create under a Runtime API with moto's environment and returns the SMS moto received for the event.
-    func sendsThroughSNS(executable: URL) throws {
+    /// Runs create under a Runtime API with moto's environment and checks the SMS moto received for the event.
+    func sendsThroughSNS(executable: URL, https: Bool = false) throws {
         let harness = try #require(MotoHarness.current)
         let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "sms-1")])
         mock.idleTimeout = 30
         let process = Process()
         process.executableURL = executable
         // No LD_LIBRARY_PATH: a zip's bootstrap must find its libraries through its own rpath.
-        process.environment = harness.motoEnv.merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
+        process.environment = (https ? harness.tlsEnv : harness.motoEnv)
+            .merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
         let err = Pipe()
         process.standardError = err
         let before = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }.count
@@ -99,9 +100,35 @@ struct SignInWithMotoTests {
         #expect(sent.last?.message == "Your sign-in code is \(code). It expires in 5 minutes.")
     }
 
-    @Test("the built executable sends through SNS under a Runtime API")
-    func executableSends() throws {
-        try sendsThroughSNS(executable: try ExecutableTests.executable("create-auth-challenge"))
+    @Test("the built executable sends through SNS under a Runtime API, over HTTP and HTTPS", arguments: [false, true])
+    func executableSends(https: Bool) throws {
+        try sendsThroughSNS(executable: try ExecutableTests.executable("create-auth-challenge"), https: https)
+    }
+
+    @Test("HTTPS to a server whose certificate is not trusted fails, is not retried, and sends nothing")
+    func untrustedCertificate() throws {
+        let harness = try #require(MotoHarness.current)
+        let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "tls-1")])
+        mock.idleTimeout = 30
+        let process = Process()
+        process.executableURL = try ExecutableTests.executable("create-auth-challenge")
+        var environment = harness.tlsEnv.merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
+        environment["SSL_CERT_FILE"] = nil
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        let before = try harness.modelData().sns.SMS.count
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        let posts = mock.waitForPosts(1)
+        #expect(posts.first?.path == "/2018-06-01/runtime/invocation/tls-1/error")
+        let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)
+        #expect(message.hasPrefix("SNS Publish failed:"), "\(message)")
+        #expect(message.localizedCaseInsensitiveContains("certificate"), "\(message)")
+        #expect(!message.contains("after 2 attempts") && !message.contains("after 3 attempts"), "not retried: \(message)")
+        #expect(try harness.modelData().sns.SMS.count == before)
     }
 
     /// `./build.sh` (run by scripts/test before swift test) leaves the zip; CI must have it.
@@ -109,7 +136,7 @@ struct SignInWithMotoTests {
         .deletingLastPathComponent().appendingPathComponent(".build/lambda/create-auth-challenge.zip")
 
     @Test(
-        "the Lambda zip's bootstrap sends through its bundled libcurl",
+        "the Lambda zip's bootstrap sends over HTTPS through its bundled libcurl",
         .enabled(
             if: FileManager.default.fileExists(atPath: zip.path) || MotoHarness.required,
             "no .build/lambda/create-auth-challenge.zip: run ./build.sh first"))
@@ -123,6 +150,6 @@ struct SignInWithMotoTests {
         try unzip.run()
         unzip.waitUntilExit()
         try #require(unzip.terminationStatus == 0, "unzip failed")
-        try sendsThroughSNS(executable: directory.appendingPathComponent("bootstrap"))
+        try sendsThroughSNS(executable: directory.appendingPathComponent("bootstrap"), https: true)
     }
 }
