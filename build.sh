@@ -63,7 +63,7 @@ fi
 
 # --- Native build. -----------------------------------------------------------
 [[ $ARCH == "$(host_arch)" ]] ||
-  die "cannot build $ARCH on a $(host_arch) host without Docker; see README.md, "Cross-building for arm64""
+  die "cannot build $ARCH on a $(host_arch) host without Docker; see 'Cross-building for arm64' in README.md"
 for tool in swift cc zip unzip objdump readelf ldd strip; do
   command -v "$tool" >/dev/null || die "'$tool' not found (needs the Swift toolchain, gcc, zip, unzip, binutils)"
 done
