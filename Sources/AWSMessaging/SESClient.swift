@@ -8,11 +8,9 @@ public final class SESClient: Sendable {
     static let operation = "SES SendEmail"
     static let operationPath = "/v2/email/outbound-emails"
 
-    let signer: SigV4Signer
-    let endpoint: Endpoint
+    let connection: ServiceConnection
     let fromAddress: String
     let configurationSet: String?
-    let executor: RequestExecutor
 
     package init(
         credentials: Credentials, region: String, endpoint: Endpoint, fromAddress: String,
@@ -20,11 +18,11 @@ public final class SESClient: Sendable {
         scheduling: RetryScheduling = .live
     ) {
         // SES v2 is reached at `email.` hosts but signs with the name `ses`.
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: "ses")
-        self.endpoint = endpoint
+        connection = ServiceConnection(
+            credentials: credentials, region: region, signingName: "ses", endpoint: endpoint, transport: transport,
+            retryPolicy: retryPolicy, scheduling: scheduling)
         self.fromAddress = fromAddress
         self.configurationSet = configurationSet
-        self.executor = RequestExecutor(transport: transport, policy: retryPolicy, scheduling: scheduling)
     }
 
     /// Builds a client from Lambda's environment; errors name the variable at fault.
@@ -70,8 +68,8 @@ public final class SESClient: Sendable {
     public func sendEmail(
         to address: String, subject: String, text: String, html: String?, deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> String {
-        let secrets = [text, html ?? "", subject] + signer.credentials.secrets
-        let response = try executor.execute(
+        let secrets = [text, html ?? "", subject] + connection.secrets
+        let response = try connection.executor.execute(
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
             makeRequest: { now in
                 sendEmailRequest(to: address, subject: subject, text: text, html: html, nowEpochMs: now)
@@ -93,11 +91,7 @@ public final class SESClient: Sendable {
                 from: fromAddress, to: address, subject: subject, text: text, html: html,
                 configurationSet: configurationSet
             ).utf8)
-        var headers: [HTTPHeader] = [("Host", endpoint.hostHeader), ("Content-Type", "application/json")]
-        headers += signer.sign(
-            method: "POST", path: endpoint.path(Self.operationPath), headers: headers, body: body,
-            time: SigningTime(epochSeconds: nowEpochMs / 1_000))
-        return HTTPRequest(method: "POST", url: endpoint.url(Self.operationPath), headers: headers, body: body)
+        return connection.signedPOST(Self.operationPath, contentType: "application/json", body: body, nowEpochMs: nowEpochMs)
     }
 
     /// The SendEmail JSON body, with sorted keys so the bytes are fixed.

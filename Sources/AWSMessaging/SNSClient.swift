@@ -6,24 +6,22 @@ import AWSSigning
 public final class SNSClient: Sendable {
     static let operation = "SNS Publish"
 
-    let signer: SigV4Signer
-    let endpoint: Endpoint
+    let connection: ServiceConnection
     let smsType: String
     let senderID: String?
     let originationNumber: String?
-    let executor: RequestExecutor
 
     package init(
         credentials: Credentials, region: String, endpoint: Endpoint, smsType: String = "Transactional",
         senderID: String? = nil, originationNumber: String? = nil, transport: any HTTPTransport,
         retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling = .live
     ) {
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: "sns")
-        self.endpoint = endpoint
+        connection = ServiceConnection(
+            credentials: credentials, region: region, signingName: "sns", endpoint: endpoint, transport: transport,
+            retryPolicy: retryPolicy, scheduling: scheduling)
         self.smsType = smsType
         self.senderID = senderID
         self.originationNumber = originationNumber
-        self.executor = RequestExecutor(transport: transport, policy: retryPolicy, scheduling: scheduling)
     }
 
     /// Builds a client from Lambda's environment; errors name the variable at fault.
@@ -62,11 +60,11 @@ public final class SNSClient: Sendable {
     public func publishSMS(
         to phoneNumber: String, message: String, deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> String {
-        let response = try executor.execute(
+        let response = try connection.executor.execute(
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
             makeRequest: { now in publishRequest(to: phoneNumber, message: message, nowEpochMs: now) },
             parseFailure: { response in
-                Self.parseFailure(response, redacting: [message] + signer.credentials.secrets)
+                Self.parseFailure(response, redacting: [message] + connection.secrets)
             })
         let body = String(decoding: response.body, as: UTF8.self)
         guard let messageId = xmlElementText("MessageId", in: body), !messageId.isEmpty else {
@@ -82,14 +80,8 @@ public final class SNSClient: Sendable {
                 phoneNumber: phoneNumber, message: message, smsType: smsType, senderID: senderID,
                 originationNumber: originationNumber
             ).utf8)
-        var headers: [HTTPHeader] = [
-            ("Host", endpoint.hostHeader),
-            ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-        ]
-        headers += signer.sign(
-            method: "POST", path: endpoint.path("/"), headers: headers, body: body,
-            time: SigningTime(epochSeconds: nowEpochMs / 1_000))
-        return HTTPRequest(method: "POST", url: endpoint.url("/"), headers: headers, body: body)
+        return connection.signedPOST(
+            "/", contentType: "application/x-www-form-urlencoded; charset=utf-8", body: body, nowEpochMs: nowEpochMs)
     }
 
     /// The form body of a Publish call with the SMS attributes that are set.
@@ -126,13 +118,6 @@ public final class SNSClient: Sendable {
             return ServiceFailure(code: "HTTP \(response.status)", message: message ?? "")
         }
         return ServiceFailure(code: code, message: message ?? "")
-    }
-}
-
-extension Credentials {
-    /// Values that must never reach a log line, even when AWS echoes them back.
-    var secrets: [String] {
-        [secretAccessKey, accessKeyId] + (sessionToken.map { [$0] } ?? [])
     }
 }
 
