@@ -70,9 +70,8 @@ public final class SecureRandom: RandomSource {
 extension Trigger {
     /// Runs create-auth-challenge with OpenSSL's randomness and the delivery `OTP_DELIVERY` asks for.
     public static func runCreate() -> Never {
-        Trigger.create.main { environment, logger in
-            let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
-            return CreateParts(
+        Trigger.create.main { environment, configuration, logger in
+            CreateParts(
                 delivery: try makeDelivery(environment: environment, channels: configuration.channels, logger: logger),
                 random: try SecureRandom())
         }

@@ -38,7 +38,7 @@ public enum Trigger: String, CaseIterable, Sendable {
         case .create:
             let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
             guard let createParts else { preconditionFailure("create-auth-challenge needs its delivery and random source") }
-            let parts = try createParts(environment, logger)
+            let parts = try createParts(environment, configuration, logger)
             return CreateHandler(configuration: configuration, delivery: parts.delivery, random: parts.random)
         case .verify:
             return VerifyHandler()
@@ -46,7 +46,9 @@ public enum Trigger: String, CaseIterable, Sendable {
     }
 
     /// Builds create's delivery and random source at start-up.
-    public typealias CreatePartsFactory = (_ environment: [String: String], _ logger: Logger) throws -> CreateParts
+    public typealias CreatePartsFactory = (
+        _ environment: [String: String], _ configuration: PasswordlessConfiguration, _ logger: Logger
+    ) throws -> CreateParts
 
     /// Runs the executable: the Runtime API loop under Lambda, or one local event otherwise.
     public func main(createParts: CreatePartsFactory? = nil) -> Never {
