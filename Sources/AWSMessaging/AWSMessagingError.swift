@@ -59,6 +59,15 @@ public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvert
         }
     }
 
+    /// What is wrong with `variable`, for a configuration error: its description without the name.
+    public var problem: String? {
+        switch kind {
+        case .missingVariable: return "is not set or is empty"
+        case .invalidVariable(_, let problem): return problem
+        default: return nil
+        }
+    }
+
     /// The AWS error code (e.g. `AccessDenied`, `MessageRejected`) when AWS answered with an error.
     public var awsErrorCode: String? {
         if case .service(_, let code, _, _, _) = kind { return code }
@@ -68,10 +77,8 @@ public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvert
     /// A one-line, log-safe description naming the service, operation and cause.
     public var description: String {
         switch kind {
-        case .missingVariable(let name):
-            return "\(name) is not set or is empty"
-        case .invalidVariable(let name, let problem):
-            return "\(name) \(problem)"
+        case .missingVariable(let name), .invalidVariable(let name, _):
+            return "\(name) \(problem ?? "")"
         case .service(let operation, let code, let message, let status, let attempts):
             var text = "\(operation) failed: \(code)"
             if !message.isEmpty { text += ": \(message)" }

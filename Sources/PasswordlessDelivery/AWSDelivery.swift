@@ -16,9 +16,8 @@ public final class AWSDelivery: CodeDelivery {
             sns = channels.contains(.sms) ? try SNSClient.fromEnvironment(environment) : nil
             ses = channels.contains(.email) ? try SESClient.fromEnvironment(environment) : nil
         } catch {
-            let variable = error.variable ?? "OTP_DELIVERY"
-            let text = error.description
-            throw .invalidConfiguration(variable, text.hasPrefix(variable + " ") ? String(text.dropFirst(variable.count + 1)) : text)
+            // Building a client from the environment fails only on a variable.
+            throw .invalidConfiguration(error.variable ?? "OTP_DELIVERY", error.problem ?? error.description)
         }
     }
 
