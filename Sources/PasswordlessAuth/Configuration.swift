@@ -135,16 +135,15 @@ struct Environment {
 
 extension String {
     /// The string without whitespace or newlines at either end.
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         // Most values have nothing to trim: check the ends on bytes before looking at characters.
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return String(self)
+            return self
         }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
     }
-
 }
 
 extension StringProtocol {

@@ -128,7 +128,7 @@ public enum CreateAuthChallenge {
 
     /// E.164: a plus sign and digits.
     static func looksLikePhone(_ value: String) -> Bool {
-        value.utf8.first == UInt8(ascii: "+") && value.utf8.count > 4 && value.utf8.dropFirst().allSatisfy { $0 >= 48 && $0 <= 57 }
+        value.utf8.first == UInt8(ascii: "+") && value.utf8.count > 4 && value.dropFirst().isASCIIDigits
     }
 
     /// Something before and after one `@`, and no spaces.

@@ -87,7 +87,7 @@ public struct LocalSignIn {
                 guard let choice = prompt("Choose a channel (\(publicParameters[CreateAuthChallenge.PublicKey.channels] ?? "")): ") else {
                     return false
                 }
-                clientMetadata = [CreateAuthChallenge.channelMetadataKey: choice.trimmingWhitespaceAndNewlines()]
+                clientMetadata = [CreateAuthChallenge.channelMetadataKey: choice.trimmingWhitespace()]
                 answer = "-"
             } else {
                 guard let code = prompt("Enter the code sent to \(publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"): ")
@@ -136,11 +136,5 @@ extension TriggerEvent {
             version: "1", triggerSource: triggerSource, region: "us-east-1", userPoolId: "us-east-1_LOCAL",
             userName: userName, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local"),
             request: request)
-    }
-}
-
-extension String {
-    func trimmingWhitespaceAndNewlines() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
