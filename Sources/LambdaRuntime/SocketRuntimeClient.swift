@@ -106,7 +106,6 @@ struct HTTPConnection {
     private var socket: Int32 = -1
     private var buffer: [UInt8] = []
     private var scratch: [UInt8] = []
-    private var served = 0
 
     init(host: String, port: UInt16, hostHeader: String) {
         self.host = host
@@ -138,7 +137,6 @@ struct HTTPConnection {
         do {
             try writeAll(head, body)
             let response = try readResponse()
-            served += 1
             if response.closeAfter || response.header("connection")?.lowercased() == "close" { close() }
             return response
         } catch {
