@@ -109,34 +109,20 @@ struct ExecutableTests {
     @Test("under a Runtime API: a bad event goes to /error, the next is answered, the process keeps serving")
     func servesRuntimeAPI() throws {
         let good = try sampleEvent("create-email-first-round.json")
-        let mock = try MockRuntimeAPI(events: [.init(Array("{oops".utf8), id: "bad"), .init(good, id: "good")])
-        mock.idleTimeout = 30
-        let process = Process()
-        process.executableURL = try Self.executable("create-auth-challenge")
-        process.environment = ["AWS_LAMBDA_RUNTIME_API": mock.address, "OTP_DELIVERY": "console", "LOG_LEVEL": "error"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let posts = mock.waitForPosts(2)
-        if posts.count < 2 {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            Issue.record(
-                "exit \(process.terminationStatus) reason \(process.terminationReason.rawValue), connections \(mock.connectionCount), stderr: \(logs)"
-            )
-        }
-        #expect(posts.map(\.path) == ["/2018-06-01/runtime/invocation/bad/error", "/2018-06-01/runtime/invocation/good/response"])
+        let function = try ServedFunction(
+            try Self.executable("create-auth-challenge"),
+            events: [.init(Array("{oops".utf8), id: "bad"), .init(good, id: "good")],
+            environment: ["OTP_DELIVERY": "console", "LOG_LEVEL": "error"])
+        let posts = function.waitForPosts(2)
+        #expect(
+            posts.map(\.path) == ["/2018-06-01/runtime/invocation/bad/error", "/2018-06-01/runtime/invocation/good/response"],
+            "connections \(function.mock.connectionCount)")
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidEvent")
         let response = try #require(try jsonObject(posts[1].body)["response"] as? [String: Any])
         #expect((response["publicChallengeParameters"] as? [String: String])?["destination"] == "a***@e***.com")
-        #expect(process.isRunning, "still waiting for the next event")
-        // SIGKILL: test threads may block SIGTERM, and a spawned child inherits that mask.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(logs.contains("\"errorType\":\"InvalidEvent\""))
+        #expect(function.process.isRunning, "still waiting for the next event")
+        let logs = function.stop()
+        #expect(logs.contains("\"errorType\":\"InvalidEvent\""), "stderr: \(logs)")
         #expect(logs.contains("\"requestId\":\"bad\""))
     }
 
@@ -151,17 +137,12 @@ struct ExecutableTests {
             ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
         ])
     func initError(variable: String, environment: [String: String]) throws {
-        let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "never")])
-        let process = Process()
-        process.executableURL = try Self.executable("create-auth-challenge")
-        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": mock.address]) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let posts = mock.recorded
+        let function = try ServedFunction(
+            try Self.executable("create-auth-challenge"),
+            events: [.init(try sampleEvent("create-sms-first-round.json"), id: "never")], environment: environment)
+        let logs = function.waitForExit()
+        let posts = function.mock.recorded
+        #expect(function.process.terminationStatus != 0)
         #expect(posts.count == 1, "stderr: \(logs)")
         #expect(posts.first?.path == "/2018-06-01/runtime/init/error")
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidConfiguration")

@@ -76,22 +76,12 @@ struct SignInWithMotoTests {
     /// Runs create under a Runtime API with moto's environment and checks the SMS moto received for the event.
     func sendsThroughSNS(executable: URL, https: Bool = false) throws {
         let harness = try #require(MotoHarness.current)
-        let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "sms-1")])
-        mock.idleTimeout = 30
-        let process = Process()
-        process.executableURL = executable
-        // No LD_LIBRARY_PATH: a zip's bootstrap must find its libraries through its own rpath.
-        process.environment = (https ? harness.tlsEnv : harness.motoEnv)
-            .merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
-        let err = Pipe()
-        process.standardError = err
         let before = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }.count
-        try process.run()
-        defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-        let posts = mock.waitForPosts(1)
+        // No LD_LIBRARY_PATH: a zip's bootstrap must find its libraries through its own rpath.
+        let function = try ServedFunction(
+            executable, events: [.init(try sampleEvent("create-sms-first-round.json"), id: "sms-1")],
+            environment: (https ? harness.tlsEnv : harness.motoEnv).merging(["LOG_LEVEL": "error"]) { $1 })
+        let posts = function.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/sms-1/response", "\(posts.first?.text ?? "no answer")")
         let response = try #require(try jsonObject(posts.first?.body ?? [])["response"] as? [String: Any])
         let code = try #require((response["privateChallengeParameters"] as? [String: String])?["code"])
@@ -108,21 +98,13 @@ struct SignInWithMotoTests {
     @Test("HTTPS to a server whose certificate is not trusted fails, is not retried, and sends nothing")
     func untrustedCertificate() throws {
         let harness = try #require(MotoHarness.current)
-        let mock = try MockRuntimeAPI(events: [.init(try sampleEvent("create-sms-first-round.json"), id: "tls-1")])
-        mock.idleTimeout = 30
-        let process = Process()
-        process.executableURL = try ExecutableTests.executable("create-auth-challenge")
-        var environment = harness.tlsEnv.merging(["AWS_LAMBDA_RUNTIME_API": mock.address, "LOG_LEVEL": "error"]) { $1 }
+        var environment = harness.tlsEnv.merging(["LOG_LEVEL": "error"]) { $1 }
         environment["SSL_CERT_FILE"] = nil
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
         let before = try harness.modelData().sns.SMS.count
-        try process.run()
-        defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-        let posts = mock.waitForPosts(1)
+        let function = try ServedFunction(
+            try ExecutableTests.executable("create-auth-challenge"),
+            events: [.init(try sampleEvent("create-sms-first-round.json"), id: "tls-1")], environment: environment)
+        let posts = function.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/tls-1/error")
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)
         #expect(message.hasPrefix("SNS Publish failed:"), "\(message)")

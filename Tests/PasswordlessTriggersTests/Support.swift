@@ -1,6 +1,7 @@
 import Foundation
 import LambdaRuntime
 import PasswordlessAuth
+import RuntimeAPIMock
 
 @testable import PasswordlessTriggers
 
@@ -76,3 +77,39 @@ func testContext(_ sink: MemorySink = MemorySink(), deadline: Int64 = 1_900_000_
 
 /// A moment before every sample code expires (they expire in 2100).
 let sampleNow: Int64 = 1_763_900_000
+
+/// A function executable serving a mock Runtime API on 127.0.0.1, stopped when the test is done with it.
+final class ServedFunction {
+    let mock: MockRuntimeAPI
+    let process = Process()
+    private let stderr = Pipe()
+
+    /// Starts `executable` with `environment` plus `AWS_LAMBDA_RUNTIME_API`; the mock serves `events`.
+    init(_ executable: URL, events: [MockRuntimeAPI.Event], environment: [String: String]) throws {
+        mock = try MockRuntimeAPI(events: events)
+        mock.idleTimeout = 30
+        process.executableURL = executable
+        process.environment = environment.merging(["AWS_LAMBDA_RUNTIME_API": mock.address]) { $1 }
+        process.standardError = stderr
+        try process.run()
+    }
+
+    deinit { _ = stop() }
+
+    /// Waits for `count` posts to the mock.
+    func waitForPosts(_ count: Int) -> [MockRuntimeAPI.Post] { mock.waitForPosts(count) }
+
+    /// Waits for the process to end on its own; returns what it wrote to standard error.
+    func waitForExit() -> String {
+        let logs = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return logs
+    }
+
+    /// Stops the process if it still runs; returns what it wrote to standard error.
+    func stop() -> String {
+        // SIGKILL: test threads may block SIGTERM, and a spawned child inherits that mask.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        return waitForExit()
+    }
+}
