@@ -108,7 +108,8 @@ link_flags=(
 scratch=(--scratch-path "${SCRATCH:-.build}")
 
 # glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
-SYSTEM_LIBS='^(linux-vdso|linux-gate|ld-linux[-a-z0-9_]*|libc|libm|libdl|libpthread|librt|libresolv|libgcc_s)\.so'
+# shellcheck source=scripts/lambda-system-libs.sh
+. "$ROOT/scripts/lambda-system-libs.sh"
 
 for fn in "${FUNCTIONS[@]}"; do rm -rf "${OUT:?}/$fn" "$OUT/$fn.zip"; done  # no stale zips if a build fails
 

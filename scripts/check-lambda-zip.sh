@@ -14,9 +14,10 @@
 set -euo pipefail
 
 MAX_GLIBC=2.34
-SYSTEM_LIBS='^(linux-vdso|linux-gate|ld-linux[-a-z0-9_]*|libc|libm|libdl|libpthread|librt|libresolv|libgcc_s)\.so'
 SWIFT_RUNTIME='^lib(swift[A-Za-z_]*|Foundation[A-Za-z]*|_Foundation[A-Za-z]*|dispatch|BlocksRuntime)\.so'
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lambda-system-libs.sh
+. "$ROOT/scripts/lambda-system-libs.sh"
 
 SMOKE=0
 [[ ${1:-} == --smoke ]] && { SMOKE=1; shift; }
