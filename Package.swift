@@ -10,43 +10,62 @@ let package = Package(
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
     ],
     targets: [
-        // C libraries: OpenSSL's libcrypto (libssl-dev) and libcurl (libcurl4-openssl-dev).
+        // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CKernelRandom", path: "Sources/CKernelRandom"),
 
-        // The Lambda Runtime API client, run loop, local invocation and JSON logging.
-        .target(name: "LambdaRuntime"),
-        // SigV4 (pure), credentials, and OpenSSL's SHA-256, HMAC and random bytes.
-        .target(name: "AWSSigning", dependencies: ["CCrypto"]),
+        // One reader for environment variables and one error that names the variable.
+        .target(name: "Settings"),
+        // The Lambda Runtime API client, run loop, local invocation, JSON logs and the clock. Knows no Cognito.
+        .target(name: "LambdaRuntime", dependencies: ["Settings"]),
+        // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
+        .target(name: "AWSSigning", dependencies: ["Settings", "CCrypto"]),
         // SNS Publish and SES v2 SendEmail over libcurl, with retries inside the deadline.
-        .target(name: "AWSMessaging", dependencies: ["AWSSigning", "CCurl"]),
+        .target(name: "AWSMessaging", dependencies: ["Settings", "AWSSigning", "CCurl"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
-        .target(name: "PasswordlessAuth"),
-        // The three triggers wired together: handlers, console delivery, start-up, the local sign-in.
-        .target(name: "PasswordlessTriggers", dependencies: ["LambdaRuntime", "PasswordlessAuth"]),
-        // What only create needs: OpenSSL's randomness and AWS delivery. define and verify link none of it.
+        .target(name: "PasswordlessAuth", dependencies: ["Settings"]),
+        // The three handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
-            name: "PasswordlessDelivery",
-            dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "AWSSigning", "AWSMessaging"]
-        ),
+            name: "PasswordlessTriggers", dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "CKernelRandom"]),
+        // Code delivery through SNS and SES: the only module that brings libcurl and libcrypto to a trigger.
+        .target(
+            name: "AWSDelivery",
+            dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSMessaging"]),
 
-        .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessTriggers"]),
-        .executableTarget(name: "create-auth-challenge", dependencies: ["PasswordlessDelivery", "PasswordlessTriggers"]),
+        .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
+        .executableTarget(
+            name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "AWSDelivery"]),
         .executableTarget(name: "verify-auth-challenge", dependencies: ["PasswordlessTriggers"]),
-        .executableTarget(name: "passwordless-local", dependencies: ["PasswordlessDelivery"]),
+        // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
+        .executableTarget(
+            name: "passwordless-local", dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
-        // A Runtime API on 127.0.0.1 that the runtime and trigger tests run against.
-        .target(name: "RuntimeAPIMock", path: "Tests/RuntimeAPIMock"),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "RuntimeAPIMock"]),
-        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"]),
-        // moto's server and a fault-injecting proxy on 127.0.0.1, started by the AWS and sign-in tests.
-        .target(name: "MotoSupport", dependencies: ["AWSMessaging"], path: "Tests/MotoSupport", exclude: ["moto_harness.py"]),
-        .testTarget(name: "AWSMessagingTests", dependencies: ["AWSMessaging", "AWSSigning", "MotoSupport"]),
-        .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth"]),
+        // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
+        // Runtime API on 127.0.0.1.
+        .target(
+            name: "TestSupport", dependencies: ["LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"], path: "Tests/TestSupport"),
+        // moto's server, a fault-injecting proxy and a TLS relay on 127.0.0.1, for the AWS tests.
+        .target(
+            name: "MotoSupport", dependencies: ["AWSMessaging", "LambdaRuntime", "Settings", "TestSupport"], path: "Tests/MotoSupport",
+            exclude: ["moto_harness.py"]),
+
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),
+        .testTarget(name: "AWSMessagingTests", dependencies: ["AWSMessaging", "AWSSigning", "MotoSupport", "TestSupport"]),
+        .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth", "TestSupport"]),
         .testTarget(
             name: "PasswordlessTriggersTests",
+            dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "TestSupport"]),
+        .testTarget(
+            name: "AWSDeliveryTests",
+            dependencies: ["AWSDelivery", "PasswordlessTriggers", "MotoSupport", "TestSupport", "passwordless-local"]),
+        // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
+        .testTarget(
+            name: "EndToEndTests",
             dependencies: [
-                "PasswordlessTriggers", "PasswordlessDelivery", "LambdaRuntime", "PasswordlessAuth", "RuntimeAPIMock", "MotoSupport",
+                "TestSupport", "MotoSupport", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers",
                 // The executables themselves, so `swift test` builds them for the tests that run them.
                 "define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local",
             ]),

@@ -1,11 +1,9 @@
-/// An error from configuring or calling SNS or SES; its description is safe to log.
+/// An error from calling an AWS service; its description is safe to log.
 ///
 /// Descriptions never include the message being sent or any credential: AWS error messages are cut to their
 /// first line and scrubbed of those values before they are stored here.
-public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvertible {
     private enum Kind: Equatable, Sendable {
-        case missingVariable(String)
-        case invalidVariable(String, problem: String)
         case service(operation: String, code: String, message: String, status: Int, attempts: Int)
         case deadlineExceeded(operation: String, attempts: Int, lastProblem: String?)
         case network(operation: String, detail: String, attempts: Int)
@@ -18,18 +16,8 @@ public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvert
         self.kind = kind
     }
 
-    /// A required environment variable is missing or empty.
-    public static func missingVariable(_ name: String) -> AWSMessagingError {
-        AWSMessagingError(.missingVariable(name))
-    }
-
-    /// An environment variable is set to a value that cannot be used.
-    public static func invalidVariable(_ name: String, problem: String) -> AWSMessagingError {
-        AWSMessagingError(.invalidVariable(name, problem: problem))
-    }
-
     /// AWS answered with an error `code` and `message` (HTTP `status`) after `attempts` tries.
-    public static func serviceError(
+    package static func serviceError(
         operation: String, code: String, message: String, status: Int, attempts: Int
     ) -> AWSMessagingError {
         AWSMessagingError(
@@ -37,48 +25,29 @@ public struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvert
     }
 
     /// The time before the invocation deadline ran out after `attempts` tries.
-    public static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
+    package static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
         AWSMessagingError(.deadlineExceeded(operation: operation, attempts: attempts, lastProblem: lastProblem))
     }
 
     /// The request could not be completed at the network level after `attempts` tries.
-    public static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
+    package static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
         AWSMessagingError(.network(operation: operation, detail: detail, attempts: attempts))
     }
 
     /// AWS answered with success but the body lacked what was expected.
-    public static func invalidResponse(operation: String, detail: String) -> AWSMessagingError {
+    package static func invalidResponse(operation: String, detail: String) -> AWSMessagingError {
         AWSMessagingError(.invalidResponse(operation: operation, detail: detail))
     }
 
-    /// The environment variable at fault, for a configuration error.
-    public var variable: String? {
-        switch kind {
-        case .missingVariable(let name), .invalidVariable(let name, _): return name
-        default: return nil
-        }
-    }
-
-    /// What is wrong with `variable`, for a configuration error: its description without the name.
-    public var problem: String? {
-        switch kind {
-        case .missingVariable: return "is not set or is empty"
-        case .invalidVariable(_, let problem): return problem
-        default: return nil
-        }
-    }
-
     /// The AWS error code (e.g. `AccessDenied`, `MessageRejected`) when AWS answered with an error.
-    public var awsErrorCode: String? {
+    package var awsErrorCode: String? {
         if case .service(_, let code, _, _, _) = kind { return code }
         return nil
     }
 
     /// A one-line, log-safe description naming the service, operation and cause.
-    public var description: String {
+    package var description: String {
         switch kind {
-        case .missingVariable(let name), .invalidVariable(let name, _):
-            return "\(name) \(problem ?? "")"
         case .service(let operation, let code, let message, let status, let attempts):
             var text = "\(operation) failed: \(code)"
             if !message.isEmpty { text += ": \(message)" }

@@ -1,10 +1,11 @@
 import AWSSigning
 import FoundationEssentials
+import Settings
 
 /// Sends email through Amazon SES v2 `SendEmail` (REST-JSON).
 ///
 /// Safe to share: all stored state is immutable, and the libcurl handle inside is guarded by a mutex.
-public final class SESClient: Sendable {
+package final class SESClient: Sendable {
     static let operation = "SES SendEmail"
     static let operationPath = "/v2/email/outbound-emails"
 
@@ -15,7 +16,7 @@ public final class SESClient: Sendable {
     package init(
         credentials: Credentials, region: String, endpoint: Endpoint, fromAddress: String,
         configurationSet: String? = nil, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling = .live
+        scheduling: RetryScheduling
     ) {
         // SES v2 is reached at `email.` hosts but signs with the name `ses`.
         connection = ServiceConnection(
@@ -25,38 +26,33 @@ public final class SESClient: Sendable {
         self.configurationSet = configurationSet
     }
 
-    /// Builds a client from Lambda's environment; errors name the variable at fault.
+    /// Builds a client from the settings; errors name the variable at fault.
     ///
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `SES_REGION` or `AWS_REGION`
     /// or `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SESV2` or `AWS_ENDPOINT_URL`, `EMAIL_FROM` (required) and
     /// `SES_CONFIGURATION_SET`.
-    public static func fromEnvironment(
-        _ env: [String: String], retryPolicy: RetryPolicy = RetryPolicy()
-    ) throws(AWSMessagingError) -> SESClient {
-        try fromEnvironment(env, retryPolicy: retryPolicy, transport: CurlTransport(), scheduling: .live)
+    package convenience init(
+        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+        scheduling: RetryScheduling
+    ) throws(SettingsError) {
+        let fromAddress = try Self.senderAddress(settings)
+        let credentials = try Credentials(settings)
+        let region = try AWSRegion.read(settings, override: "SES_REGION")
+        self.init(
+            credentials: credentials, region: region,
+            endpoint: try Endpoint.resolve(
+                prefix: "email", region: region, serviceVariable: "AWS_ENDPOINT_URL_SESV2", settings: settings),
+            fromAddress: fromAddress, configurationSet: settings.string("SES_CONFIGURATION_SET"),
+            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
     }
 
-    package static func fromEnvironment(
-        _ env: [String: String], retryPolicy: RetryPolicy, transport: any HTTPTransport, scheduling: RetryScheduling
-    ) throws(AWSMessagingError) -> SESClient {
-        let fromAddress = try senderAddress(from: env)
-        let credentials = try ServiceEnvironment.credentials(env)
-        let region = try ServiceEnvironment.region(env, override: "SES_REGION")
-        let endpoint = try Endpoint.resolve(
-            prefix: "email", region: region, serviceVariable: "AWS_ENDPOINT_URL_SESV2", env: env)
-        return SESClient(
-            credentials: credentials, region: region, endpoint: endpoint, fromAddress: fromAddress,
-            configurationSet: ServiceEnvironment.optional("SES_CONFIGURATION_SET", env), transport: transport,
-            retryPolicy: retryPolicy, scheduling: scheduling)
-    }
-
-    /// Returns `EMAIL_FROM` after checking it is `address@domain` or `Name <address@domain>`.
-    public static func senderAddress(from env: [String: String]) throws(AWSMessagingError) -> String {
-        guard let value = env["EMAIL_FROM"], !value.isEmpty else { throw .missingVariable("EMAIL_FROM") }
+    /// `EMAIL_FROM`, checked to be `address@domain` or `Name <address@domain>`.
+    package static func senderAddress(_ settings: Settings) throws(SettingsError) -> String {
+        let value = try settings.required("EMAIL_FROM")
         guard isValidSender(value) else {
-            throw .invalidVariable(
+            throw .invalid(
                 "EMAIL_FROM",
-                problem: "must be address@domain or Name <address@domain> in ASCII (encode a non-ASCII name per RFC 2047)")
+                "must be address@domain or Name <address@domain> in ASCII (encode a non-ASCII name per RFC 2047)")
         }
         return value
     }
@@ -65,7 +61,7 @@ public final class SESClient: Sendable {
     ///
     /// Retries throttling, 5xx and network failures; everything, waits included, ends before
     /// `deadlineEpochMs` minus the policy's safety margin.
-    public func sendEmail(
+    package func sendEmail(
         to address: String, subject: String, text: String, html: String?, deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> String {
         let secrets = [text, html ?? "", subject] + connection.secrets

@@ -1,9 +1,10 @@
 import AWSSigning
+import Settings
 
 /// Sends SMS through Amazon SNS `Publish` (query API, form-encoded).
 ///
 /// Safe to share: all stored state is immutable, and the libcurl handle inside is guarded by a mutex.
-public final class SNSClient: Sendable {
+package final class SNSClient: Sendable {
     static let operation = "SNS Publish"
 
     let connection: ServiceConnection
@@ -14,7 +15,7 @@ public final class SNSClient: Sendable {
     package init(
         credentials: Credentials, region: String, endpoint: Endpoint, smsType: String = "Transactional",
         senderID: String? = nil, originationNumber: String? = nil, transport: any HTTPTransport,
-        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling = .live
+        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling
     ) {
         connection = ServiceConnection(
             credentials: credentials, region: region, signingName: "sns", endpoint: endpoint, transport: transport,
@@ -24,32 +25,22 @@ public final class SNSClient: Sendable {
         self.originationNumber = originationNumber
     }
 
-    /// Builds a client from Lambda's environment; errors name the variable at fault.
+    /// Builds a client from the settings; errors name the variable at fault.
     ///
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `SNS_REGION` or `AWS_REGION`
     /// or `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SNS` or `AWS_ENDPOINT_URL`, `SMS_TYPE`, `SMS_SENDER_ID`
     /// and `SMS_ORIGINATION_NUMBER`.
-    public static func fromEnvironment(
-        _ env: [String: String], retryPolicy: RetryPolicy = RetryPolicy()
-    ) throws(AWSMessagingError) -> SNSClient {
-        try fromEnvironment(env, retryPolicy: retryPolicy, transport: CurlTransport(), scheduling: .live)
-    }
-
-    package static func fromEnvironment(
-        _ env: [String: String], retryPolicy: RetryPolicy, transport: any HTTPTransport, scheduling: RetryScheduling
-    ) throws(AWSMessagingError) -> SNSClient {
-        let credentials = try ServiceEnvironment.credentials(env)
-        let region = try ServiceEnvironment.region(env, override: "SNS_REGION")
-        let endpoint = try Endpoint.resolve(
-            prefix: "sns", region: region, serviceVariable: "AWS_ENDPOINT_URL_SNS", env: env)
-        let smsType = ServiceEnvironment.optional("SMS_TYPE", env) ?? "Transactional"
-        guard smsType == "Transactional" || smsType == "Promotional" else {
-            throw .invalidVariable("SMS_TYPE", problem: "must be Transactional or Promotional")
-        }
-        return SNSClient(
-            credentials: credentials, region: region, endpoint: endpoint, smsType: smsType,
-            senderID: ServiceEnvironment.optional("SMS_SENDER_ID", env),
-            originationNumber: ServiceEnvironment.optional("SMS_ORIGINATION_NUMBER", env),
+    package convenience init(
+        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+        scheduling: RetryScheduling
+    ) throws(SettingsError) {
+        let credentials = try Credentials(settings)
+        let region = try AWSRegion.read(settings, override: "SNS_REGION")
+        self.init(
+            credentials: credentials, region: region,
+            endpoint: try Endpoint.resolve(prefix: "sns", region: region, serviceVariable: "AWS_ENDPOINT_URL_SNS", settings: settings),
+            smsType: try settings.oneOf("SMS_TYPE", ["Transactional": "Transactional", "Promotional": "Promotional"]) ?? "Transactional",
+            senderID: settings.string("SMS_SENDER_ID"), originationNumber: settings.string("SMS_ORIGINATION_NUMBER"),
             transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
     }
 
@@ -57,7 +48,7 @@ public final class SNSClient: Sendable {
     ///
     /// Retries throttling, 5xx and network failures; everything, waits included, ends before
     /// `deadlineEpochMs` minus the policy's safety margin.
-    public func publishSMS(
+    package func publishSMS(
         to phoneNumber: String, message: String, deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> String {
         let response = try connection.executor.execute(

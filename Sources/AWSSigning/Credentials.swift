@@ -1,56 +1,58 @@
+import Settings
+
 /// AWS access keys, optionally with the session token that role credentials carry.
-public struct Credentials: Sendable, Equatable {
+package struct Credentials: Sendable, Equatable {
     /// The access key id (`AKIA…` for users, `ASIA…` for temporary credentials).
-    public let accessKeyId: String
+    package let accessKeyId: String
     /// The secret access key; never printed.
-    public let secretAccessKey: String
+    package let secretAccessKey: String
     /// The session token of temporary credentials; never printed.
-    public let sessionToken: String?
+    package let sessionToken: String?
 
     /// Creates credentials from `accessKeyId`, `secretAccessKey` and an optional `sessionToken`.
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    package init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
     }
 
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional `AWS_SESSION_TOKEN`.
-    public static func fromEnvironment(_ env: [String: String]) throws(AWSSigningError) -> Credentials {
-        let accessKeyId = try required("AWS_ACCESS_KEY_ID", in: env)
-        let secretAccessKey = try required("AWS_SECRET_ACCESS_KEY", in: env)
-        let token = env["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return Credentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: token)
+    package init(_ settings: Settings) throws(SettingsError) {
+        self.init(
+            accessKeyId: try settings.required("AWS_ACCESS_KEY_ID"),
+            secretAccessKey: try settings.required("AWS_SECRET_ACCESS_KEY"),
+            sessionToken: settings.string("AWS_SESSION_TOKEN"))
     }
 }
 
 extension Credentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Shows only a prefix of the key id, so logs can tell user keys from role keys without leaking them.
-    public var description: String {
+    package var description: String {
         let keyHint = accessKeyId.prefix(4) + (accessKeyId.count > 4 ? "…" : "")
         let token = sessionToken == nil ? "none" : "<redacted>"
         return "Credentials(accessKeyId: \(keyHint), secretAccessKey: <redacted>, sessionToken: \(token))"
     }
 
     /// Same as `description`, so `debugPrint` and string interpolation in tests stay redacted too.
-    public var debugDescription: String { description }
+    package var debugDescription: String { description }
 
     /// Keeps `dump` and mirrors from walking into the secret fields.
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(self, children: ["redacted": description], displayStyle: .struct)
     }
 }
 
-/// Reads the region the Lambda runtime sets.
-public enum AWSRegion {
-    /// Returns `AWS_REGION`, else `AWS_DEFAULT_REGION`; throws naming `AWS_REGION` when neither is set.
-    public static func fromEnvironment(_ env: [String: String]) throws(AWSSigningError) -> String {
-        if let region = env["AWS_REGION"], !region.isEmpty { return region }
-        if let region = env["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
-        throw .missingVariable("AWS_REGION")
+/// The region the Lambda runtime sets.
+package enum AWSRegion {
+    /// `override` when given and set, else `AWS_REGION`, else `AWS_DEFAULT_REGION`; the region becomes part of a
+    /// host name and the signing scope, so only lower-case letters, digits and `-` are accepted.
+    package static func read(_ settings: Settings, override: String? = nil) throws(SettingsError) -> String {
+        let names = (override.map { [$0] } ?? []) + ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        guard let name = names.first(where: { settings.string($0) != nil }), let region = settings.string(name) else {
+            throw .missing("AWS_REGION")
+        }
+        let allowed = region.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard allowed else { throw .invalid(name, "is not a valid AWS region name such as us-east-1") }
+        return region
     }
-}
-
-private func required(_ name: String, in env: [String: String]) throws(AWSSigningError) -> String {
-    guard let value = env[name], !value.isEmpty else { throw .missingVariable(name) }
-    return value
 }

@@ -1,7 +1,7 @@
 import CCrypto
 
 /// Returns the SHA-256 digest of `bytes`.
-public func sha256(_ bytes: [UInt8]) -> [UInt8] {
+package func sha256(_ bytes: [UInt8]) -> [UInt8] {
     var digest = [UInt8](repeating: 0, count: 32)
     var length: UInt32 = 0
     let ok = bytes.withUnsafeBufferPointer { input in
@@ -15,12 +15,12 @@ public func sha256(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 /// Returns the SHA-256 digest of the UTF-8 bytes of `string`.
-public func sha256(_ string: String) -> [UInt8] {
+package func sha256(_ string: String) -> [UInt8] {
     sha256(Array(string.utf8))
 }
 
 /// Returns HMAC-SHA256 of `data` under `key`.
-public func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
+package func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
     var mac = [UInt8](repeating: 0, count: 32)
     var length: UInt32 = 0
     let result = key.withUnsafeBufferPointer { keyBuffer in
@@ -37,7 +37,7 @@ public func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
 }
 
 /// Returns lowercase hexadecimal text for `bytes`.
-public func hexEncoded(_ bytes: [UInt8]) -> String {
+package func hexEncoded(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)
@@ -46,14 +46,4 @@ public func hexEncoded(_ bytes: [UInt8]) -> String {
         out.append(digits[Int(byte & 0x0F)])
     }
     return String(decoding: out, as: UTF8.self)
-}
-
-/// Returns `count` bytes from OpenSSL's cryptographically secure generator.
-public func secureRandomBytes(count: Int) throws(AWSSigningError) -> [UInt8] {
-    precondition(count >= 0, "count must not be negative")
-    var bytes = [UInt8](repeating: 0, count: count)
-    guard count > 0 else { return bytes }
-    let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
-    guard ok == 1 else { throw .randomFailure }
-    return bytes
 }

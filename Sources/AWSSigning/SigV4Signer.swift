@@ -1,12 +1,12 @@
 /// One HTTP header as sent on the wire; arrays of these keep order and duplicates.
-public typealias HTTPHeader = (name: String, value: String)
+package typealias HTTPHeader = (name: String, value: String)
 
 /// A canonical request as AWS's SigV4 document defines it, with its `SignedHeaders` list.
-public struct CanonicalRequest: Sendable, Equatable {
+package struct CanonicalRequest: Sendable, Equatable {
     /// The full canonical request text (no trailing newline).
-    public let text: String
+    package let text: String
     /// Lowercase header names joined by `;`, as they appear in the `Authorization` header.
-    public let signedHeaders: String
+    package let signedHeaders: String
 }
 
 /// The products of each signing stage; holds the session token, so it is never logged.
@@ -18,16 +18,16 @@ package struct SigningSteps: Sendable {
 }
 
 /// Options that differ between services or test harnesses.
-public struct SigningOptions: Sendable, Equatable {
+package struct SigningOptions: Sendable, Equatable {
     /// Remove dot segments and collapse repeated `/` in the path (true for every service but S3).
-    public var normalizePath: Bool
+    package var normalizePath: Bool
     /// Add and sign `x-amz-content-sha256` (S3 style); SNS and SES don't need it.
-    public var addContentSHA256Header: Bool
+    package var addContentSHA256Header: Bool
     /// Sign `x-amz-security-token`; when false the token is only added after signing.
-    public var signSessionToken: Bool
+    package var signSessionToken: Bool
 
     /// Creates options; the defaults suit SNS and SES.
-    public init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true) {
+    package init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true) {
         self.normalizePath = normalizePath
         self.addContentSHA256Header = addContentSHA256Header
         self.signSessionToken = signSessionToken
@@ -35,16 +35,15 @@ public struct SigningOptions: Sendable, Equatable {
 }
 
 /// A pure AWS Signature Version 4 signer: no I/O, the time is a parameter.
-public struct SigV4Signer: Sendable {
-    /// The credentials that sign.
-    public let credentials: Credentials
+package struct SigV4Signer: Sendable {
+    package let credentials: Credentials
     /// The region in the credential scope, e.g. `us-east-1`.
-    public let region: String
+    package let region: String
     /// The signing name in the credential scope, e.g. `sns` or `ses`.
-    public let service: String
+    package let service: String
 
     /// Creates a signer for `service` in `region` with `credentials`.
-    public init(credentials: Credentials, region: String, service: String) {
+    package init(credentials: Credentials, region: String, service: String) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -54,7 +53,7 @@ public struct SigV4Signer: Sendable {
     ///
     /// `path` is the path as sent on the wire (already encoded once), `query` the raw text after `?`.
     /// `headers` must hold every header to sign, including `Host`, and none of the ones returned.
-    public func sign(
+    package func sign(
         method: String, path: String, query: String = "", headers: [HTTPHeader], body: [UInt8],
         time: SigningTime, options: SigningOptions = SigningOptions()
     ) -> [HTTPHeader] {
@@ -93,7 +92,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Task 1: the canonical request for the given parts; `headers` already include `X-Amz-Date` and the token.
-    public static func canonicalRequest(
+    package static func canonicalRequest(
         method: String, path: String, query: String, headers: [HTTPHeader], payloadHash: String,
         normalizePath: Bool = true
     ) -> CanonicalRequest {
@@ -105,12 +104,12 @@ public struct SigV4Signer: Sendable {
     }
 
     /// The credential scope `date/region/service/aws4_request`.
-    public func credentialScope(dateStamp: String) -> String {
+    package func credentialScope(dateStamp: String) -> String {
         "\(dateStamp)/\(region)/\(service)/aws4_request"
     }
 
     /// Task 2: the string to sign for a canonical request.
-    public func stringToSign(canonicalRequest: String, time: SigningTime) -> String {
+    package func stringToSign(canonicalRequest: String, time: SigningTime) -> String {
         [
             "AWS4-HMAC-SHA256", time.amzDate, credentialScope(dateStamp: time.dateStamp),
             hexEncoded(sha256(canonicalRequest)),
@@ -118,7 +117,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Task 3a: the signing key derived from the secret, date, region and service.
-    public func signingKey(dateStamp: String) -> [UInt8] {
+    package func signingKey(dateStamp: String) -> [UInt8] {
         let dateKey = hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), data: Array(dateStamp.utf8))
         let regionKey = hmacSHA256(key: dateKey, data: Array(region.utf8))
         let serviceKey = hmacSHA256(key: regionKey, data: Array(service.utf8))
@@ -126,12 +125,12 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Task 3b: the lowercase hex signature of a string to sign.
-    public func signature(signingKey: [UInt8], stringToSign: String) -> String {
+    package func signature(signingKey: [UInt8], stringToSign: String) -> String {
         hexEncoded(hmacSHA256(key: signingKey, data: Array(stringToSign.utf8)))
     }
 
     /// Task 4: the `Authorization` header value.
-    public func authorization(signedHeaders: String, signature: String, time: SigningTime) -> String {
+    package func authorization(signedHeaders: String, signature: String, time: SigningTime) -> String {
         "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(credentialScope(dateStamp: time.dateStamp)), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
     }

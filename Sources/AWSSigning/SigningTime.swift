@@ -5,14 +5,14 @@ import Musl
 #endif
 
 /// The two date forms SigV4 uses, computed in UTC with `gmtime_r`.
-public struct SigningTime: Sendable, Equatable {
+package struct SigningTime: Sendable, Equatable {
     /// `YYYYMMDD'T'HHMMSS'Z'`, the `X-Amz-Date` value.
-    public let amzDate: String
+    package let amzDate: String
     /// `YYYYMMDD`, the date part of the credential scope.
-    public let dateStamp: String
+    package let dateStamp: String
 
     /// Creates the date forms for `epochSeconds` (seconds since 1970-01-01 UTC).
-    public init(epochSeconds: Int64) {
+    package init(epochSeconds: Int64) {
         var seconds = time_t(epochSeconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -1,7 +1,7 @@
 /// Small JSON text helpers for log lines, error reports and trigger responses: fixed shapes that need no encoder.
-public enum JSONText {
+package enum JSONText {
     /// The string as a JSON string literal, quotes included.
-    public static func quoted(_ string: String) -> String {
+    package static func quoted(_ string: String) -> String {
         // Most strings need no escapes: check the bytes once and copy them whole.
         if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             return "\"" + string + "\""

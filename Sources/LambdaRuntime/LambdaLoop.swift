@@ -5,36 +5,35 @@ import Musl
 #endif
 
 /// What a handler knows about the invocation it serves.
-public struct InvocationContext {
+package struct InvocationContext {
     /// The Runtime API's metadata: request id, deadline, ARN, trace.
-    public var metadata: InvocationMetadata
+    package var metadata: InvocationMetadata
     /// A logger that writes the request id on every line.
-    public var logger: Logger
+    package var logger: Logger
 
-    /// Creates a context.
-    public init(metadata: InvocationMetadata, logger: Logger) {
+    package init(metadata: InvocationMetadata, logger: Logger) {
         self.metadata = metadata
         self.logger = logger
     }
 }
 
 /// Answers one event: JSON in, JSON out. A thrown error becomes an invocation error.
-public protocol LambdaHandler {
+package protocol LambdaHandler {
     /// Answers the event, or throws to report an invocation error.
     func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8]
 }
 
 /// The run loop: fetch an event, answer it or report its error, and go on.
-public enum LambdaLoop {
+package enum LambdaLoop {
     /// Serves events until the Runtime API itself fails; a bad event never ends the loop.
-    public static func run(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws -> Never {
+    package static func run(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws -> Never {
         while true {
             try serveOne(client: &client, handler: handler, logger: logger)
         }
     }
 
     /// Serves one event. Throws only when the Runtime API cannot be reached or refuses an error report.
-    public static func serveOne(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws {
+    package static func serveOne(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws {
         let invocation = try client.next()
         let metadata = invocation.metadata
         var logger = logger
@@ -54,11 +53,4 @@ public enum LambdaLoop {
             try client.reportError(for: metadata.requestID, report)
         }
     }
-}
-
-/// The current wall-clock time in milliseconds since 1970.
-public func currentEpochMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }

@@ -1,3 +1,5 @@
+import Settings
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,9 +7,9 @@ import Musl
 #endif
 
 /// The start of a function's process: serve the Runtime API when Lambda runs it, or answer one event file locally.
-public enum LambdaMain {
-    /// Builds the handler from the environment; a thrown error is reported as an init error.
-    public typealias HandlerFactory<Handler: LambdaHandler> = (_ environment: [String: String], _ logger: Logger) throws -> Handler
+package enum LambdaMain {
+    /// Builds the handler from the settings; a thrown error is reported as an init error.
+    package typealias HandlerFactory<Handler: LambdaHandler> = (_ settings: Settings, _ logger: Logger) throws -> Handler
 
     /// Runs the function and exits.
     /// - Parameters:
@@ -15,22 +17,22 @@ public enum LambdaMain {
     ///   - summary: one line on what the function does, for `--help`.
     ///   - baseFields: fields for every log line, such as the trigger.
     ///   - makeHandler: builds the handler once, at start-up.
-    public static func run<Handler: LambdaHandler>(
+    package static func run<Handler: LambdaHandler>(
         name: String, summary: String, baseFields: [(String, LogValue)] = [], makeHandler: HandlerFactory<Handler>
     ) -> Never {
-        let environment = processEnvironment()
+        let settings = Settings.fromProcess()
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let address = environment[RuntimeAPI.addressVariable], !address.isEmpty {
-            serve(address: address, environment: environment, baseFields: baseFields, makeHandler: makeHandler)
+        if let address = settings.string(RuntimeAPI.addressVariable) {
+            serve(address: address, settings: settings, baseFields: baseFields, makeHandler: makeHandler)
         }
         exit(
             invokeLocally(
-                name: name, summary: summary, arguments: arguments, environment: environment,
+                name: name, summary: summary, arguments: arguments, settings: settings,
                 baseFields: baseFields, makeHandler: makeHandler))
     }
 
     static func serve<Handler: LambdaHandler>(
-        address: String, environment: [String: String], baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
+        address: String, settings: Settings, baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Never {
         var logger = Logger(baseFields: baseFields)
         let client: SocketRuntimeClient
@@ -43,8 +45,8 @@ public enum LambdaMain {
         var runtime = client
         let handler: Handler
         do {
-            logger.threshold = try LogLevel.fromEnvironment(environment)
-            handler = try makeHandler(environment, logger)
+            logger.threshold = try LogLevel(settings)
+            handler = try makeHandler(settings, logger)
         } catch {
             let report = ErrorReport(error)
             logger.error("invalid configuration", ["errorType": .string(report.errorType), "error": .string(report.errorMessage)])
@@ -63,7 +65,7 @@ public enum LambdaMain {
 
     /// Answers one event from a file or standard input; returns the exit status.
     static func invokeLocally<Handler: LambdaHandler>(
-        name: String, summary: String, arguments: [String], environment: [String: String],
+        name: String, summary: String, arguments: [String], settings: Settings,
         baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Int32 {
         let usage = """
@@ -88,8 +90,8 @@ public enum LambdaMain {
         var logger = Logger(baseFields: baseFields)
         let handler: Handler
         do {
-            logger.threshold = try LogLevel.fromEnvironment(environment)
-            handler = try makeHandler(environment, logger)
+            logger.threshold = try LogLevel(settings)
+            handler = try makeHandler(settings, logger)
         } catch {
             StandardErrorSink().write("\(name): invalid configuration: \(ErrorReport(error).errorMessage)\n")
             return 1
@@ -103,7 +105,7 @@ public enum LambdaMain {
             return 1
         }
         logger.requestID = "local-invoke"
-        let metadata = InvocationMetadata(requestID: "local-invoke", deadlineEpochMs: currentEpochMilliseconds() + 5_000)
+        let metadata = InvocationMetadata(requestID: "local-invoke", deadlineEpochMs: SystemTime.epochMilliseconds() + 5_000)
         do {
             let output = try handler.handle(event, context: InvocationContext(metadata: metadata, logger: logger))
             StandardOutput.write(String(decoding: output, as: UTF8.self) + "\n")
@@ -132,20 +134,6 @@ public enum LambdaMain {
             if count == 0 { return .success(bytes) }
             bytes += chunk[..<count]
         }
-    }
-
-    /// The process environment as a dictionary, read without Foundation.
-    public static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
     }
 }
 

@@ -1,9 +1,10 @@
+import Settings
+
 /// An error from the runtime: the Runtime API, its connection, or the runtime's own settings.
-public struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
+package struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {
         case missingHeader(String)
         case invalidHeader(String, String)
-        case invalidConfiguration(variable: String, reason: String)
         case connection(String)
         case unexpectedStatus(path: String, status: Int)
         case malformedResponse(String)
@@ -12,35 +13,29 @@ public struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     private let kind: Kind
 
     /// A header the Runtime API must send was absent.
-    public static func missingHeader(_ name: String) -> Self { Self(kind: .missingHeader(name)) }
+    package static func missingHeader(_ name: String) -> Self { Self(kind: .missingHeader(name)) }
     /// A header held a value that could not be read.
-    public static func invalidHeader(_ name: String, _ value: String) -> Self { Self(kind: .invalidHeader(name, value)) }
-    /// A runtime setting, such as `LOG_LEVEL`, is invalid.
-    public static func invalidConfiguration(_ variable: String, _ reason: String) -> Self {
-        Self(kind: .invalidConfiguration(variable: variable, reason: reason))
-    }
+    package static func invalidHeader(_ name: String, _ value: String) -> Self { Self(kind: .invalidHeader(name, value)) }
     /// The connection to the Runtime API failed.
-    public static func connection(_ detail: String) -> Self { Self(kind: .connection(detail)) }
+    package static func connection(_ detail: String) -> Self { Self(kind: .connection(detail)) }
     /// The Runtime API answered with a status the runtime does not expect.
-    public static func unexpectedStatus(path: String, status: Int) -> Self { Self(kind: .unexpectedStatus(path: path, status: status)) }
+    package static func unexpectedStatus(path: String, status: Int) -> Self { Self(kind: .unexpectedStatus(path: path, status: status)) }
     /// The Runtime API's answer was not valid HTTP.
-    public static func malformedResponse(_ detail: String) -> Self { Self(kind: .malformedResponse(detail)) }
+    package static func malformedResponse(_ detail: String) -> Self { Self(kind: .malformedResponse(detail)) }
 
     /// A short name for the kind of error, used as a Lambda `errorType`.
-    public var errorType: String {
+    package var errorType: String {
         switch kind {
         case .missingHeader, .invalidHeader: "Runtime.InvalidInvocation"
-        case .invalidConfiguration: "InvalidConfiguration"
         case .connection, .unexpectedStatus, .malformedResponse: "Runtime.APIError"
         }
     }
 
     /// A one-line description of the error.
-    public var description: String {
+    package var description: String {
         switch kind {
         case .missingHeader(let name): "the Runtime API sent no \(name) header"
         case .invalidHeader(let name, let value): "the Runtime API sent an invalid \(name) header: \"\(value)\""
-        case .invalidConfiguration(let variable, let reason): "\(variable) \(reason)"
         case .connection(let detail): "Runtime API connection failed: \(detail)"
         case .unexpectedStatus(let path, let status): "Runtime API answered \(status) to \(path)"
         case .malformedResponse(let detail): "Runtime API sent a malformed response: \(detail)"
@@ -49,9 +44,12 @@ public struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
 }
 
 /// An error that names its own Lambda `errorType`; other errors are reported by their Swift type name.
-public protocol LambdaReportableError: Error, CustomStringConvertible {
-    /// The `errorType` to report.
+package protocol LambdaReportableError: Error, CustomStringConvertible {
     var errorType: String { get }
 }
 
 extension LambdaRuntimeError: LambdaReportableError {}
+
+extension SettingsError: LambdaReportableError {
+    package var errorType: String { "InvalidConfiguration" }
+}

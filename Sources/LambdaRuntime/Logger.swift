@@ -1,3 +1,5 @@
+import Settings
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,18 +7,16 @@ import Musl
 #endif
 
 /// How important a log line is.
-public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
-    /// Detail for debugging.
+package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case debug
     /// Normal events.
     case info
     /// Something an operator should look at.
     case warn
-    /// A failure.
     case error
 
     /// The level's name as written in a log line.
-    public var name: String {
+    package var name: String {
         switch self {
         case .debug: "debug"
         case .info: "info"
@@ -25,36 +25,29 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
         }
     }
 
-    /// Reads `LOG_LEVEL` (default `info`); an unknown value is an error naming the variable.
-    public static func fromEnvironment(_ environment: [String: String]) throws(LambdaRuntimeError) -> Self {
-        guard let raw = environment["LOG_LEVEL"], !raw.isEmpty else { return .info }
-        switch raw.lowercased() {
-        case "debug", "trace": return .debug
-        case "info": return .info
-        case "warn", "warning": return .warn
-        case "error", "fatal": return .error
-        default: throw .invalidConfiguration("LOG_LEVEL", "must be debug, info, warn or error, got \"\(raw)\"")
-        }
+    /// Reads `LOG_LEVEL` (default `info`).
+    package init(_ settings: Settings) throws(SettingsError) {
+        self =
+            try settings.oneOf(
+                "LOG_LEVEL",
+                [
+                    "debug": .debug, "trace": .debug, "info": .info, "warn": .warn, "warning": .warn, "error": .error,
+                    "fatal": .error,
+                ], listed: ["debug", "info", "warn", "error"]) ?? .info
     }
 
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A value in a log line.
-public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
-    /// Text.
+package enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     case string(String)
-    /// A whole number.
     case int(Int)
-    /// A flag.
     case bool(Bool)
 
-    /// Text.
-    public init(stringLiteral value: String) { self = .string(value) }
-    /// A whole number.
-    public init(integerLiteral value: Int) { self = .int(value) }
-    /// A flag.
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int) { self = .int(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 
     var json: String {
         switch self {
@@ -66,18 +59,16 @@ public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
 }
 
 /// Where log lines go; standard error by default, a buffer in tests.
-public protocol LogSink: AnyObject {
+package protocol LogSink: AnyObject {
     /// Writes one line, newline included.
     func write(_ line: String)
 }
 
 /// Writes each line to standard error in one `write` call, so lines never interleave.
-public final class StandardErrorSink: LogSink {
-    /// Creates the sink.
-    public init() {}
+package final class StandardErrorSink: LogSink {
+    package init() {}
 
-    /// Writes the line.
-    public func write(_ line: String) { writeFully(2, line) }
+    package func write(_ line: String) { writeFully(2, line) }
 }
 
 /// Writes all of the text to a file descriptor, retrying short writes.
@@ -97,24 +88,23 @@ func writeFully(_ fd: Int32, _ text: String) {
 /// Writes one JSON object per line: level, message, request id, and the fields that help.
 ///
 /// Callers pass masked destinations and counts, never a code, a whole event or a credential.
-public struct Logger {
+package struct Logger {
     /// Lines below this level are dropped.
-    public var threshold: LogLevel
+    package var threshold: LogLevel
     /// Fields written on every line, such as the trigger.
-    public var baseFields: [(String, LogValue)]
+    package var baseFields: [(String, LogValue)]
     /// The current invocation's request id, if any.
-    public var requestID: String?
+    package var requestID: String?
     let sink: any LogSink
 
-    /// Creates a logger.
-    public init(threshold: LogLevel = .info, baseFields: [(String, LogValue)] = [], sink: any LogSink = StandardErrorSink()) {
+    package init(threshold: LogLevel = .info, baseFields: [(String, LogValue)] = [], sink: any LogSink = StandardErrorSink()) {
         self.threshold = threshold
         self.baseFields = baseFields
         self.sink = sink
     }
 
     /// Writes a line at `level` if it passes the threshold.
-    public func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
+    package func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard level >= threshold else { return }
         var line = "{\"level\":\"\(level.name)\",\"message\":\(JSONText.quoted(message))"
         if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
@@ -124,12 +114,8 @@ public struct Logger {
         sink.write(line)
     }
 
-    /// Writes a debug line.
-    public func debug(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.debug, message, fields) }
-    /// Writes an info line.
-    public func info(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.info, message, fields) }
-    /// Writes a warning.
-    public func warn(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.warn, message, fields) }
-    /// Writes an error.
-    public func error(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.error, message, fields) }
+    package func debug(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.debug, message, fields) }
+    package func info(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.info, message, fields) }
+    package func warn(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.warn, message, fields) }
+    package func error(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.error, message, fields) }
 }

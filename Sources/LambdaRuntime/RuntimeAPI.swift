@@ -1,49 +1,46 @@
 /// The Lambda Runtime API's version, paths and headers, in one place.
-public enum RuntimeAPI {
+package enum RuntimeAPI {
     /// The API version every path starts with.
-    public static let version = "2018-06-01"
+    package static let version = "2018-06-01"
     /// The environment variable holding the API's `host:port`.
-    public static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
+    package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
     /// The environment variable that carries the trace header during an invocation.
-    public static let traceVariable = "_X_AMZN_TRACE_ID"
+    package static let traceVariable = "_X_AMZN_TRACE_ID"
 
     /// Blocks until the next event.
-    public static let nextPath = "/\(version)/runtime/invocation/next"
+    package static let nextPath = "/\(version)/runtime/invocation/next"
     /// Where a start-up failure is reported.
-    public static let initErrorPath = "/\(version)/runtime/init/error"
+    package static let initErrorPath = "/\(version)/runtime/init/error"
     /// Where an answered event goes.
-    public static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
+    package static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
     /// Where a failed invocation is reported.
-    public static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
+    package static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
 
-    /// Header names, lower-cased for comparison.
-    public enum Header {
-        /// The invocation's request id.
-        public static let requestID = "lambda-runtime-aws-request-id"
+    /// Header names as the Runtime API documents them; they are compared without letter case.
+    package enum Header {
+        package static let requestID = "Lambda-Runtime-Aws-Request-Id"
         /// The deadline, in milliseconds since 1970.
-        public static let deadline = "lambda-runtime-deadline-ms"
-        /// The ARN the function was invoked by.
-        public static let functionARN = "lambda-runtime-invoked-function-arn"
+        package static let deadline = "Lambda-Runtime-Deadline-Ms"
+        package static let functionARN = "Lambda-Runtime-Invoked-Function-Arn"
         /// The X-Ray trace header.
-        public static let traceID = "lambda-runtime-trace-id"
+        package static let traceID = "Lambda-Runtime-Trace-Id"
         /// The error type sent with an error report.
-        public static let errorType = "Lambda-Runtime-Function-Error-Type"
+        package static let errorType = "Lambda-Runtime-Function-Error-Type"
     }
 }
 
 /// What the Runtime API says about one invocation, read once from its headers.
-public struct InvocationMetadata: Sendable, Equatable {
+package struct InvocationMetadata: Sendable, Equatable {
     /// The request id, used in the response path and in every log line.
-    public var requestID: String
+    package var requestID: String
     /// When the invocation must be answered, in milliseconds since 1970.
-    public var deadlineEpochMs: Int64
+    package var deadlineEpochMs: Int64
     /// The ARN the function was invoked by.
-    public var invokedFunctionARN: String
+    package var invokedFunctionARN: String
     /// The X-Ray trace header, if any.
-    public var traceID: String?
+    package var traceID: String?
 
-    /// Creates metadata.
-    public init(requestID: String, deadlineEpochMs: Int64, invokedFunctionARN: String = "", traceID: String? = nil) {
+    package init(requestID: String, deadlineEpochMs: Int64, invokedFunctionARN: String = "", traceID: String? = nil) {
         self.requestID = requestID
         self.deadlineEpochMs = deadlineEpochMs
         self.invokedFunctionARN = invokedFunctionARN
@@ -51,16 +48,16 @@ public struct InvocationMetadata: Sendable, Equatable {
     }
 
     /// Reads the metadata from response headers; a missing request id or deadline is an error naming the header.
-    /// - Parameter header: looks a header up by its lower-case name.
-    public init(header: (String) -> String?) throws(LambdaRuntimeError) {
+    /// - Parameter header: looks a header up by name, without letter case.
+    package init(header: (String) -> String?) throws(LambdaRuntimeError) {
         guard let requestID = header(RuntimeAPI.Header.requestID), !requestID.isEmpty else {
-            throw .missingHeader("Lambda-Runtime-Aws-Request-Id")
+            throw .missingHeader(RuntimeAPI.Header.requestID)
         }
         guard let deadlineText = header(RuntimeAPI.Header.deadline) else {
-            throw .missingHeader("Lambda-Runtime-Deadline-Ms")
+            throw .missingHeader(RuntimeAPI.Header.deadline)
         }
         guard let deadline = Int64(deadlineText) else {
-            throw .invalidHeader("Lambda-Runtime-Deadline-Ms", deadlineText)
+            throw .invalidHeader(RuntimeAPI.Header.deadline, deadlineText)
         }
         self.init(
             requestID: requestID, deadlineEpochMs: deadline,
@@ -70,34 +67,31 @@ public struct InvocationMetadata: Sendable, Equatable {
 }
 
 /// An event handed to the runtime: its metadata and its body.
-public struct Invocation: Sendable {
+package struct Invocation: Sendable {
     /// What the headers said.
-    public var metadata: InvocationMetadata
-    /// The event, as sent.
-    public var body: [UInt8]
+    package var metadata: InvocationMetadata
+    package var body: [UInt8]
 
-    /// Creates an invocation.
-    public init(metadata: InvocationMetadata, body: [UInt8]) {
+    package init(metadata: InvocationMetadata, body: [UInt8]) {
         self.metadata = metadata
         self.body = body
     }
 }
 
 /// The fixed error report body: `{"errorType": ..., "errorMessage": ...}`.
-public struct ErrorReport: Sendable, Equatable {
+package struct ErrorReport: Sendable, Equatable {
     /// A short name for the kind of error.
-    public var errorType: String
+    package var errorType: String
     /// What went wrong, in one line.
-    public var errorMessage: String
+    package var errorMessage: String
 
-    /// Creates a report.
-    public init(errorType: String, errorMessage: String) {
+    package init(errorType: String, errorMessage: String) {
         self.errorType = errorType
         self.errorMessage = errorMessage
     }
 
     /// Describes any error: its own type name and description when it is reportable.
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         if let reportable = error as? any LambdaReportableError {
             self.init(errorType: reportable.errorType, errorMessage: reportable.description)
         } else {
@@ -105,14 +99,13 @@ public struct ErrorReport: Sendable, Equatable {
         }
     }
 
-    /// The JSON body.
-    public var json: [UInt8] {
+    package var json: [UInt8] {
         Array("{\"errorType\":\(JSONText.quoted(errorType)),\"errorMessage\":\(JSONText.quoted(errorMessage))}".utf8)
     }
 }
 
 /// The Runtime API as the run loop sees it: fetch an event, answer it, or report a failure.
-public protocol RuntimeAPIClient {
+package protocol RuntimeAPIClient {
     /// Blocks until the next invocation.
     mutating func next() throws -> Invocation
     /// Sends the answer to an invocation.

@@ -1,3 +1,5 @@
+import Settings
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,23 +10,22 @@ import Musl
 ///
 /// Plain sockets cost a fraction of the CPU and start-up time of a general HTTP client, and the Runtime API
 /// needs little: fixed paths, Content-Length or chunked bodies, and a reconnect when the peer drops the line.
-public struct SocketRuntimeClient: RuntimeAPIClient {
+package struct SocketRuntimeClient: RuntimeAPIClient {
     private var connection: HTTPConnection
 
     /// Connects lazily to `host:port`, the form of `AWS_LAMBDA_RUNTIME_API`.
-    public init(address: String) throws(LambdaRuntimeError) {
+    package init(address: String) throws(SettingsError) {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
             colon != address.startIndex
         else {
-            throw .invalidConfiguration(RuntimeAPI.addressVariable, "must be host:port, got \"\(address)\"")
+            throw .invalid(RuntimeAPI.addressVariable, "must be host:port, got \"\(address)\"")
         }
         var host = String(address[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         connection = HTTPConnection(host: host, port: port, hostHeader: address)
     }
 
-    /// Blocks until the next invocation.
-    public mutating func next() throws -> Invocation {
+    package mutating func next() throws -> Invocation {
         let response = try connection.send(method: "GET", path: RuntimeAPI.nextPath, headers: [], body: [])
         guard response.status == 200 else {
             throw LambdaRuntimeError.unexpectedStatus(path: RuntimeAPI.nextPath, status: response.status)
@@ -33,18 +34,15 @@ public struct SocketRuntimeClient: RuntimeAPIClient {
         return Invocation(metadata: metadata, body: response.body)
     }
 
-    /// Sends the answer to an invocation.
-    public mutating func respond(to requestID: String, body: [UInt8]) throws {
+    package mutating func respond(to requestID: String, body: [UInt8]) throws {
         try post(RuntimeAPI.responsePath(requestID), headers: [], body: body)
     }
 
-    /// Reports a failed invocation.
-    public mutating func reportError(for requestID: String, _ report: ErrorReport) throws {
+    package mutating func reportError(for requestID: String, _ report: ErrorReport) throws {
         try post(RuntimeAPI.errorPath(requestID), headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
     }
 
-    /// Reports a failure at start-up.
-    public mutating func reportInitError(_ report: ErrorReport) throws {
+    package mutating func reportInitError(_ report: ErrorReport) throws {
         try post(RuntimeAPI.initErrorPath, headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
     }
 
@@ -60,16 +58,16 @@ public struct SocketRuntimeClient: RuntimeAPIClient {
 /// An HTTP/1.1 response: status, the header lines as received, and body.
 ///
 /// Headers are looked up in the raw lines when asked for; the loop reads only a few of them.
-struct HTTPResponse {
+struct RuntimeResponse {
     var status: Int
     /// The header lines, without the status line, each ending in CRLF.
     var headerLines: [UInt8]
     var body: [UInt8]
     var closeAfter = false
 
-    /// The value of a header, its name compared without case; blanks around the value removed.
-    func header(_ lowercasedName: String) -> String? {
-        let name = Array(lowercasedName.utf8)
+    /// The value of a header, its name compared without letter case; blanks around the value removed.
+    func header(_ name: String) -> String? {
+        let name = name.utf8.map(asciiLowercased)
         return headerLines.withUnsafeBufferPointer { lines -> String? in
             var lineStart = 0
             while lineStart < lines.count {
@@ -92,7 +90,7 @@ struct HTTPResponse {
     private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ name: [UInt8]) -> Bool {
         for (offset, expected) in name.enumerated() {
             let byte = bytes[start + offset]
-            if ((65...90).contains(byte) ? byte + 32 : byte) != expected { return false }
+            if asciiLowercased(byte) != expected { return false }
         }
         return true
     }
@@ -115,8 +113,9 @@ struct HTTPConnection {
 
     /// Sends a request and reads the whole response. A connection the peer closed while idle is
     /// opened again and the request sent once more; the peer had not seen it.
-    mutating func send(method: String, path: String, headers: [(String, String)], body: [UInt8]) throws(LambdaRuntimeError) -> HTTPResponse
-    {
+    mutating func send(
+        method: String, path: String, headers: [(String, String)], body: [UInt8]
+    ) throws(LambdaRuntimeError) -> RuntimeResponse {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: swift-cognito-passwordless\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
@@ -132,7 +131,7 @@ struct HTTPConnection {
         }
     }
 
-    private mutating func exchange(head: String, body: [UInt8]) throws(ConnectionFailure) -> HTTPResponse {
+    private mutating func exchange(head: String, body: [UInt8]) throws(ConnectionFailure) -> RuntimeResponse {
         if socket < 0 { try open() }
         do {
             try writeAll(head, body)
@@ -216,7 +215,7 @@ struct HTTPConnection {
         return received > 0
     }
 
-    private mutating func readResponse() throws(ConnectionFailure) -> HTTPResponse {
+    private mutating func readResponse() throws(ConnectionFailure) -> RuntimeResponse {
         var headEnd: Int? = nil
         var searchFrom = 0
         while true {
@@ -246,7 +245,7 @@ struct HTTPConnection {
     }
 
     /// Reads the status from the status line and keeps the header lines as they are.
-    static func parseHead(_ head: ArraySlice<UInt8>) throws(ConnectionFailure) -> HTTPResponse {
+    static func parseHead(_ head: ArraySlice<UInt8>) throws(ConnectionFailure) -> RuntimeResponse {
         // "HTTP/1.x NNN reason"
         guard head.count >= 12, head.starts(with: httpPrefix), head[head.startIndex + 8] == 32 else {
             throw .failed("bad status line")
@@ -261,7 +260,7 @@ struct HTTPConnection {
             lines = Array(head[(firstLineEnd + 1)...])
             lines += crlf
         }
-        return HTTPResponse(status: status, headerLines: lines, body: [])
+        return RuntimeResponse(status: status, headerLines: lines, body: [])
     }
 
     private mutating func readExactly(_ count: Int) throws(ConnectionFailure) -> [UInt8] {
@@ -319,6 +318,8 @@ struct HTTPConnection {
         }
     }
 }
+
+private func asciiLowercased(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
 
 private let crlf: [UInt8] = [13, 10]
 private let httpPrefix: [UInt8] = Array("HTTP/1.".utf8)

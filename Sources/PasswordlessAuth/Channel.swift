@@ -1,12 +1,12 @@
 /// How a one-time code reaches the user.
-public enum Channel: String, Sendable, CaseIterable, Codable {
+package enum Channel: String, Sendable, CaseIterable, Codable {
     /// A text message to the `phone_number` attribute.
     case sms
     /// An email to the `email` attribute.
     case email
 
     /// The Cognito user attribute that holds this channel's destination.
-    public var attribute: String {
+    package var attribute: String {
         switch self {
         case .sms: "phone_number"
         case .email: "email"
@@ -14,7 +14,7 @@ public enum Channel: String, Sendable, CaseIterable, Codable {
     }
 
     /// The destination with most of it hidden, safe to show the client and to log.
-    public func mask(_ destination: String) -> String {
+    package func mask(_ destination: String) -> String {
         switch self {
         case .sms: Masking.phone(destination)
         case .email: Masking.email(destination)
@@ -23,9 +23,9 @@ public enum Channel: String, Sendable, CaseIterable, Codable {
 }
 
 /// Hides most of a destination while leaving enough for a user to recognise it.
-public enum Masking {
+package enum Masking {
     /// `+15555550123` becomes `+*******0123`: the plus sign and the last four digits stay.
-    public static func phone(_ phone: String) -> String {
+    package static func phone(_ phone: String) -> String {
         let characters = Array(phone.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
         let hasPlus = characters.first == UInt8(ascii: "+")
         let body = hasPlus ? characters.dropFirst() : characters[...]
@@ -35,7 +35,7 @@ public enum Masking {
     }
 
     /// `alice@example.com` becomes `a***@e***.com`: first letters and the top-level domain stay.
-    public static func email(_ email: String) -> String {
+    package static func email(_ email: String) -> String {
         guard let at = email.lastIndex(of: "@") else { return "***" }
         let local = email[..<at]
         let domain = email[email.index(after: at)...]

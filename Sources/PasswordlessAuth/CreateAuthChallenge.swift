@@ -1,36 +1,37 @@
+import Settings
+
 /// The rules of create-auth-challenge: which channel, which code, what to send, and what the client sees.
-public enum CreateAuthChallenge {
+package enum CreateAuthChallenge {
     /// Keys of `publicChallengeParameters`, which the client sees.
-    public enum PublicKey {
+    package enum PublicKey {
         /// `code` when the client should ask for the code, `channel` when it should ask for a channel.
-        public static let step = "step"
+        package static let step = "step"
         /// `sms` or `email`: where the code went.
-        public static let channel = "channel"
+        package static let channel = "channel"
         /// The masked destination the code went to.
-        public static let destination = "destination"
+        package static let destination = "destination"
         /// How many digits the code has.
-        public static let codeLength = "codeLength"
+        package static let codeLength = "codeLength"
         /// In a channel-choice round: the channels to pick from, e.g. `sms,email`.
-        public static let channels = "channels"
+        package static let channels = "channels"
         /// In a channel-choice round: the masked destination of a channel, under `<channel>Destination`.
-        public static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
+        package static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
     }
 
     /// Keys of `privateChallengeParameters`, which only verify-auth-challenge sees.
-    public enum PrivateKey {
-        /// The code.
-        public static let code = "code"
+    package enum PrivateKey {
+        package static let code = "code"
         /// When the code stops working, in seconds since 1970.
-        public static let expiresAt = "expiresAt"
+        package static let expiresAt = "expiresAt"
         /// Which kind of round this is.
-        public static let step = "step"
+        package static let step = "step"
     }
 
     /// The key of `clientMetadata` that picks a channel.
-    public static let channelMetadataKey = "channel"
+    package static let channelMetadataKey = "channel"
 
     /// A message carrying a code, to be delivered by the caller.
-    public enum Message: Equatable, Sendable {
+    package enum Message: Equatable, Sendable {
         /// A text message.
         case sms(phoneNumber: String, text: String)
         /// An email, with an optional HTML body.
@@ -38,7 +39,7 @@ public enum CreateAuthChallenge {
     }
 
     /// What kind of round create made.
-    public enum RoundKind: String, Sendable {
+    package enum RoundKind: String, Sendable {
         /// A new code, to be sent.
         case newCode = "new code"
         /// A retry: the same code as before, nothing sent.
@@ -50,19 +51,19 @@ public enum CreateAuthChallenge {
     }
 
     /// What create answers, and what, if anything, to send.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The response to put in the event.
-        public var response: CreateAuthChallengeResponse
+        package var response: CreateAuthChallengeResponse
         /// The message to deliver, or nil when nothing is sent this round.
-        public var message: Message?
+        package var message: Message?
         /// The kind of round.
-        public var kind: RoundKind
+        package var kind: RoundKind
         /// The channel of the code, if the round has one.
-        public var channel: Channel?
+        package var channel: Channel?
         /// The masked destination, safe to log.
-        public var maskedDestination: String?
+        package var maskedDestination: String?
         /// Something an operator should know, for a warning in the log.
-        public var warning: String?
+        package var warning: String?
     }
 
     /// Makes this round's challenge.
@@ -72,7 +73,7 @@ public enum CreateAuthChallenge {
     ///   - configuration: the settings.
     ///   - now: the time in seconds since 1970.
     ///   - random: the source of the code's randomness.
-    public static func create(
+    package static func create(
         _ request: CreateAuthChallengeRequest, userName: String, configuration: PasswordlessConfiguration,
         now: Int64, random: any RandomSource
     ) throws(PasswordlessError) -> Outcome {

@@ -1,20 +1,20 @@
 /// The rules of define-auth-challenge: ask for a code, sign the user in, or fail.
-public enum DefineAuthChallenge {
+package enum DefineAuthChallenge {
     /// The name of the only challenge this flow uses.
-    public static let customChallenge = "CUSTOM_CHALLENGE"
+    package static let customChallenge = "CUSTOM_CHALLENGE"
 
     /// What define answers, with the reason for the log.
-    public struct Decision: Equatable, Sendable {
+    package struct Decision: Equatable, Sendable {
         /// The response to put in the event.
-        public var response: DefineAuthChallengeResponse
+        package var response: DefineAuthChallengeResponse
         /// Why, in a few words, for the log.
-        public var reason: String
+        package var reason: String
         /// Wrong code answers so far.
-        public var failedAttempts: Int
+        package var failedAttempts: Int
     }
 
     /// Decides the next step from the rounds so far. Never throws: every session gets an answer.
-    public static func decide(_ request: DefineAuthChallengeRequest, configuration: PasswordlessConfiguration) -> Decision {
+    package static func decide(_ request: DefineAuthChallengeRequest, configuration: PasswordlessConfiguration) -> Decision {
         let rounds = SignInRounds(request.session).rounds
         var failedAttempts = 0
         var choiceRounds = 0

@@ -1,25 +1,7 @@
-/// A source of uniformly random 64-bit words; injected so tests can be exact.
-public protocol RandomSource: AnyObject {
-    /// The next random word.
-    func next() throws -> UInt64
-}
-
-/// Adapts any `RandomNumberGenerator`, such as a seeded one in tests, to a `RandomSource`.
-public final class GeneratorRandomSource<Generator: RandomNumberGenerator>: RandomSource {
-    /// The wrapped generator.
-    public private(set) var generator: Generator
-
-    /// Wraps a generator.
-    public init(_ generator: Generator) { self.generator = generator }
-
-    /// The generator's next word.
-    public func next() -> UInt64 { generator.next() }
-}
-
 /// One-time codes: decimal strings of a fixed length, uniform over all 10^length values.
-public enum OneTimeCode {
+package enum OneTimeCode {
     /// Makes a code of `length` digits (1–19); leading zeros occur as often as any other digit.
-    public static func generate(length: Int, using random: any RandomSource) throws(PasswordlessError) -> String {
+    package static func generate(length: Int, using random: any RandomSource) throws(PasswordlessError) -> String {
         precondition((1...19).contains(length), "code length out of range")
         var modulus: UInt64 = 1
         for _ in 0..<length { modulus *= 10 }
@@ -34,7 +16,7 @@ public enum OneTimeCode {
     }
 
     /// Compares an answer with the code in time that does not depend on where they differ; an empty code matches nothing.
-    public static func matches(answer: String, code: String) -> Bool {
+    package static func matches(answer: String, code: String) -> Bool {
         let a = Array(answer.utf8)
         let b = Array(code.utf8)
         var difference: UInt8 = a.count == b.count && !b.isEmpty ? 0 : 1

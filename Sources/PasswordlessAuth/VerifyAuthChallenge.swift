@@ -1,7 +1,9 @@
+import Settings
+
 /// The rules of verify-auth-challenge: is the answer the code, and is the code still valid.
-public enum VerifyAuthChallenge {
+package enum VerifyAuthChallenge {
     /// Why an answer was accepted or refused, for the log.
-    public enum Outcome: String, Sendable {
+    package enum Outcome: String, Sendable {
         /// The answer matched an unexpired code.
         case correct
         /// The answer did not match.
@@ -14,11 +16,11 @@ public enum VerifyAuthChallenge {
         case noCode = "no code in round"
 
         /// Whether the answer is accepted.
-        public var isCorrect: Bool { self == .correct }
+        package var isCorrect: Bool { self == .correct }
     }
 
     /// Checks the answer; garbled or missing parameters give a refusal, never an error.
-    public static func verify(_ request: VerifyAuthChallengeRequest, now: Int64) -> Outcome {
+    package static func verify(_ request: VerifyAuthChallengeRequest, now: Int64) -> Outcome {
         if request.userNotFound { return .userNotFound }
         let parameters = request.privateChallengeParameters
         guard let code = parameters[CreateAuthChallenge.PrivateKey.code], !code.isEmpty,
@@ -30,10 +32,4 @@ public enum VerifyAuthChallenge {
         if now >= expiresAt { return .expired }
         return matches ? .correct : .wrongCode
     }
-}
-
-/// Tells the time; injected so the rules can be tested at any moment.
-public protocol WallClock {
-    /// Milliseconds since 1970.
-    func nowEpochMilliseconds() -> Int64
 }

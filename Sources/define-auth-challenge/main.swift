@@ -1,3 +1,6 @@
+import PasswordlessAuth
 import PasswordlessTriggers
 
-Trigger.define.main()
+DefineHandler.main { settings, _ in
+    DefineHandler(configuration: try PasswordlessConfiguration(settings))
+}

@@ -1,4 +1,3 @@
 import Glibc
-import PasswordlessDelivery
 
 exit(LocalSignInCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

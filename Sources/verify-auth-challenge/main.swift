@@ -1,3 +1,3 @@
 import PasswordlessTriggers
 
-Trigger.verify.main()
+VerifyHandler.main { _, _ in VerifyHandler() }

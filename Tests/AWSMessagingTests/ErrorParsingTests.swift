@@ -5,7 +5,7 @@ import Testing
 struct ErrorParsingTests {
     @Test("SNS XML error: Code and Message, entities decoded")
     func snsXMLError() {
-        let response = Fixtures.snsError(400, code: "InvalidParameter", message: "Invalid parameter: &lt;PhoneNumber&gt; &amp; more")
+        let response = AWSSamples.snsError(400, code: "InvalidParameter", message: "Invalid parameter: &lt;PhoneNumber&gt; &amp; more")
         let failure = SNSClient.parseFailure(response, redacting: [])
         #expect(failure == ServiceFailure(code: "InvalidParameter", message: "Invalid parameter: <PhoneNumber> & more"))
     }
@@ -18,14 +18,14 @@ struct ErrorParsingTests {
 
     @Test("SNS success yields the MessageId")
     func snsSuccess() throws {
-        let client = try Fixtures.snsClient(FakeTransport([.respond(Fixtures.snsSuccess("abc-123"))], clock: FakeClock()))
+        let client = try AWSSamples.snsClient(FakeTransport([.respond(AWSSamples.snsSuccess("abc-123"))], clock: FakeClock()))
         let id = try client.publishSMS(to: "+15555550100", message: "hi", deadlineEpochMs: FakeClock().now + 5_000)
         #expect(id == "abc-123")
     }
 
     @Test("SNS 200 without a MessageId is an invalid response")
     func snsMissingId() throws {
-        let client = try Fixtures.snsClient(
+        let client = try AWSSamples.snsClient(
             FakeTransport([.respond(HTTPResponse(status: 200, body: Array("<x/>".utf8)))], clock: FakeClock()))
         #expect(throws: AWSMessagingError.invalidResponse(operation: "SNS Publish", detail: "HTTP 200 without a MessageId")) {
             try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: FakeClock().now + 5_000)
@@ -35,7 +35,7 @@ struct ErrorParsingTests {
     @Test("SES error type comes from x-amzn-ErrorType, cut at ':'")
     func sesHeaderError() {
         let failure = SESClient.parseFailure(
-            Fixtures.sesError(400, type: "MessageRejected", message: "Email address is not verified."), redacting: [])
+            AWSSamples.sesError(400, type: "MessageRejected", message: "Email address is not verified."), redacting: [])
         #expect(failure == ServiceFailure(code: "MessageRejected", message: "Email address is not verified."))
     }
 
@@ -54,9 +54,9 @@ struct ErrorParsingTests {
     @Test("SES success yields the MessageId; a 200 without one is an error")
     func sesSuccess() throws {
         let clock = FakeClock()
-        let client = try Fixtures.sesClient(
+        let client = try AWSSamples.sesClient(
             FakeTransport(
-                [.respond(Fixtures.sesSuccess("ses-id-1")), .respond(HTTPResponse(status: 200, body: Array("{}".utf8)))], clock: clock))
+                [.respond(AWSSamples.sesSuccess("ses-id-1")), .respond(HTTPResponse(status: 200, body: Array("{}".utf8)))], clock: clock))
         #expect(
             try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ses-id-1")
         #expect(throws: AWSMessagingError.invalidResponse(operation: "SES SendEmail", detail: "HTTP 200 without a MessageId")) {
@@ -88,7 +88,6 @@ struct ErrorDescriptionTests {
         #expect(
             AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil).description
                 == "SNS Publish failed: no time left before the invocation deadline; nothing was sent")
-        #expect(AWSMessagingError.missingVariable("EMAIL_FROM").description == "EMAIL_FROM is not set or is empty")
     }
 
     @Test("an AWS message that echoes the body or credentials is redacted and cut to one line")
@@ -96,10 +95,10 @@ struct ErrorDescriptionTests {
         let clock = FakeClock()
         let secretMessage = "Your sign-in code is 918273"
         let echo =
-            "Invalid parameter: Message \(secretMessage) rejected for key \(Fixtures.credentials.accessKeyId)"
-            + "\nThe Canonical String for this request should have been\nx-amz-security-token:\(Fixtures.credentials.sessionToken!)"
-        let transport = FakeTransport([.respond(Fixtures.snsError(400, code: "InvalidParameter", message: echo))], clock: clock)
-        let client = try Fixtures.snsClient(transport)
+            "Invalid parameter: Message \(secretMessage) rejected for key \(AWSSamples.credentials.accessKeyId)"
+            + "\nThe Canonical String for this request should have been\nx-amz-security-token:\(AWSSamples.credentials.sessionToken!)"
+        let transport = FakeTransport([.respond(AWSSamples.snsError(400, code: "InvalidParameter", message: echo))], clock: clock)
+        let client = try AWSSamples.snsClient(transport)
         do {
             _ = try client.publishSMS(to: "+15555550100", message: secretMessage, deadlineEpochMs: clock.now + 5_000)
             Issue.record("expected an error")
@@ -107,7 +106,7 @@ struct ErrorDescriptionTests {
             let text = error.description
             #expect(text == "SNS Publish failed: InvalidParameter: Invalid parameter: Message <redacted> rejected for key <redacted>")
             #expect(!text.contains("918273"))
-            #expect(!text.contains(Fixtures.credentials.sessionToken!))
+            #expect(!text.contains(AWSSamples.credentials.sessionToken!))
             #expect(error.awsErrorCode == "InvalidParameter")
         }
     }
@@ -119,11 +118,12 @@ struct ErrorDescriptionTests {
         let transport = FakeTransport(
             [
                 .respond(
-                    Fixtures.sesError(
-                        400, type: "MessageRejected", message: "Rejected: code 55667788 inside / \(Fixtures.credentials.secretAccessKey)"))
+                    AWSSamples.sesError(
+                        400, type: "MessageRejected", message: "Rejected: code 55667788 inside / \(AWSSamples.credentials.secretAccessKey)")
+                )
             ],
             clock: clock)
-        let client = try Fixtures.sesClient(transport)
+        let client = try AWSSamples.sesClient(transport)
         #expect(
             throws: AWSMessagingError.serviceError(
                 operation: "SES SendEmail", code: "MessageRejected", message: "Rejected: <redacted> / <redacted>", status: 400, attempts: 1)

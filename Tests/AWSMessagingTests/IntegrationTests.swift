@@ -23,7 +23,7 @@ struct IntegrationTests {
         @Test("SNS Publish arrives intact")
         func snsPublish() throws {
             let harness = try #require(MotoHarness.current)
-            let client = try SNSClient.fromEnvironment(harness.motoEnv)
+            let client = try SNSClient.live(harness.motoEnv)
             let id = try client.publishSMS(
                 to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
             let stored = try #require(try harness.modelData().sns.SMS.first { $0.message_id == id })
@@ -34,7 +34,7 @@ struct IntegrationTests {
         @Test("SES SendEmail arrives intact, text only and with HTML")
         func sesSend() throws {
             let harness = try #require(MotoHarness.current)
-            let client = try SESClient.fromEnvironment(harness.motoEnv)
+            let client = try SESClient.live(harness.motoEnv)
             let subject = "Sign-in code ✓ &=+%"
             let textId = try client.sendEmail(
                 to: "user@example.com", subject: subject, text: IntegrationTests.message, html: nil, deadlineEpochMs: nowEpochMs() + 10_000)
@@ -57,7 +57,7 @@ struct IntegrationTests {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("forward")
             let wrongSecret = String(harness.info.role.secretAccessKey.reversed())
-            let client = try SNSClient.fromEnvironment(harness.env(port: harness.info.proxyPort, secretAccessKey: wrongSecret))
+            let client = try SNSClient.live(harness.env(port: harness.info.proxyPort, secretAccessKey: wrongSecret))
             do {
                 _ = try client.publishSMS(
                     to: IntegrationTests.phone, message: IntegrationTests.message, deadlineEpochMs: nowEpochMs() + 10_000)
@@ -80,7 +80,7 @@ struct IntegrationTests {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("throttle", "forward")
             let message = "throttled then sent 7731 ✓"
-            let id = try SNSClient.fromEnvironment(harness.proxyEnv)
+            let id = try SNSClient.live(harness.proxyEnv)
                 .publishSMS(to: IntegrationTests.phone, message: message, deadlineEpochMs: nowEpochMs() + 10_000)
             #expect(try harness.proxyRequestCount() == 2)
             #expect(try harness.modelData().sns.SMS.first { $0.message_id == id }?.message == message)
@@ -90,7 +90,7 @@ struct IntegrationTests {
         func sesThrottleThenSuccess() throws {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("throttle", "forward")
-            let id = try SESClient.fromEnvironment(harness.proxyEnv)
+            let id = try SESClient.live(harness.proxyEnv)
                 .sendEmail(to: "user@example.com", subject: "s", text: "429 then ok", html: nil, deadlineEpochMs: nowEpochMs() + 10_000)
             #expect(try harness.proxyRequestCount() == 2)
             #expect(try harness.modelData().ses.Message.first { $0.id == id }?.body == "429 then ok")
@@ -100,7 +100,7 @@ struct IntegrationTests {
         func serverErrorThenSuccess() throws {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("fail500", "forward")
-            _ = try SNSClient.fromEnvironment(harness.proxyEnv)
+            _ = try SNSClient.live(harness.proxyEnv)
                 .publishSMS(to: IntegrationTests.phone, message: "after a 500", deadlineEpochMs: nowEpochMs() + 10_000)
             #expect(try harness.proxyRequestCount() == 2)
         }
@@ -114,7 +114,7 @@ struct IntegrationTests {
                     operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized to perform: SNS:Publish", status: 403,
                     attempts: 1)
             ) {
-                try SNSClient.fromEnvironment(harness.proxyEnv)
+                try SNSClient.live(harness.proxyEnv)
                     .publishSMS(to: IntegrationTests.phone, message: "denied", deadlineEpochMs: nowEpochMs() + 10_000)
             }
             #expect(try harness.proxyRequestCount() == 1)
@@ -129,7 +129,7 @@ struct IntegrationTests {
                     operation: "SES SendEmail", code: "MessageRejected", message: "Email address is not verified.", status: 400, attempts: 1
                 )
             ) {
-                try SESClient.fromEnvironment(harness.proxyEnv)
+                try SESClient.live(harness.proxyEnv)
                     .sendEmail(to: "user@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: nowEpochMs() + 10_000)
             }
             #expect(try harness.proxyRequestCount() == 1)
@@ -141,11 +141,11 @@ struct IntegrationTests {
             try harness.proxyScript("hang")
             let deadline = nowEpochMs() + 2_500
             do {
-                _ = try SNSClient.fromEnvironment(harness.proxyEnv)
+                _ = try SNSClient.live(harness.proxyEnv)
                     .publishSMS(to: IntegrationTests.phone, message: "hang", deadlineEpochMs: deadline)
                 Issue.record("a hanging endpoint returned a MessageId")
             } catch {
-                #expect(error.description.hasPrefix("SNS Publish failed: timed out before the invocation deadline after 1 attempt"))
+                #expect("\(error)".hasPrefix("SNS Publish failed: timed out before the invocation deadline after 1 attempt"))
             }
             #expect(nowEpochMs() < deadline)
             #expect(try harness.proxyRequestCount() == 1)
@@ -156,11 +156,11 @@ struct IntegrationTests {
             let harness = try #require(MotoHarness.current)
             let deadline = nowEpochMs() + 5_000
             do {
-                _ = try SNSClient.fromEnvironment(harness.env(port: harness.info.refusedPort))
+                _ = try SNSClient.live(harness.env(port: harness.info.refusedPort))
                     .publishSMS(to: IntegrationTests.phone, message: "refused", deadlineEpochMs: deadline)
                 Issue.record("a refused connection returned a MessageId")
             } catch {
-                #expect(error.description.hasPrefix("SNS Publish failed: network error after 3 attempts: "))
+                #expect("\(error)".hasPrefix("SNS Publish failed: network error after 3 attempts: "))
             }
             #expect(nowEpochMs() < deadline)
         }

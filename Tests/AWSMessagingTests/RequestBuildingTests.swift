@@ -40,14 +40,14 @@ struct RequestBuildingTests {
 
         @Test("the request is a signed POST to / with the form content type")
         func signedRequest() throws {
-            let client = try Fixtures.snsClient(FakeTransport([.respond(Fixtures.snsSuccess())], clock: FakeClock()))
+            let client = try AWSSamples.snsClient(FakeTransport([.respond(AWSSamples.snsSuccess())], clock: FakeClock()))
             let request = client.publishRequest(to: "+15555550100", message: "hi", nowEpochMs: 1_440_938_160_000)
             #expect(request.method == "POST")
             #expect(request.url == "https://sns.eu-west-1.amazonaws.com/")
             #expect(request.header("Host") == "sns.eu-west-1.amazonaws.com")
             #expect(request.header("Content-Type") == "application/x-www-form-urlencoded; charset=utf-8")
             #expect(request.header("X-Amz-Date") == "20150830T123600Z")
-            #expect(request.header("X-Amz-Security-Token") == Fixtures.credentials.sessionToken)
+            #expect(request.header("X-Amz-Security-Token") == AWSSamples.credentials.sessionToken)
             let authorization = try #require(request.header("Authorization"))
             #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=ASIAFIXTUREKEY000001/20150830/eu-west-1/sns/aws4_request, "))
             #expect(authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, "))
@@ -85,7 +85,7 @@ struct RequestBuildingTests {
 
         @Test("the request is a signed POST to /v2/email/outbound-emails, signing name ses")
         func signedRequest() throws {
-            let client = try Fixtures.sesClient(FakeTransport([.respond(Fixtures.sesSuccess())], clock: FakeClock()))
+            let client = try AWSSamples.sesClient(FakeTransport([.respond(AWSSamples.sesSuccess())], clock: FakeClock()))
             let request = client.sendEmailRequest(
                 to: "user@example.com", subject: "s", text: "t", html: nil, nowEpochMs: 1_440_938_160_000)
             #expect(request.url == "https://email.eu-west-1.amazonaws.com/v2/email/outbound-emails")

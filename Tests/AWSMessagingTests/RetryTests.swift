@@ -38,9 +38,12 @@ struct RetryTests {
         func throttlingThenSuccess() throws {
             let clock = FakeClock(jitterPercent: 50)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(400, code: "Throttling", message: "Rate exceeded")), .respond(Fixtures.snsSuccess("id-2"))],
+                [
+                    .respond(AWSSamples.snsError(400, code: "Throttling", message: "Rate exceeded")),
+                    .respond(AWSSamples.snsSuccess("id-2")),
+                ],
                 clock: clock)
-            let client = try Fixtures.snsClient(transport)
+            let client = try AWSSamples.snsClient(transport)
             let id = try client.publishSMS(to: "+15555550100", message: "hi", deadlineEpochMs: clock.now + 5_000)
             #expect(id == "id-2")
             #expect(transport.sent.count == 2)
@@ -52,8 +55,8 @@ struct RetryTests {
         func serverErrorsExhaustAttempts() throws {
             let clock = FakeClock(jitterPercent: 100)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(503, code: "ServiceUnavailable", message: "Try later"))], clock: clock)
-            let client = try Fixtures.snsClient(transport, policy: RetryPolicy(maxAttempts: 4))
+                [.respond(AWSSamples.snsError(503, code: "ServiceUnavailable", message: "Try later"))], clock: clock)
+            let client = try AWSSamples.snsClient(transport, policy: RetryPolicy(maxAttempts: 4))
             #expect(
                 throws: AWSMessagingError.serviceError(
                     operation: "SNS Publish", code: "ServiceUnavailable", message: "Try later", status: 503, attempts: 4)
@@ -70,8 +73,8 @@ struct RetryTests {
         func clientErrorsNotRetried(code: String, status: Int) throws {
             let clock = FakeClock()
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(status, code: code, message: "no")), .respond(Fixtures.snsSuccess())], clock: clock)
-            let client = try Fixtures.snsClient(transport)
+                [.respond(AWSSamples.snsError(status, code: code, message: "no")), .respond(AWSSamples.snsSuccess())], clock: clock)
+            let client = try AWSSamples.snsClient(transport)
             #expect(
                 throws: AWSMessagingError.serviceError(operation: "SNS Publish", code: code, message: "no", status: status, attempts: 1)
             ) {
@@ -86,22 +89,23 @@ struct RetryTests {
             let clock = FakeClock()
             let throttled = FakeTransport(
                 [
-                    .respond(Fixtures.sesError(429, type: "TooManyRequestsException", message: "slow down")),
-                    .respond(Fixtures.sesSuccess("ok")),
+                    .respond(AWSSamples.sesError(429, type: "TooManyRequestsException", message: "slow down")),
+                    .respond(AWSSamples.sesSuccess("ok")),
                 ],
                 clock: clock)
             #expect(
-                try Fixtures.sesClient(throttled).sendEmail(
+                try AWSSamples.sesClient(throttled).sendEmail(
                     to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ok")
             #expect(throttled.sent.count == 2)
 
             let rejected = FakeTransport(
-                [.respond(Fixtures.sesError(400, type: "MessageRejected", message: "bad")), .respond(Fixtures.sesSuccess())], clock: clock)
+                [.respond(AWSSamples.sesError(400, type: "MessageRejected", message: "bad")), .respond(AWSSamples.sesSuccess())],
+                clock: clock)
             #expect(
                 throws: AWSMessagingError.serviceError(
                     operation: "SES SendEmail", code: "MessageRejected", message: "bad", status: 400, attempts: 1)
             ) {
-                try Fixtures.sesClient(rejected).sendEmail(
+                try AWSSamples.sesClient(rejected).sendEmail(
                     to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000)
             }
             #expect(rejected.sent.count == 1)
@@ -113,10 +117,10 @@ struct RetryTests {
             let transport = FakeTransport(
                 [
                     .fail(TransportError(.connectionFailed, "Connection refused")), .fail(TransportError(.connectionFailed, "reset")),
-                    .respond(Fixtures.snsSuccess("id")),
+                    .respond(AWSSamples.snsSuccess("id")),
                 ],
                 clock: clock)
-            #expect(try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000) == "id")
+            #expect(try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000) == "id")
             #expect(transport.sent.count == 3)
         }
 
@@ -126,7 +130,7 @@ struct RetryTests {
             let transport = FakeTransport([.fail(TransportError(.connectionFailed, "Connection refused"))], clock: clock)
             let deadline = clock.now + 5_000
             #expect(throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "Connection refused", attempts: 3)) {
-                try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
+                try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             #expect(clock.now < deadline)
         }
@@ -135,11 +139,11 @@ struct RetryTests {
         func permanentNotRetried() throws {
             let clock = FakeClock()
             let transport = FakeTransport(
-                [.fail(TransportError(.permanent, "SSL peer certificate was not OK")), .respond(Fixtures.snsSuccess())], clock: clock)
+                [.fail(TransportError(.permanent, "SSL peer certificate was not OK")), .respond(AWSSamples.snsSuccess())], clock: clock)
             #expect(
                 throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)
             ) {
-                try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
+                try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             }
             #expect(transport.sent.count == 1)
         }
@@ -149,7 +153,7 @@ struct RetryTests {
             let clock = FakeClock()
             let deadline = clock.now + 3_000
             let transport = FakeTransport([.hang], clock: clock)
-            let client = try Fixtures.snsClient(transport, policy: RetryPolicy(deadlineSafetyMarginMs: 500, maxConnectTimeoutMs: 2_000))
+            let client = try AWSSamples.snsClient(transport, policy: RetryPolicy(deadlineSafetyMarginMs: 500, maxConnectTimeoutMs: 2_000))
             do {
                 _ = try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
                 Issue.record("expected a timeout")
@@ -166,10 +170,10 @@ struct RetryTests {
         func timeoutsFollowDeadline() throws {
             let clock = FakeClock(jitterPercent: 100)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(500, code: "InternalError", message: "x"))], clock: clock, latencyMs: 300)
+                [.respond(AWSSamples.snsError(500, code: "InternalError", message: "x"))], clock: clock, latencyMs: 300)
             let deadline = clock.now + 1_500
             #expect(throws: AWSMessagingError.self) {
-                try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
+                try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             // Budget 1000 ms, 300 ms per answer: tries at 0, 400 (after a 100 ms wait) and 900 (after 200 ms).
             #expect(transport.sent.map(\.timeoutMs) == [1_000, 600, 100])
@@ -180,12 +184,12 @@ struct RetryTests {
         func backoffPastBudget() throws {
             let clock = FakeClock(jitterPercent: 100)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(400, code: "Throttling", message: "Rate exceeded"))], clock: clock, latencyMs: 100)
+                [.respond(AWSSamples.snsError(400, code: "Throttling", message: "Rate exceeded"))], clock: clock, latencyMs: 100)
             let deadline = clock.now + 650  // budget 150 ms after the 500 ms margin
             #expect(
                 throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 1, lastProblem: "Throttling: Rate exceeded")
             ) {
-                try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
+                try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             #expect(transport.sent.count == 1)
             #expect(clock.sleeps.isEmpty)
@@ -194,9 +198,9 @@ struct RetryTests {
         @Test("nothing is sent when the deadline is already inside the safety margin")
         func noTimeLeft() throws {
             let clock = FakeClock()
-            let transport = FakeTransport([.respond(Fixtures.snsSuccess())], clock: clock)
+            let transport = FakeTransport([.respond(AWSSamples.snsSuccess())], clock: clock)
             #expect(throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil)) {
-                try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 500)
+                try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 500)
             }
             #expect(transport.sent.isEmpty)
         }
@@ -205,9 +209,9 @@ struct RetryTests {
         func freshSignaturePerAttempt() throws {
             let clock = FakeClock(now: 1_440_938_160_000, jitterPercent: 100)
             let transport = FakeTransport(
-                [.respond(Fixtures.snsError(500, code: "InternalError", message: "x")), .respond(Fixtures.snsSuccess())], clock: clock,
+                [.respond(AWSSamples.snsError(500, code: "InternalError", message: "x")), .respond(AWSSamples.snsSuccess())], clock: clock,
                 latencyMs: 1_000)
-            _ = try Fixtures.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
+            _ = try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             #expect(transport.sent.map { $0.request.header("X-Amz-Date") } == ["20150830T123600Z", "20150830T123601Z"])
         }
     }

@@ -1,4 +1,5 @@
 import AWSSigning
+import Settings
 import Testing
 
 @Suite("AWSSigning")
@@ -22,30 +23,21 @@ struct SigningUnitTests {
             #expect(hexEncoded([0x00, 0x0F, 0xA0, 0xFF]) == "000fa0ff")
             #expect(hexEncoded([]) == "")
         }
-
-        @Test("secure random bytes have the requested length and differ between calls")
-        func randomBytes() throws {
-            #expect(try secureRandomBytes(count: 0).isEmpty)
-            let first = try secureRandomBytes(count: 32)
-            let second = try secureRandomBytes(count: 32)
-            #expect(first.count == 32)
-            // Equal 256-bit draws would mean the generator is broken, not unlucky.
-            #expect(first != second)
-        }
-
     }
 
-    @Suite("Credentials and region from the environment")
+    @Suite("Credentials and region from the settings")
     struct EnvironmentTests {
         @Test("reads keys and the optional session token")
         func readsCredentials() throws {
-            let full = try Credentials.fromEnvironment([
-                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
-            ])
+            let full = try Credentials(
+                Settings([
+                    "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
+                ]))
             #expect(full == Credentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
-            let noToken = try Credentials.fromEnvironment([
-                "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "",
-            ])
+            let noToken = try Credentials(
+                Settings([
+                    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "  ",
+                ]))
             #expect(noToken.sessionToken == nil)
         }
 
@@ -58,8 +50,8 @@ struct SigningUnitTests {
                 (["AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": ""], "AWS_SECRET_ACCESS_KEY"),
             ] as [([String: String], String)])
         func missingVariable(env: [String: String], name: String) {
-            #expect(throws: AWSSigningError.missingVariable(name)) { try Credentials.fromEnvironment(env) }
-            #expect(AWSSigningError.missingVariable(name).description.contains(name))
+            #expect(throws: SettingsError.missing(name)) { try Credentials(Settings(env)) }
+            #expect(SettingsError.missing(name).description.hasPrefix(name + " "))
         }
 
         @Test("description, debugDescription and dump never show the secret or the token")
@@ -78,9 +70,13 @@ struct SigningUnitTests {
 
         @Test("region prefers AWS_REGION, then AWS_DEFAULT_REGION, else names AWS_REGION")
         func region() throws {
-            #expect(try AWSRegion.fromEnvironment(["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"]) == "eu-west-1")
-            #expect(try AWSRegion.fromEnvironment(["AWS_REGION": "", "AWS_DEFAULT_REGION": "us-east-1"]) == "us-east-1")
-            #expect(throws: AWSSigningError.missingVariable("AWS_REGION")) { try AWSRegion.fromEnvironment([:]) }
+            #expect(try AWSRegion.read(Settings(["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"])) == "eu-west-1")
+            #expect(try AWSRegion.read(Settings(["AWS_REGION": " ", "AWS_DEFAULT_REGION": "us-east-1"])) == "us-east-1")
+            #expect(
+                try AWSRegion.read(Settings(["SNS_REGION": "ap-south-1", "AWS_REGION": "eu-west-1"]), override: "SNS_REGION")
+                    == "ap-south-1")
+            #expect(throws: SettingsError.missing("AWS_REGION")) { try AWSRegion.read(Settings([:])) }
+            #expect(throws: SettingsError.self) { try AWSRegion.read(Settings(["AWS_REGION": "EU WEST"])) }
         }
     }
 

@@ -1,16 +1,10 @@
 import Foundation
-import RuntimeAPIMock
+import Settings
+import TestSupport
 import Testing
 
 @testable import LambdaRuntime
 
-/// Collects log lines in memory.
-final class MemorySink: LogSink, @unchecked Sendable {
-    private(set) var lines: [String] = []
-    func write(_ line: String) { lines.append(line) }
-}
-
-/// Echoes the event, or fails when it starts with "fail".
 struct EchoHandler: LambdaHandler {
     struct Failure: LambdaReportableError {
         var errorType: String { "EchoFailure" }
@@ -37,7 +31,7 @@ struct RuntimeTests {
                 "lambda-runtime-aws-request-id": "abc", "lambda-runtime-deadline-ms": "1700000000123",
                 "lambda-runtime-invoked-function-arn": "arn:x", "lambda-runtime-trace-id": "Root=1",
             ]
-            let metadata = try InvocationMetadata { headers[$0] }
+            let metadata = try InvocationMetadata { headers[$0.lowercased()] }
             #expect(
                 metadata
                     == InvocationMetadata(
@@ -47,13 +41,13 @@ struct RuntimeTests {
         @Test("a missing request id or deadline is a named error")
         func missingHeaders() {
             #expect(throws: LambdaRuntimeError.missingHeader("Lambda-Runtime-Aws-Request-Id")) {
-                try InvocationMetadata { $0 == "lambda-runtime-deadline-ms" ? "1" : nil }
+                try InvocationMetadata { $0.lowercased() == "lambda-runtime-deadline-ms" ? "1" : nil }
             }
             #expect(throws: LambdaRuntimeError.missingHeader("Lambda-Runtime-Deadline-Ms")) {
-                try InvocationMetadata { $0 == "lambda-runtime-aws-request-id" ? "id" : nil }
+                try InvocationMetadata { $0.lowercased() == "lambda-runtime-aws-request-id" ? "id" : nil }
             }
             #expect(throws: LambdaRuntimeError.invalidHeader("Lambda-Runtime-Deadline-Ms", "soon")) {
-                try InvocationMetadata { $0 == "lambda-runtime-aws-request-id" ? "id" : "soon" }
+                try InvocationMetadata { $0.lowercased() == "lambda-runtime-aws-request-id" ? "id" : "soon" }
             }
         }
     }
@@ -96,23 +90,21 @@ struct RuntimeTests {
                 ("debug", LogLevel.debug), ("INFO", .info), ("warning", .warn), ("error", .error), ("", .info),
             ])
         func logLevel(raw: String, level: LogLevel) throws {
-            #expect(try LogLevel.fromEnvironment(["LOG_LEVEL": raw]) == level)
+            #expect(try LogLevel(Settings(["LOG_LEVEL": raw])) == level)
         }
 
         @Test("an unknown LOG_LEVEL names the variable")
         func badLogLevel() {
-            #expect(throws: LambdaRuntimeError.self) { try LogLevel.fromEnvironment(["LOG_LEVEL": "loud"]) }
-            do {
-                _ = try LogLevel.fromEnvironment(["LOG_LEVEL": "loud"])
-            } catch {
-                #expect(error.description.hasPrefix("LOG_LEVEL "))
-            }
+            let error = #expect(throws: SettingsError.self) { try LogLevel(Settings(["LOG_LEVEL": "loud"])) }
+            #expect(error?.variable == "LOG_LEVEL")
+            #expect(error?.description.hasPrefix("LOG_LEVEL ") == true)
         }
 
         @Test("AWS_LAMBDA_RUNTIME_API must be host:port")
         func badAddress() {
             for bad in ["localhost", ":9001", "host:port", "host:99999"] {
-                #expect(throws: LambdaRuntimeError.self) { try SocketRuntimeClient(address: bad) }
+                let error = #expect(throws: SettingsError.self) { try SocketRuntimeClient(address: bad) }
+                #expect(error?.variable == "AWS_LAMBDA_RUNTIME_API")
             }
         }
     }

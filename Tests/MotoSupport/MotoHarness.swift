@@ -1,42 +1,52 @@
 import AWSMessaging
 import Foundation
+import LambdaRuntime
+import Settings
+import TestSupport
 
 #if canImport(Testing)
 import Testing
 #endif
 
 /// What moto_harness.py prints once moto, the role credentials and the fault proxy are ready.
-public struct HarnessInfo: Decodable, Sendable {
-    public struct Role: Decodable, Sendable {
-        public var accessKeyId: String
-        public var secretAccessKey: String
-        public var sessionToken: String
+package struct HarnessInfo: Decodable, Sendable {
+    package struct Role: Decodable, Sendable {
+        package var accessKeyId: String
+        package var secretAccessKey: String
+        package var sessionToken: String
     }
 
-    public var motoPort: Int
-    public var proxyPort: Int
-    public var refusedPort: Int
+    package var motoPort: Int
+    package var proxyPort: Int
+    package var refusedPort: Int
     /// An HTTPS relay to moto, with a self-signed certificate for 127.0.0.1.
-    public var tlsPort: Int
+    package var tlsPort: Int
     /// That certificate, to trust through `SSL_CERT_FILE`.
-    public var certificateFile: String
-    public var sender: String
-    public var role: Role
+    package var certificateFile: String
+    package var sender: String
+    package var role: Role
 }
 
 /// The loopback moto server and fault proxy for one run of the integration suite.
-public final class MotoHarness: @unchecked Sendable {
+package final class MotoHarness: @unchecked Sendable {
     // @unchecked: `process` and `input` are only touched by start() and stop(), on one task.
-    @TaskLocal public static var current: MotoHarness?
+    @TaskLocal package static var current: MotoHarness?
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("moto_harness.py")
 
-    /// Whether python3 can import moto's server and boto3; checked once.
-    public static let toolsAvailable: Bool = {
+    /// The Python that runs moto: the virtual environment `scripts/test` makes under `.build/venv`, else `python3`.
+    static let python: [String] = {
+        let venv = script.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/venv/bin/python3")
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? [venv.path] : ["python3"]
+    }()
+
+    /// Whether that Python can import moto's server and boto3; checked once.
+    package static let toolsAvailable: Bool = {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import moto.server, boto3"]
+        probe.arguments = python + ["-c", "import moto.server, boto3"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         guard (try? probe.run()) != nil else { return false }
@@ -45,13 +55,13 @@ public final class MotoHarness: @unchecked Sendable {
     }()
 
     /// Whether this run must have moto: CI installs it, so there a missing moto fails instead of skipping.
-    public static let required = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false
+    package static let required = ContinuousIntegration.isRunning
 
     /// Whether the moto suites run: the tools are here, or CI requires them.
-    public static let enabled = toolsAvailable || required
+    package static let enabled = toolsAvailable || required
 
     /// The ports, sender and role credentials.
-    public let info: HarnessInfo
+    package let info: HarnessInfo
     private let process: Process
     private let input: Pipe
     private let errorLog: URL
@@ -66,10 +76,10 @@ public final class MotoHarness: @unchecked Sendable {
     }
 
     /// Starts moto and the fault proxy, and waits until they are ready.
-    public static func start() throws -> MotoHarness {
+    package static func start() throws -> MotoHarness {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
+        process.arguments = python + [script.path]
         let input = Pipe()
         let output = Pipe()
         let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("moto-harness-\(getpid()).log")
@@ -95,7 +105,7 @@ public final class MotoHarness: @unchecked Sendable {
     }
 
     /// Closing stdin makes the harness exit; terminate covers a harness that is stuck.
-    public func stop() {
+    package func stop() {
         try? input.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -103,7 +113,7 @@ public final class MotoHarness: @unchecked Sendable {
     }
 
     /// The environment a Lambda would have, with role credentials and the given endpoint port.
-    public func env(port: Int, secretAccessKey: String? = nil) -> [String: String] {
+    package func env(port: Int, secretAccessKey: String? = nil) -> [String: String] {
         [
             "AWS_ACCESS_KEY_ID": info.role.accessKeyId,
             "AWS_SECRET_ACCESS_KEY": secretAccessKey ?? info.role.secretAccessKey,
@@ -115,16 +125,16 @@ public final class MotoHarness: @unchecked Sendable {
     }
 
     /// The environment for sending straight to moto.
-    public var motoEnv: [String: String] { env(port: info.motoPort) }
+    package var motoEnv: [String: String] { env(port: info.motoPort) }
     /// The environment for sending to moto over HTTPS, trusting the harness's certificate.
-    public var tlsEnv: [String: String] {
+    package var tlsEnv: [String: String] {
         env(port: info.tlsPort).merging([
             "AWS_ENDPOINT_URL": "https://127.0.0.1:\(info.tlsPort)", "SSL_CERT_FILE": info.certificateFile,
         ]) { $1 }
     }
 
     /// The environment for sending through the fault proxy.
-    public var proxyEnv: [String: String] { env(port: info.proxyPort) }
+    package var proxyEnv: [String: String] { env(port: info.proxyPort) }
 
     private func call(_ method: String, port: Int, path: String, body: String = "") throws -> HTTPResponse {
         let request = HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: [], body: Array(body.utf8))
@@ -136,65 +146,65 @@ public final class MotoHarness: @unchecked Sendable {
     }
 
     /// Sets what the proxy does with the next requests, e.g. ["throttle", "forward"]; resets its counter.
-    public func proxyScript(_ steps: String...) throws {
+    package func proxyScript(_ steps: String...) throws {
         _ = try call("POST", port: info.proxyPort, path: "/__script", body: steps.joined(separator: ","))
     }
 
     /// Requests the proxy has seen since the last script was set.
-    public func proxyRequestCount() throws -> Int {
+    package func proxyRequestCount() throws -> Int {
         let response = try call("GET", port: info.proxyPort, path: "/__count")
         return Int(String(decoding: response.body, as: UTF8.self)) ?? -1
     }
 
     /// moto's record of what it received.
-    public func modelData() throws -> MotoData {
+    package func modelData() throws -> MotoData {
         let response = try call("GET", port: info.motoPort, path: "/moto-api/data.json")
         return try JSONDecoder().decode(MotoData.self, from: Data(response.body))
     }
 }
 
 /// The harness could not start or answer.
-public struct HarnessFailure: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct HarnessFailure: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
     /// Creates a failure.
-    public init(message: String) { self.message = message }
+    package init(message: String) { self.message = message }
 }
 
 /// The parts of moto's /moto-api/data.json the tests read.
-public struct MotoData: Decodable, Sendable {
-    public struct SNS: Decodable, Sendable {
-        public struct SMS: Decodable, Sendable {
-            public var message: String
-            public var message_id: String
-            public var phone_number: String
+package struct MotoData: Decodable, Sendable {
+    package struct SNS: Decodable, Sendable {
+        package struct SMS: Decodable, Sendable {
+            package var message: String
+            package var message_id: String
+            package var phone_number: String
         }
 
-        public var SMS: [SMS]
+        package var SMS: [SMS]
     }
 
-    public struct SES: Decodable, Sendable {
-        public struct Message: Decodable, Sendable {
-            public struct Destinations: Decodable, Sendable { public var ToAddresses: [String] }
-            public var id: String
-            public var body: String
-            public var subject: String
-            public var source: String
-            public var destinations: Destinations
+    package struct SES: Decodable, Sendable {
+        package struct Message: Decodable, Sendable {
+            package struct Destinations: Decodable, Sendable { package var ToAddresses: [String] }
+            package var id: String
+            package var body: String
+            package var subject: String
+            package var source: String
+            package var destinations: Destinations
         }
 
-        public var Message: [Message]
+        package var Message: [Message]
     }
 
-    public var sns: SNS
-    public var ses: SES
+    package var sns: SNS
+    package var ses: SES
 }
 
 #if canImport(Testing)
 /// Starts the harness before the suite and stops it after, handing it to the tests as a task-local.
-public struct MotoHarnessTrait: SuiteTrait, TestScoping {
+package struct MotoHarnessTrait: SuiteTrait, TestScoping {
     /// Runs the suite inside a harness.
-    public func provideScope(
+    package func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         guard MotoHarness.enabled else { return try await function() }
@@ -206,6 +216,25 @@ public struct MotoHarnessTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == MotoHarnessTrait {
     /// Runs the suite with a moto server and fault proxy on 127.0.0.1.
-    public static var motoHarness: Self { MotoHarnessTrait() }
+    package static var motoHarness: Self { MotoHarnessTrait() }
 }
 #endif
+
+extension RetryScheduling {
+    /// The system clock and a real sleep, as the functions use.
+    package static let system = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
+}
+
+extension SNSClient {
+    /// A client over libcurl with the system clock, built from these variables as create builds it.
+    package static func live(_ environment: [String: String]) throws(SettingsError) -> SNSClient {
+        try SNSClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+    }
+}
+
+extension SESClient {
+    /// A client over libcurl with the system clock, built from these variables as create builds it.
+    package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
+        try SESClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import LambdaRuntime
 import PasswordlessAuth
-import PasswordlessDelivery
+import TestSupport
 import Testing
 
 @testable import PasswordlessTriggers
@@ -11,7 +11,7 @@ struct HandlerTests {
     let configuration = PasswordlessConfiguration()
 
     func define(_ name: String) throws -> [String: Any] {
-        let output = try DefineHandler(configuration: configuration).handle(try sampleEvent(name), context: testContext())
+        let output = try DefineHandler(configuration: configuration).handle(try SampleEvents.bytes(name), context: testContext())
         return try #require(try jsonObject(output)["response"] as? [String: Any])
     }
 
@@ -37,7 +37,7 @@ struct HandlerTests {
 
     @Test("the answer is the same document with only response changed, unknown members kept")
     func keepsTheDocument() throws {
-        var input = try jsonObject(try sampleEvent("define-retry-after-wrong-code.json"))
+        var input = try jsonObject(try SampleEvents.bytes("define-retry-after-wrong-code.json"))
         input["futureField"] = ["nested": [1, "two", NSNull()]]
         var request = try #require(input["request"] as? [String: Any])
         request["futureRequestField"] = "kept"
@@ -56,17 +56,17 @@ struct HandlerTests {
         let spy = SpyDelivery()
         let sink = MemorySink()
         let handler = CreateHandler(
-            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow),
-            random: GeneratorRandomSource(SplitMix64(state: 7)))
-        let output = try handler.handle(try sampleEvent("create-sms-first-round.json"), context: testContext(sink, deadline: 42))
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: Sample.now),
+            random: GeneratorRandomSource(SplitMix64(seed: 7)))
+        let output = try handler.handle(try SampleEvents.bytes("create-sms-first-round.json"), context: testContext(sink, deadline: 42))
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         let publicParameters = try #require(response["publicChallengeParameters"] as? [String: String])
         let privateParameters = try #require(response["privateChallengeParameters"] as? [String: String])
         let code = try #require(privateParameters["code"])
         #expect(code.count == 6 && code.allSatisfy(\.isNumber))
-        #expect(privateParameters["expiresAt"] == String(sampleNow + 300))
+        #expect(privateParameters["expiresAt"] == String(Sample.now + 300))
         #expect(publicParameters == ["step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6"])
-        #expect(response["challengeMetadata"] as? String == "OTP:sms:\(sampleNow + 300):\(code)")
+        #expect(response["challengeMetadata"] as? String == "OTP:sms:\(Sample.now + 300):\(code)")
         #expect(spy.messages == [.sms(phoneNumber: "+15555550123", text: "Your sign-in code is \(code). It expires in 5 minutes.")])
         #expect(spy.deadlines == [42], "delivery gets the invocation's deadline")
         #expect(!sink.lines.joined().contains(code), "the code is never logged")
@@ -86,8 +86,8 @@ struct HandlerTests {
         configuration.channelChoice = choice
         let spy = SpyDelivery()
         let handler = CreateHandler(
-            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
-        let output = try handler.handle(try sampleEvent(name), context: testContext())
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: Sample.now), random: try KernelRandom())
+        let output = try handler.handle(try SampleEvents.bytes(name), context: testContext())
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         #expect(spy.messages.isEmpty)
         #expect(response["publicChallengeParameters"] is [String: String])
@@ -100,8 +100,8 @@ struct HandlerTests {
         configuration.channelChoice = true
         let spy = SpyDelivery()
         let handler = CreateHandler(
-            configuration: configuration, delivery: spy, clock: FixedClock(seconds: sampleNow), random: try SecureRandom())
-        _ = try handler.handle(try sampleEvent("create-after-channel-choice.json"), context: testContext())
+            configuration: configuration, delivery: spy, clock: FixedClock(seconds: Sample.now), random: try KernelRandom())
+        _ = try handler.handle(try SampleEvents.bytes("create-after-channel-choice.json"), context: testContext())
         guard case .email(let address, _, _, _)? = spy.messages.first else {
             Issue.record("expected one email, got \(spy.messages)")
             return
@@ -113,10 +113,11 @@ struct HandlerTests {
     @Test("a failed delivery is an invocation error")
     func deliveryFailure() throws {
         let spy = SpyDelivery()
-        spy.failure = .deliveryFailed("SNS Publish failed: Throttling: Rate exceeded")
-        let handler = CreateHandler(configuration: configuration, delivery: spy, random: try SecureRandom())
-        #expect(throws: TriggerError.deliveryFailed("SNS Publish failed: Throttling: Rate exceeded")) {
-            try handler.handle(try sampleEvent("create-email-first-round.json"), context: testContext())
+        let failure = DeliveryFailure(awsErrorCode: "Throttling", detail: "SNS Publish failed: Throttling: Rate exceeded")
+        spy.failure = .deliveryFailed(failure)
+        let handler = CreateHandler(configuration: configuration, delivery: spy, random: try KernelRandom())
+        #expect(throws: TriggerError.deliveryFailed(failure)) {
+            try handler.handle(try SampleEvents.bytes("create-email-first-round.json"), context: testContext())
         }
     }
 
@@ -127,7 +128,7 @@ struct HandlerTests {
             ("verify-expired-code.json", false), ("verify-user-not-found.json", false),
         ])
     func verifySamples(name: String, correct: Bool) throws {
-        let output = try VerifyHandler(clock: FixedClock(seconds: sampleNow)).handle(try sampleEvent(name), context: testContext())
+        let output = try VerifyHandler(clock: FixedClock(seconds: Sample.now)).handle(try SampleEvents.bytes(name), context: testContext())
         let response = try #require(try jsonObject(output)["response"] as? [String: Any])
         #expect(response["answerCorrect"] as? Bool == correct)
     }
@@ -142,7 +143,7 @@ struct HandlerTests {
         ])
     func wrongTrigger(name: String, message: String) throws {
         #expect(throws: TriggerError.invalidEvent(message)) {
-            try DefineHandler(configuration: configuration).handle(try sampleEvent(name), context: testContext())
+            try DefineHandler(configuration: configuration).handle(try SampleEvents.bytes(name), context: testContext())
         }
     }
 

@@ -1,5 +1,4 @@
 import PasswordlessAuth
-import PasswordlessDelivery
 import Testing
 
 @testable import PasswordlessTriggers
@@ -10,7 +9,7 @@ struct RandomTests {
     /// The p = 0.001 critical value is about 9999 + 3.09 * sqrt(2 * 9999) ≈ 10,436 (normal approximation).
     @Test("codes from RAND_bytes are uniform over all 10^4 values")
     func chiSquare() throws {
-        let source = try SecureRandom()
+        let source = try KernelRandom()
         let bins = 10_000
         let samples = 300_000
         var counts = [Int](repeating: 0, count: bins)
@@ -25,7 +24,7 @@ struct RandomTests {
 
     @Test("words differ across refills of the 64-word buffer")
     func refills() throws {
-        let source = try SecureRandom()
+        let source = try KernelRandom()
         let words = try (0..<200).map { _ in try source.next() }
         #expect(Set(words).count == 200)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PasswordlessAuth
+import TestSupport
 import Testing
 
 @testable import PasswordlessTriggers
@@ -38,10 +39,10 @@ struct ResponseSpliceTests {
             "define-first-round.json", "create-channel-choice.json", "verify-wrong-code.json",
         ])
     func parses(name: String) throws {
-        let answered = try #require(ResponseSplice.splice(try sampleEvent(name), response: Array(#"{"k":"v ✓"}"#.utf8)))
+        let answered = try #require(ResponseSplice.splice(try SampleEvents.bytes(name), response: Array(#"{"k":"v ✓"}"#.utf8)))
         let object = try jsonObject(answered)
         #expect(object["response"] as? [String: String] == ["k": "v ✓"])
-        var original = try jsonObject(try sampleEvent(name))
+        var original = try jsonObject(try SampleEvents.bytes(name))
         var copy = object
         original["response"] = nil
         copy["response"] = nil

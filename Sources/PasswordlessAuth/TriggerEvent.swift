@@ -1,5 +1,5 @@
 /// The part of a trigger event that `response` answers.
-public protocol TriggerResponse: Codable, Sendable {
+package protocol TriggerResponse: Codable, Sendable {
     /// An empty response, as Cognito sends it.
     init()
 }
@@ -8,30 +8,28 @@ public protocol TriggerResponse: Codable, Sendable {
 ///
 /// The models read what the triggers use, with Cognito's types. The answered event is the original
 /// document with only `response` replaced, so members the models do not read are kept as they were.
-public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerResponse>: Codable, Sendable {
+package struct TriggerEvent<Request: Codable & Sendable, Response: TriggerResponse>: Codable, Sendable {
     /// The event format version, `"1"` today.
-    public var version: String
+    package var version: String
     /// Which trigger and flow this is, e.g. `DefineAuthChallenge_Authentication`.
-    public var triggerSource: String
-    /// The user pool's region.
-    public var region: String
-    /// The user pool's id.
-    public var userPoolId: String
+    package var triggerSource: String
+    package var region: String
+    package var userPoolId: String
     /// The user name the client signs in with.
-    public var userName: String
+    package var userName: String
     /// The SDK and app client that started the flow.
-    public var callerContext: CallerContext
+    package var callerContext: CallerContext
     /// What Cognito asks.
-    public var request: Request
+    package var request: Request
     /// What the trigger answers. Decoding leaves it empty: the trigger writes it.
-    public var response: Response
+    package var response: Response
 
     enum CodingKeys: String, CodingKey {
         case version, triggerSource, region, userPoolId, userName, callerContext, request, response
     }
 
     /// Creates an event with an empty response.
-    public init(
+    package init(
         version: String, triggerSource: String, region: String, userPoolId: String, userName: String,
         callerContext: CallerContext, request: Request
     ) {
@@ -46,7 +44,7 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
     }
 
     /// Decodes an event; whatever `response` holds is replaced by the trigger, so it is not read.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decode(String.self, forKey: .version)
         triggerSource = try c.decode(String.self, forKey: .triggerSource)
@@ -60,30 +58,27 @@ public struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespons
 }
 
 /// The SDK and app client behind a request.
-public struct CallerContext: Codable, Sendable, Equatable {
+package struct CallerContext: Codable, Sendable, Equatable {
     /// The SDK version string the client sent.
-    public var awsSdkVersion: String?
-    /// The app client id.
-    public var clientId: String?
+    package var awsSdkVersion: String?
+    package var clientId: String?
 
-    /// Creates a caller context.
-    public init(awsSdkVersion: String? = nil, clientId: String? = nil) {
+    package init(awsSdkVersion: String? = nil, clientId: String? = nil) {
         self.awsSdkVersion = awsSdkVersion
         self.clientId = clientId
     }
 }
 
 /// One earlier round of the sign-in, as Cognito lists it in `request.session`.
-public struct ChallengeResult: Codable, Sendable, Equatable {
+package struct ChallengeResult: Codable, Sendable, Equatable {
     /// `CUSTOM_CHALLENGE`, `SRP_A`, `PASSWORD_VERIFIER` and so on.
-    public var challengeName: String
+    package var challengeName: String
     /// Whether the round was answered correctly.
-    public var challengeResult: Bool
+    package var challengeResult: Bool
     /// What create-auth-challenge stored for the round; may be null.
-    public var challengeMetadata: String?
+    package var challengeMetadata: String?
 
-    /// Creates a session entry.
-    public init(challengeName: String, challengeResult: Bool, challengeMetadata: String? = nil) {
+    package init(challengeName: String, challengeResult: Bool, challengeMetadata: String? = nil) {
         self.challengeName = challengeName
         self.challengeResult = challengeResult
         self.challengeMetadata = challengeMetadata
@@ -96,31 +91,28 @@ enum RequestKeys: String, CodingKey {
 }
 
 /// The request of a DefineAuthChallenge event. `userAttributes` is not read: define needs only the rounds.
-public struct DefineAuthChallengeRequest: Codable, Sendable {
-    /// The rounds so far.
-    public var session: [ChallengeResult]
+package struct DefineAuthChallengeRequest: Codable, Sendable {
+    package var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
-    public var clientMetadata: [String: String]?
+    package var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    public var userNotFound: Bool
+    package var userNotFound: Bool
 
-    /// Creates a request.
-    public init(session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
+    package init(session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
         self.session = session
         self.clientMetadata = clientMetadata
         self.userNotFound = userNotFound
     }
 
     /// Decodes a request; `session` and `userNotFound` may be absent.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
         session = try c.decodeIfPresent([ChallengeResult].self, forKey: .session) ?? []
         clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
         userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
-    /// Encodes the request.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: RequestKeys.self)
         try c.encode(session, forKey: .session)
         try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)
@@ -129,19 +121,17 @@ public struct DefineAuthChallengeRequest: Codable, Sendable {
 }
 
 /// The response of a DefineAuthChallenge event.
-public struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
+package struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
     /// The next challenge, `CUSTOM_CHALLENGE`, or nil when the flow ends.
-    public var challengeName: String?
+    package var challengeName: String?
     /// True to sign the user in.
-    public var issueTokens: Bool?
+    package var issueTokens: Bool?
     /// True to end the flow with an error.
-    public var failAuthentication: Bool?
+    package var failAuthentication: Bool?
 
-    /// An empty response.
-    public init() {}
+    package init() {}
 
-    /// Creates a response.
-    public init(challengeName: String?, issueTokens: Bool, failAuthentication: Bool) {
+    package init(challengeName: String?, issueTokens: Bool, failAuthentication: Bool) {
         self.challengeName = challengeName
         self.issueTokens = issueTokens
         self.failAuthentication = failAuthentication
@@ -149,20 +139,18 @@ public struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
 }
 
 /// The request of a CreateAuthChallenge event.
-public struct CreateAuthChallengeRequest: Codable, Sendable {
+package struct CreateAuthChallengeRequest: Codable, Sendable {
     /// The user's attributes; empty for an unknown user.
-    public var userAttributes: [String: String]
+    package var userAttributes: [String: String]
     /// The challenge define-auth-challenge chose.
-    public var challengeName: String
-    /// The rounds so far.
-    public var session: [ChallengeResult]
+    package var challengeName: String
+    package var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
-    public var clientMetadata: [String: String]?
+    package var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    public var userNotFound: Bool
+    package var userNotFound: Bool
 
-    /// Creates a request.
-    public init(
+    package init(
         userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [],
         clientMetadata: [String: String]? = nil, userNotFound: Bool = false
     ) {
@@ -174,7 +162,7 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
     }
 
     /// Decodes a request; `userAttributes`, `session` and `userNotFound` may be absent.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
         userAttributes = try c.decodeIfPresent([String: String].self, forKey: .userAttributes) ?? [:]
         challengeName = try c.decode(String.self, forKey: .challengeName)
@@ -183,8 +171,7 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
         userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
-    /// Encodes the request.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: RequestKeys.self)
         try c.encode(userAttributes, forKey: .userAttributes)
         try c.encode(challengeName, forKey: .challengeName)
@@ -195,19 +182,17 @@ public struct CreateAuthChallengeRequest: Codable, Sendable {
 }
 
 /// The response of a CreateAuthChallenge event.
-public struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
+package struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
     /// Shown to the client: channel and masked destination, never the code.
-    public var publicChallengeParameters: [String: String]?
+    package var publicChallengeParameters: [String: String]?
     /// Passed to verify-auth-challenge only.
-    public var privateChallengeParameters: [String: String]?
+    package var privateChallengeParameters: [String: String]?
     /// Stored in the session for later rounds.
-    public var challengeMetadata: String?
+    package var challengeMetadata: String?
 
-    /// An empty response.
-    public init() {}
+    package init() {}
 
-    /// Creates a response.
-    public init(publicChallengeParameters: [String: String], privateChallengeParameters: [String: String], challengeMetadata: String) {
+    package init(publicChallengeParameters: [String: String], privateChallengeParameters: [String: String], challengeMetadata: String) {
         self.publicChallengeParameters = publicChallengeParameters
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeMetadata = challengeMetadata
@@ -215,18 +200,16 @@ public struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
 }
 
 /// The request of a VerifyAuthChallengeResponse event. `userAttributes` is not read: verify needs only the round.
-public struct VerifyAuthChallengeRequest: Codable, Sendable {
+package struct VerifyAuthChallengeRequest: Codable, Sendable {
     /// What create-auth-challenge kept for this round.
-    public var privateChallengeParameters: [String: String]
-    /// The client's answer.
-    public var challengeAnswer: String
+    package var privateChallengeParameters: [String: String]
+    package var challengeAnswer: String
     /// Client metadata from RespondToAuthChallenge.
-    public var clientMetadata: [String: String]?
+    package var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    public var userNotFound: Bool
+    package var userNotFound: Bool
 
-    /// Creates a request.
-    public init(
+    package init(
         privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil,
         userNotFound: Bool = false
     ) {
@@ -237,7 +220,7 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
     }
 
     /// Decodes a request; `privateChallengeParameters` and `userNotFound` may be absent.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
         privateChallengeParameters = try c.decodeIfPresent([String: String].self, forKey: .privateChallengeParameters) ?? [:]
         challengeAnswer = try c.decode(String.self, forKey: .challengeAnswer)
@@ -245,8 +228,7 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
         userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
     }
 
-    /// Encodes the request.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: RequestKeys.self)
         try c.encode(privateChallengeParameters, forKey: .privateChallengeParameters)
         try c.encode(challengeAnswer, forKey: .challengeAnswer)
@@ -256,20 +238,15 @@ public struct VerifyAuthChallengeRequest: Codable, Sendable {
 }
 
 /// The response of a VerifyAuthChallengeResponse event.
-public struct VerifyAuthChallengeResponse: TriggerResponse, Equatable {
+package struct VerifyAuthChallengeResponse: TriggerResponse, Equatable {
     /// Whether the answer was right.
-    public var answerCorrect: Bool?
+    package var answerCorrect: Bool?
 
-    /// An empty response.
-    public init() {}
+    package init() {}
 
-    /// Creates a response.
-    public init(answerCorrect: Bool) { self.answerCorrect = answerCorrect }
+    package init(answerCorrect: Bool) { self.answerCorrect = answerCorrect }
 }
 
-/// A DefineAuthChallenge event.
-public typealias DefineAuthChallengeEvent = TriggerEvent<DefineAuthChallengeRequest, DefineAuthChallengeResponse>
-/// A CreateAuthChallenge event.
-public typealias CreateAuthChallengeEvent = TriggerEvent<CreateAuthChallengeRequest, CreateAuthChallengeResponse>
-/// A VerifyAuthChallengeResponse event.
-public typealias VerifyAuthChallengeEvent = TriggerEvent<VerifyAuthChallengeRequest, VerifyAuthChallengeResponse>
+package typealias DefineAuthChallengeEvent = TriggerEvent<DefineAuthChallengeRequest, DefineAuthChallengeResponse>
+package typealias CreateAuthChallengeEvent = TriggerEvent<CreateAuthChallengeRequest, CreateAuthChallengeResponse>
+package typealias VerifyAuthChallengeEvent = TriggerEvent<VerifyAuthChallengeRequest, VerifyAuthChallengeResponse>

@@ -1,85 +1,20 @@
 import Foundation
-import LambdaRuntime
 import MotoSupport
-import PasswordlessAuth
-import PasswordlessDelivery
-import RuntimeAPIMock
+import TestSupport
 import Testing
 
-@testable import PasswordlessTriggers
-
-/// Whole sign-ins with real sending: SNS and SES requests signed with role credentials and checked by moto.
+/// The built create executable, and the create zip's bootstrap, sending through moto under a Runtime API.
 @Suite(
-    "Sign-in against moto on 127.0.0.1", .serialized, .motoHarness,
-    .enabled(if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found (pip install 'moto[server]'); skipped"))
-struct SignInWithMotoTests {
-    /// Runs a sign-in whose answers are: a wrong code first, then the code moto received.
-    func signIn(attributes: [String: String], userName: String, readCode: @escaping () throws -> String?) throws -> (Bool, [String]) {
-        let harness = try #require(MotoHarness.current)
-        var environment = harness.motoEnv
-        environment["SMS_MESSAGE"] = "Код {code} ✓ &=+% valid {minutes} min"
-        let configuration = try PasswordlessConfiguration.fromEnvironment(environment)
-        let delivery = try AWSDelivery(environment: environment, channels: configuration.channels)
-        var answers = ["000000"]
-        var lines: [String] = []
-        var failure: (any Error)?
-        let signIn = LocalSignIn(
-            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery, random: try SecureRandom(),
-            logger: Logger(threshold: .error, sink: MemorySink()),
-            prompt: { _ in
-                if answers.isEmpty {
-                    do { return try readCode() } catch { failure = error; return nil }
-                }
-                return answers.removeFirst()
-            },
-            say: { lines.append($0) })
-        let signedIn = try signIn.run()
-        if let failure { throw failure }
-        return (signedIn, lines)
-    }
-
-    @Test("by SMS: one text through SNS, a wrong answer, then the right code signs in")
-    func bySMS() throws {
-        let harness = try #require(MotoHarness.current)
-        let phone = "+15555550177"
-        let sent = { try harness.modelData().sns.SMS.filter { $0.phone_number == phone } }
-        let (signedIn, lines) = try signIn(attributes: ["phone_number": phone], userName: phone) {
-            let messages = try sent()
-            guard messages.count == 1, let match = messages[0].message.firstMatch(of: /Код (\d{6}) ✓ &=\+% valid 5 min/) else {
-                throw HarnessFailure(message: "expected one SMS with the template intact, got \(messages.map(\.message))")
-            }
-            return String(match.1)
-        }
-        #expect(signedIn)
-        #expect(lines.contains("verify-auth-challenge: answerCorrect=false"))
-        #expect(try sent().count == 1, "the retry after a wrong answer sent nothing")
-    }
-
-    @Test("by email: one message through SES v2, then the code signs in")
-    func byEmail() throws {
-        let harness = try #require(MotoHarness.current)
-        let address = "dana@example.com"
-        let sent = { try harness.modelData().ses.Message.filter { $0.destinations.ToAddresses == [address] } }
-        let (signedIn, _) = try signIn(attributes: ["email": address], userName: address) {
-            let messages = try sent()
-            guard messages.count == 1, let match = messages[0].body.firstMatch(of: /code is (\d{6})/) else {
-                throw HarnessFailure(message: "expected one email, got \(messages.count)")
-            }
-            #expect(messages[0].subject == "Your sign-in code")
-            #expect(messages[0].source == "Sign-in <\(harness.info.sender)>")
-            return String(match.1)
-        }
-        #expect(signedIn)
-        #expect(try sent().count == 1)
-    }
-
+    "Sending from the executables against moto on 127.0.0.1", .serialized, .motoHarness,
+    .enabled(if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found; skipped"))
+struct SendingTests {
     /// Runs create under a Runtime API with moto's environment and checks the SMS moto received for the event.
     func sendsThroughSNS(executable: URL, https: Bool = false) throws {
         let harness = try #require(MotoHarness.current)
         let before = try harness.modelData().sns.SMS.filter { $0.phone_number == "+15555550123" }.count
         // No LD_LIBRARY_PATH: a zip's bootstrap must find its libraries through its own rpath.
         let function = try ServedFunction(
-            executable, events: [.init(try sampleEvent("create-sms-first-round.json"), id: "sms-1")],
+            executable, events: [.init(try SampleEvents.bytes("create-sms-first-round.json"), id: "sms-1")],
             environment: (https ? harness.tlsEnv : harness.motoEnv).merging(["LOG_LEVEL": "error"]) { $1 })
         let posts = function.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/sms-1/response", "\(posts.first?.text ?? "no answer")")
@@ -103,7 +38,7 @@ struct SignInWithMotoTests {
         let before = try harness.modelData().sns.SMS.count
         let function = try ServedFunction(
             try ExecutableTests.executable("create-auth-challenge"),
-            events: [.init(try sampleEvent("create-sms-first-round.json"), id: "tls-1")], environment: environment)
+            events: [.init(try SampleEvents.bytes("create-sms-first-round.json"), id: "tls-1")], environment: environment)
         let posts = function.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/tls-1/error")
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)

@@ -1,17 +1,19 @@
 import FoundationEssentials
 import LambdaRuntime
 import PasswordlessAuth
+import PasswordlessTriggers
+import Settings
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again.
 ///
 /// It drives the same handlers Lambda runs, through JSON events, with console delivery.
-public struct LocalSignIn {
+struct LocalSignIn {
     /// The user's attributes, e.g. `phone_number` and `email`.
-    public var userAttributes: [String: String]
+    var userAttributes: [String: String]
     /// The user name Cognito would pass.
-    public var userName: String
+    var userName: String
     /// Pretends the user does not exist.
-    public var userNotFound = false
+    var userNotFound = false
     let define: any LambdaHandler
     let create: any LambdaHandler
     let verify: any LambdaHandler
@@ -31,7 +33,7 @@ public struct LocalSignIn {
     ///   - logger: the handlers' logger.
     ///   - prompt: shows a question and reads the answer; nil at end of input.
     ///   - say: prints a line of progress.
-    public init(
+    init(
         userAttributes: [String: String], userName: String, configuration: PasswordlessConfiguration,
         delivery: any CodeDelivery = ConsoleDelivery(), random: any RandomSource, logger: Logger,
         prompt: @escaping (String) -> String?, say: @escaping (String) -> Void
@@ -47,7 +49,7 @@ public struct LocalSignIn {
     }
 
     /// Runs rounds until define issues tokens (true) or fails the sign-in (false).
-    public func run() throws -> Bool {
+    func run() throws -> Bool {
         var session: [ChallengeResult] = []
         var clientMetadata: [String: String]? = nil
         while true {
@@ -122,7 +124,7 @@ public struct LocalSignIn {
         var logger = logger
         logger.requestID = "local-sign-in"
         let context = InvocationContext(
-            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: currentEpochMilliseconds() + 5_000),
+            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: SystemTime.epochMilliseconds() + 5_000),
             logger: logger)
         let output = try handler.handle([UInt8](try encoder.encode(event)), context: context)
         return try decoder.decode(Answered<Response>.self, from: Data(output))

@@ -1,11 +1,9 @@
 import Foundation
 import LambdaRuntime
 import PasswordlessAuth
-import PasswordlessDelivery
-import RuntimeAPIMock
+import PasswordlessTriggers
+import TestSupport
 import Testing
-
-@testable import PasswordlessTriggers
 
 /// Breaks sample events in many ways: at the byte level and in their JSON structure.
 struct EventMutator {
@@ -81,18 +79,22 @@ final class ViolationLog: @unchecked Sendable { var ids: [String] = [] }
 
 @Suite("Mutation fuzzing through the real loop over loopback", .serialized)
 struct FuzzTests {
-    static let cases: [(Trigger, [String])] = [
-        (.define, sampleEventNames(prefix: "define-")),
-        (.create, sampleEventNames(prefix: "create-")),
-        (.verify, sampleEventNames(prefix: "verify-")),
+    enum FuzzedTrigger: String, CaseIterable, Sendable { case define, create, verify }
+
+    static let cases: [(FuzzedTrigger, [String])] = [
+        (.define, SampleEvents.names(prefix: "define-")),
+        (.create, SampleEvents.names(prefix: "create-")),
+        (.verify, SampleEvents.names(prefix: "verify-")),
     ]
 
-    @Test("hundreds of broken events per trigger: every one answered, the loop still alive", arguments: [Trigger.define, .create, .verify])
-    func fuzz(trigger: Trigger) throws {
+    @Test(
+        "hundreds of broken events per trigger: every one answered, the loop still alive",
+        arguments: [FuzzedTrigger.define, .create, .verify])
+    func fuzz(trigger: FuzzedTrigger) throws {
         let names = try #require(Self.cases.first { $0.0 == trigger }?.1)
         try #require(!names.isEmpty)
-        let samples = try names.map(sampleEvent)
-        var mutator = EventMutator(random: SplitMix64(state: UInt64(trigger.rawValue.count) &* 977))
+        let samples = try names.map(SampleEvents.bytes)
+        var mutator = EventMutator(random: SplitMix64(seed: UInt64(trigger.rawValue.count) &* 977))
         let count = 400
         var events: [MockRuntimeAPI.Event] = (0..<count).map { index in
             .init(mutator.mutate(samples[index % samples.count]), id: "fuzz-\(index)")
@@ -104,7 +106,7 @@ struct FuzzTests {
         let inner: any LambdaHandler =
             switch trigger {
             case .define: DefineHandler(configuration: PasswordlessConfiguration())
-            case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try SecureRandom())
+            case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try KernelRandom())
             case .verify: VerifyHandler()
             }
         let mock = try MockRuntimeAPI(events: events)

@@ -1,5 +1,6 @@
 import AWSMessaging
 import AWSSigning
+import Settings
 import Synchronization
 
 /// A clock that only moves when told: sends and sleeps advance it, so deadline logic is exact.
@@ -89,7 +90,7 @@ final class FakeTransport: HTTPTransport {
     }
 }
 
-enum Fixtures {
+enum AWSSamples {
     static let credentials = Credentials(
         accessKeyId: "ASIAFIXTUREKEY000001", secretAccessKey: "fixture/secret+key", sessionToken: "FIXTURE//TOKEN+==")
 
@@ -131,13 +132,13 @@ enum Fixtures {
     static func snsClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SNSClient {
-        try SNSClient.fromEnvironment(env, retryPolicy: policy, transport: transport, scheduling: transport.clock.scheduling)
+        try SNSClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
     }
 
     static func sesClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SESClient {
-        try SESClient.fromEnvironment(env, retryPolicy: policy, transport: transport, scheduling: transport.clock.scheduling)
+        try SESClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
     }
 }
 

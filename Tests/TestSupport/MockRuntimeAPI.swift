@@ -8,16 +8,16 @@ import Glibc
 ///
 /// When the queue is empty, `GET /next` waits up to `idleTimeout` for more, then answers 500 so an
 /// in-process loop ends. Every POST is recorded.
-public final class MockRuntimeAPI: @unchecked Sendable {
+package final class MockRuntimeAPI: @unchecked Sendable {
     /// An event to serve, with the headers to send alongside.
-    public struct Event: Sendable {
+    package struct Event: Sendable {
         /// The body.
-        public var body: [UInt8]
+        package var body: [UInt8]
         /// Headers; by default a request id, a deadline, an ARN and a trace id.
-        public var headers: [(String, String)]
+        package var headers: [(String, String)]
 
         /// An event with the usual headers and request id `id`.
-        public init(_ body: [UInt8], id: String, deadlineMs: Int64 = Int64(Date().timeIntervalSince1970 * 1000) + 5_000) {
+        package init(_ body: [UInt8], id: String, deadlineMs: Int64 = Int64(Date().timeIntervalSince1970 * 1000) + 5_000) {
             self.body = body
             headers = [
                 ("Lambda-Runtime-Aws-Request-Id", id),
@@ -28,36 +28,36 @@ public final class MockRuntimeAPI: @unchecked Sendable {
         }
 
         /// An event with exactly these headers.
-        public init(_ body: [UInt8], headers: [(String, String)]) {
+        package init(_ body: [UInt8], headers: [(String, String)]) {
             self.body = body
             self.headers = headers
         }
     }
 
     /// A recorded POST.
-    public struct Post: Sendable {
+    package struct Post: Sendable {
         /// The request path.
-        public var path: String
+        package var path: String
         /// Headers, names lower-cased.
-        public var headers: [String: String]
+        package var headers: [String: String]
         /// The body.
-        public var body: [UInt8]
+        package var body: [UInt8]
 
         /// The body as text.
-        public var text: String { String(decoding: body, as: UTF8.self) }
+        package var text: String { String(decoding: body, as: UTF8.self) }
         /// The request id in a `/invocation/{id}/...` path.
-        public var requestID: String? {
+        package var requestID: String? {
             let parts = path.split(separator: "/")
             return parts.count == 5 && parts[2] == "invocation" ? String(parts[3]) : nil
         }
     }
 
     /// Whether to close the connection after every exchange without saying so, to exercise reconnects.
-    public var dropConnectionAfterEachExchange = false
+    package var dropConnectionAfterEachExchange = false
     /// Whether to send `/next` bodies chunked instead of with Content-Length.
-    public var chunkedEvents = false
+    package var chunkedEvents = false
     /// How long an empty queue waits for more events before answering 500.
-    public var idleTimeout: TimeInterval = 0.2
+    package var idleTimeout: TimeInterval = 0.2
 
     private let lock = NSCondition()
     private var queue: [Event] = []
@@ -65,14 +65,14 @@ public final class MockRuntimeAPI: @unchecked Sendable {
     private var connections = 0
     private let listener: Int32
     /// The port it listens on.
-    public let port: UInt16
+    package let port: UInt16
     private var stopped = false
 
     /// `host:port`, as `AWS_LAMBDA_RUNTIME_API` takes it.
-    public var address: String { "127.0.0.1:\(port)" }
+    package var address: String { "127.0.0.1:\(port)" }
 
     /// Starts listening on a free port.
-    public init(events: [Event] = []) throws {
+    package init(events: [Event] = []) throws {
         queue = events
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
@@ -98,7 +98,7 @@ public final class MockRuntimeAPI: @unchecked Sendable {
     deinit { stop() }
 
     /// Stops accepting connections.
-    public func stop() {
+    package func stop() {
         lock.lock()
         let wasStopped = stopped
         stopped = true
@@ -108,7 +108,7 @@ public final class MockRuntimeAPI: @unchecked Sendable {
     }
 
     /// Adds events to the queue.
-    public func enqueue(_ events: [Event]) {
+    package func enqueue(_ events: [Event]) {
         lock.lock()
         queue += events
         lock.broadcast()
@@ -116,21 +116,21 @@ public final class MockRuntimeAPI: @unchecked Sendable {
     }
 
     /// Every POST so far.
-    public var recorded: [Post] {
+    package var recorded: [Post] {
         lock.lock()
         defer { lock.unlock() }
         return posts
     }
 
     /// Connections accepted so far.
-    public var connectionCount: Int {
+    package var connectionCount: Int {
         lock.lock()
         defer { lock.unlock() }
         return connections
     }
 
     /// Waits until `count` POSTs have arrived, or `timeout` passes; returns them.
-    public func waitForPosts(_ count: Int, timeout: TimeInterval = 10) -> [Post] {
+    package func waitForPosts(_ count: Int, timeout: TimeInterval = 10) -> [Post] {
         let end = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }

@@ -1,13 +1,14 @@
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
+import Settings
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The `passwordless-local` command: a whole sign-in on this machine, codes shown on the console.
-public enum LocalSignInCommand {
+enum LocalSignInCommand {
     static let usage = """
         passwordless-local: sign in on this machine, playing Cognito's part with the real trigger handlers.
 
@@ -20,7 +21,7 @@ public enum LocalSignInCommand {
         """
 
     /// Runs the command and returns its exit status.
-    public static func main(arguments: [String]) -> Int32 {
+    static func main(arguments: [String]) -> Int32 {
         var attributes: [String: String] = [:]
         var userName: String?
         var userNotFound = false
@@ -36,8 +37,9 @@ public enum LocalSignInCommand {
                     StandardErrorSink().write("passwordless-local: \(argument) needs a value; see --help\n")
                     return 2
                 }
-                if argument == "--phone" { attributes["phone_number"] = value }
-                if argument == "--email" { attributes["email"] = value }
+                // The destinations given are the user's verified ones, as after Cognito's own verification.
+                if argument == "--phone" { attributes["phone_number"] = value; attributes["phone_number_verified"] = "true" }
+                if argument == "--email" { attributes["email"] = value; attributes["email_verified"] = "true" }
                 if argument == "--username" { userName = value }
             case "--user-not-found": userNotFound = true
             case "--verbose": verbose = true
@@ -50,12 +52,11 @@ public enum LocalSignInCommand {
             StandardErrorSink().write("passwordless-local: give --phone and/or --email; see --help\n")
             return 2
         }
-        let environment = LambdaMain.processEnvironment()
         let configuration: PasswordlessConfiguration
-        let random: SecureRandom
+        let random: KernelRandom
         do {
-            configuration = try PasswordlessConfiguration.fromEnvironment(environment)
-            random = try SecureRandom()
+            configuration = try PasswordlessConfiguration(Settings.fromProcess())
+            random = try KernelRandom()
         } catch {
             StandardErrorSink().write("passwordless-local: invalid configuration: \(error)\n")
             return 1

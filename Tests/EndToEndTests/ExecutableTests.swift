@@ -1,5 +1,5 @@
 import Foundation
-import RuntimeAPIMock
+import TestSupport
 import Testing
 
 /// Runs the built executables the way a user and Lambda do.
@@ -59,7 +59,7 @@ struct ExecutableTests {
 
     @Test("a sample event is answered on stdout")
     func answersSample() throws {
-        let run = try Self.run("define-auth-challenge", [eventsDirectory.appendingPathComponent("define-success.json").path])
+        let run = try Self.run("define-auth-challenge", [SampleEvents.directory.appendingPathComponent("define-success.json").path])
         #expect(run.status == 0)
         let response = try #require(try jsonObject(Array(run.stdout.utf8))["response"] as? [String: Any])
         #expect(response["issueTokens"] as? Bool == true)
@@ -67,7 +67,7 @@ struct ExecutableTests {
 
     @Test("an event on stdin with -")
     func readsStdin() throws {
-        let event = try String(contentsOf: eventsDirectory.appendingPathComponent("verify-correct-code.json"), encoding: .utf8)
+        let event = try String(contentsOf: SampleEvents.directory.appendingPathComponent("verify-correct-code.json"), encoding: .utf8)
         let run = try Self.run("verify-auth-challenge", ["-"], stdin: event)
         #expect(run.status == 0)
         #expect((try jsonObject(Array(run.stdout.utf8))["response"] as? [String: Any])?["answerCorrect"] as? Bool == true)
@@ -99,7 +99,7 @@ struct ExecutableTests {
     @Test("bad configuration names the variable")
     func badConfiguration() throws {
         let run = try Self.run(
-            "create-auth-challenge", [eventsDirectory.appendingPathComponent("create-sms-first-round.json").path],
+            "create-auth-challenge", [SampleEvents.directory.appendingPathComponent("create-sms-first-round.json").path],
             environment: ["OTP_LENGTH": "abc", "OTP_DELIVERY": "console"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("OTP_LENGTH"))
@@ -108,7 +108,7 @@ struct ExecutableTests {
 
     @Test("under a Runtime API: a bad event goes to /error, the next is answered, the process keeps serving")
     func servesRuntimeAPI() throws {
-        let good = try sampleEvent("create-email-first-round.json")
+        let good = try SampleEvents.bytes("create-email-first-round.json")
         let function = try ServedFunction(
             try Self.executable("create-auth-challenge"),
             events: [.init(Array("{oops".utf8), id: "bad"), .init(good, id: "good")],
@@ -139,7 +139,7 @@ struct ExecutableTests {
     func initError(variable: String, environment: [String: String]) throws {
         let function = try ServedFunction(
             try Self.executable("create-auth-challenge"),
-            events: [.init(try sampleEvent("create-sms-first-round.json"), id: "never")], environment: environment)
+            events: [.init(try SampleEvents.bytes("create-sms-first-round.json"), id: "never")], environment: environment)
         let logs = function.waitForExit()
         let posts = function.mock.recorded
         #expect(function.process.terminationStatus != 0)

@@ -1,0 +1,41 @@
+import AWSMessaging
+import LambdaRuntime
+import PasswordlessAuth
+import PasswordlessTriggers
+import Settings
+
+/// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
+package final class AWSCodeDelivery: CodeDelivery {
+    let sns: SNSClient?
+    let ses: SESClient?
+
+    /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
+    /// naming the variable.
+    package init(_ settings: Settings, channels: [Channel]) throws(SettingsError) {
+        // One libcurl handle for both services, so they share its connection cache.
+        let transport = CurlTransport()
+        let scheduling = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
+        sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: scheduling) : nil
+        ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: scheduling) : nil
+    }
+
+    /// Sends the message; every attempt and wait ends before the deadline.
+    package func deliver(_ message: CreateAuthChallenge.Message, deadlineEpochMs: Int64) throws(TriggerError) {
+        do {
+            switch message {
+            case .sms(let phoneNumber, let text):
+                guard let sns else { throw TriggerError.deliveryFailed(DeliveryFailure(detail: "SMS is not among OTP_CHANNELS")) }
+                _ = try sns.publishSMS(to: phoneNumber, message: text, deadlineEpochMs: deadlineEpochMs)
+            case .email(let address, let subject, let text, let html):
+                guard let ses else { throw TriggerError.deliveryFailed(DeliveryFailure(detail: "email is not among OTP_CHANNELS")) }
+                _ = try ses.sendEmail(to: address, subject: subject, text: text, html: html, deadlineEpochMs: deadlineEpochMs)
+            }
+        } catch let error as AWSMessagingError {
+            throw .deliveryFailed(DeliveryFailure(awsErrorCode: error.awsErrorCode, detail: error.description))
+        } catch let error as TriggerError {
+            throw error
+        } catch {
+            throw .deliveryFailed(DeliveryFailure(detail: String(describing: error)))
+        }
+    }
+}
