@@ -1,0 +1,53 @@
+/// One counter of the shared limits: how many codes went to one identity (a user name, a destination, or every
+/// SMS of the pool) in the current window.
+///
+/// `identity` is the plain value; a store must never write it out as it is (see `LimitStore`).
+package struct LimitCounter: Equatable, Sendable {
+    package enum Kind: String, Sendable, CaseIterable {
+        /// Codes for one user name, decoys included.
+        case user
+        /// Codes to one phone number or email address, whatever the user name.
+        case destination
+        /// Every SMS the pool sends: a ceiling on the bill.
+        case smsPool = "sms"
+    }
+
+    package var kind: Kind
+    package var identity: String
+    /// The most codes the window allows.
+    package var limit: Int
+    package var windowSeconds: Int
+
+    package init(kind: Kind, identity: String, limit: Int, windowSeconds: Int) {
+        self.kind = kind
+        self.identity = identity
+        self.limit = limit
+        self.windowSeconds = windowSeconds
+    }
+
+    /// The start of the fixed window that holds `now` (seconds since 1970).
+    package func windowStart(at now: Int64) -> Int64 {
+        let window = Int64(windowSeconds)
+        return now - ((now % window) + window) % window
+    }
+}
+
+/// What a store answers for a send: counted, or refused because one counter is at its limit.
+package enum LimitDecision: Equatable, Sendable {
+    case allowed
+    /// Nothing was counted; `counter` is full until its window ends, `retryAfterSeconds` from now.
+    case denied(counter: LimitCounter.Kind, retryAfterSeconds: Int)
+}
+
+/// Shared counters, such as a DynamoDB table every instance writes to.
+///
+/// `consume` counts one send against every counter at once, or none of them: when any counter is at its limit,
+/// nothing is counted and the send is refused. Keys written to the store are keyed hashes of the identities.
+package protocol LimitStore: AnyObject {
+    /// - Parameters:
+    ///   - counters: the counters this send counts against.
+    ///   - now: seconds since 1970.
+    ///   - deadlineEpochMs: when the store must have answered.
+    /// - Throws: when the store cannot be reached in time; the caller decides whether to send anyway.
+    func consume(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws -> LimitDecision
+}
