@@ -24,18 +24,25 @@ package final class AWSCodeDelivery: CodeDelivery {
         do {
             switch message {
             case .sms(let phoneNumber, let text):
-                guard let sns else { throw TriggerError.deliveryFailed(DeliveryFailure(detail: "SMS is not among OTP_CHANNELS")) }
+                guard let sns else {
+                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .rejected, detail: "SMS is not among OTP_CHANNELS"))
+                }
                 _ = try sns.publishSMS(to: phoneNumber, message: text, deadlineEpochMs: deadlineEpochMs)
             case .email(let address, let subject, let text, let html):
-                guard let ses else { throw TriggerError.deliveryFailed(DeliveryFailure(detail: "email is not among OTP_CHANNELS")) }
+                guard let ses else {
+                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .rejected, detail: "email is not among OTP_CHANNELS"))
+                }
                 _ = try ses.sendEmail(to: address, subject: subject, text: text, html: html, deadlineEpochMs: deadlineEpochMs)
             }
         } catch let error as AWSMessagingError {
-            throw .deliveryFailed(DeliveryFailure(awsErrorCode: error.awsErrorCode, detail: error.description))
+            throw .deliveryFailed(
+                DeliveryFailure(
+                    kind: error.isRejection ? .rejected : .transient, awsErrorCode: error.awsErrorCode,
+                    awsRequestID: error.awsRequestID, detail: error.description))
         } catch let error as TriggerError {
             throw error
         } catch {
-            throw .deliveryFailed(DeliveryFailure(detail: String(describing: error)))
+            throw .deliveryFailed(DeliveryFailure(kind: .transient, detail: String(describing: type(of: error))))
         }
     }
 }

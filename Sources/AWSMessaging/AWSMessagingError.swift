@@ -11,17 +11,22 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     }
 
     private let kind: Kind
+    /// The request id AWS gave the failed call, when it answered; not part of what makes two errors equal.
+    package let awsRequestID: String?
 
-    private init(_ kind: Kind) {
+    private init(_ kind: Kind, requestID: String? = nil) {
         self.kind = kind
+        awsRequestID = requestID
     }
+
+    package static func == (a: Self, b: Self) -> Bool { a.kind == b.kind }
 
     /// AWS answered with an error `code` and `message` (HTTP `status`) after `attempts` tries.
     package static func serviceError(
-        operation: String, code: String, message: String, status: Int, attempts: Int
+        operation: String, code: String, message: String, status: Int, attempts: Int, requestID: String? = nil
     ) -> AWSMessagingError {
         AWSMessagingError(
-            .service(operation: operation, code: code, message: message, status: status, attempts: attempts))
+            .service(operation: operation, code: code, message: message, status: status, attempts: attempts), requestID: requestID)
     }
 
     /// The time before the invocation deadline ran out after `attempts` tries.
@@ -43,6 +48,14 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     package var awsErrorCode: String? {
         if case .service(_, let code, _, _, _) = kind { return code }
         return nil
+    }
+
+    /// Whether AWS refused this request for good (a 4xx other than throttling): the same request will fail again.
+    package var isRejection: Bool {
+        if case .service(_, let code, _, let status, _) = kind {
+            return (400...499).contains(status) && !RetryPolicy.isRetryable(status: status, errorCode: code)
+        }
+        return false
     }
 
     /// A one-line, log-safe description naming the service, operation and cause.
@@ -83,6 +96,10 @@ func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 
     for secret in secrets where secret.count >= 4 {
         line = line.replacingAll(secret, with: "<redacted>")
     }
+    // AWS errors can quote a recipient (SES's sandbox names the unverified address): no address or phone
+    // number leaves in an error, whichever one it is.
+    line = line.replacing(/[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+/, with: "<address>")
+    line = line.replacing(/\+?\d[\d \-]{6,}\d/, with: "<number>")
     line = String(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
     if line.count > limit { line = String(line.prefix(limit)) + "…" }
     return line.trimmingSpaces()

@@ -27,6 +27,16 @@ package struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// The id AWS gave the request: the `x-amzn-RequestId` header, else the `<RequestId>` of a query-API answer.
+    package var awsRequestID: String? {
+        if let id = headerValue("x-amzn-RequestId") ?? headerValue("x-amz-request-id"), !id.isEmpty { return id }
+        let text = String(decoding: body, as: UTF8.self)
+        guard let open = text.firstRange(of: "<RequestId>"), let close = text[open.upperBound...].firstRange(of: "</RequestId>")
+        else { return nil }
+        let id = text[open.upperBound..<close.lowerBound]
+        return id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) && !id.isEmpty ? String(id) : nil
+    }
+
     /// The first value of the header `name`, compared case-insensitively.
     package func headerValue(_ name: String) -> String? {
         let wanted = name.lowercased()

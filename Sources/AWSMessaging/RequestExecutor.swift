@@ -30,7 +30,7 @@ package struct RequestExecutor: Sendable {
     ) throws(AWSMessagingError) -> HTTPResponse {
         let budgetEnd = deadlineEpochMs - policy.deadlineSafetyMarginMs
         var attempts = 0
-        var lastService: (failure: ServiceFailure, status: Int)?
+        var lastService: (failure: ServiceFailure, status: Int, requestID: String?)?
         var lastTransport: TransportError?
 
         while attempts < policy.maxAttempts {
@@ -51,9 +51,9 @@ package struct RequestExecutor: Sendable {
                 guard RetryPolicy.isRetryable(status: response.status, errorCode: failure.code) else {
                     throw .serviceError(
                         operation: operation, code: failure.code, message: failure.message,
-                        status: response.status, attempts: attempts)
+                        status: response.status, attempts: attempts, requestID: response.awsRequestID)
                 }
-                lastService = (failure, response.status)
+                lastService = (failure, response.status, response.awsRequestID)
                 lastTransport = nil
             case .failure(let error):
                 guard RetryPolicy.isRetryable(error) else {
@@ -78,7 +78,7 @@ package struct RequestExecutor: Sendable {
         if let lastService {
             throw .serviceError(
                 operation: operation, code: lastService.failure.code, message: lastService.failure.message,
-                status: lastService.status, attempts: attempts)
+                status: lastService.status, attempts: attempts, requestID: lastService.requestID)
         }
         throw .networkError(operation: operation, detail: lastTransport?.detail ?? "no response", attempts: attempts)
     }

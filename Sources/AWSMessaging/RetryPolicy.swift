@@ -30,9 +30,14 @@ package struct RetryPolicy: Sendable, Equatable {
         return overflow ? maxDelayMs : min(maxDelayMs, scaled)
     }
 
-    /// Whether an AWS error answer is worth another try: throttling and server faults only.
+    /// Whether an AWS error answer is worth another try: throttling, capacity, transaction conflicts and server faults.
     package static func isRetryable(status: Int, errorCode: String) -> Bool {
         if errorCode.contains("Throttl") || errorCode == "TooManyRequestsException" || status == 429 {
+            return true
+        }
+        // DynamoDB: capacity and request-rate limits (`...Exception` from a call, bare names as a transaction's
+        // cancellation reasons), and writes that met a concurrent transaction on the same item.
+        if ["ProvisionedThroughputExceeded", "RequestLimitExceeded", "TransactionConflict"].contains(where: { errorCode.hasPrefix($0) }) {
             return true
         }
         return status >= 500 && status <= 599

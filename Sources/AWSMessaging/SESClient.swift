@@ -64,7 +64,7 @@ package final class SESClient: Sendable {
     package func sendEmail(
         to address: String, subject: String, text: String, html: String?, deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> String {
-        let secrets = [text, html ?? "", subject] + connection.secrets
+        let secrets = [text, html ?? "", subject, address] + connection.secrets
         let response = try connection.executor.execute(
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
             makeRequest: { now in

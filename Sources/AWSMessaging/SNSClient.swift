@@ -55,7 +55,7 @@ package final class SNSClient: Sendable {
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
             makeRequest: { now in publishRequest(to: phoneNumber, message: message, nowEpochMs: now) },
             parseFailure: { response in
-                Self.parseFailure(response, redacting: [message] + connection.secrets)
+                Self.parseFailure(response, redacting: [message, phoneNumber] + connection.secrets)
             })
         let body = String(decoding: response.body, as: UTF8.self)
         guard let messageId = xmlElementText("MessageId", in: body), !messageId.isEmpty else {

@@ -10,10 +10,14 @@ package struct InvocationContext {
     package var metadata: InvocationMetadata
     /// A logger that writes the request id on every line.
     package var logger: Logger
+    /// The best estimate of when the caller started waiting, in milliseconds since 1970: when the event arrived,
+    /// or on a cold start, when the process started (the caller waited for that too).
+    package var callerWaitingSinceEpochMs: Int64
 
-    package init(metadata: InvocationMetadata, logger: Logger) {
+    package init(metadata: InvocationMetadata, logger: Logger, callerWaitingSinceEpochMs: Int64 = SystemTime.epochMilliseconds()) {
         self.metadata = metadata
         self.logger = logger
+        self.callerWaitingSinceEpochMs = callerWaitingSinceEpochMs
     }
 }
 
@@ -26,24 +30,41 @@ package protocol LambdaHandler {
 /// The run loop: fetch an event, answer it or report its error, and go on.
 package enum LambdaLoop {
     /// Serves events until the Runtime API itself fails; a bad event never ends the loop.
-    package static func run(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws -> Never {
+    /// - Parameter processStartEpochMs: when the process started, if known; it counts against the first caller's wait.
+    package static func run(
+        client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, processStartEpochMs: Int64? = nil
+    ) throws -> Never {
+        try serveOne(
+            client: &client, handler: handler, logger: logger, coldStartedAt: processStartEpochMs ?? SystemTime.epochMilliseconds())
         while true {
             try serveOne(client: &client, handler: handler, logger: logger)
         }
     }
 
+    /// How long before the first event a process may have started and still have kept its caller waiting: Lambda
+    /// can start a function ahead of any call, and then the start is not on the caller's clock.
+    static let coldStartWindowMs: Int64 = 10_000
+
     /// Serves one event. Throws only when the Runtime API cannot be reached or refuses an error report.
-    package static func serveOne(client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger) throws {
+    /// - Parameter coldStartedAt: for the process's first event, when the process started.
+    package static func serveOne(
+        client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, coldStartedAt: Int64? = nil
+    ) throws {
         let invocation = try client.next()
+        let received = SystemTime.epochMilliseconds()
         let metadata = invocation.metadata
         var logger = logger
         logger.requestID = metadata.requestID
+        logger.coldStart = coldStartedAt != nil
+        logger.traceID = metadata.traceID.flatMap(Self.traceRoot)
         if let trace = metadata.traceID {
             setenv(RuntimeAPI.traceVariable, trace, 1)
         } else {
             unsetenv(RuntimeAPI.traceVariable)
         }
-        let context = InvocationContext(metadata: metadata, logger: logger)
+        var waitingSince = received
+        if let started = coldStartedAt, received - started < coldStartWindowMs { waitingSince = min(started, received) }
+        let context = InvocationContext(metadata: metadata, logger: logger, callerWaitingSinceEpochMs: waitingSince)
         do {
             let output = try handler.handle(invocation.body, context: context)
             try client.respond(to: metadata.requestID, body: output)
@@ -52,5 +73,13 @@ package enum LambdaLoop {
             logger.error("invocation failed", ["errorType": .string(report.errorType), "error": .string(report.errorMessage)])
             try client.reportError(for: metadata.requestID, report)
         }
+    }
+
+    /// The `Root=...` part of an X-Ray trace header, the id CloudWatch and X-Ray search by.
+    static func traceRoot(_ header: String) -> String? {
+        for part in header.split(separator: ";") where part.hasPrefix("Root=") {
+            return String(part.dropFirst(5))
+        }
+        return nil
     }
 }

@@ -34,6 +34,7 @@ package enum LambdaMain {
     static func serve<Handler: LambdaHandler>(
         address: String, settings: Settings, baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Never {
+        let processStart = SystemTime.processStartEpochMilliseconds()
         var logger = Logger(baseFields: baseFields)
         let client: SocketRuntimeClient
         do {
@@ -45,7 +46,7 @@ package enum LambdaMain {
         var runtime = client
         let handler: Handler
         do {
-            logger.threshold = try LogLevel(settings)
+            try logger.configure(settings)
             handler = try makeHandler(settings, logger)
         } catch {
             let report = ErrorReport(error)
@@ -56,7 +57,7 @@ package enum LambdaMain {
             exit(1)
         }
         do {
-            try LambdaLoop.run(client: &runtime, handler: handler, logger: logger)
+            try LambdaLoop.run(client: &runtime, handler: handler, logger: logger, processStartEpochMs: processStart)
         } catch {
             logger.error("Runtime API failed", ["error": .string(String(describing: error))])
             exit(1)
@@ -90,7 +91,7 @@ package enum LambdaMain {
         var logger = Logger(baseFields: baseFields)
         let handler: Handler
         do {
-            logger.threshold = try LogLevel(settings)
+            try logger.configure(settings)
             handler = try makeHandler(settings, logger)
         } catch {
             StandardErrorSink().write("\(name): invalid configuration: \(ErrorReport(error).errorMessage)\n")

@@ -6,7 +6,7 @@ import Glibc
 import Musl
 #endif
 
-/// How important a log line is.
+/// How important a log line is, with Lambda's names.
 package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case debug
     /// Normal events.
@@ -15,25 +15,27 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case warn
     case error
 
-    /// The level's name as written in a log line.
+    /// The level's name as Lambda's log-level filtering reads it.
     package var name: String {
         switch self {
-        case .debug: "debug"
-        case .info: "info"
-        case .warn: "warn"
-        case .error: "error"
+        case .debug: "DEBUG"
+        case .info: "INFO"
+        case .warn: "WARN"
+        case .error: "ERROR"
         }
     }
 
-    /// Reads `LOG_LEVEL` (default `info`).
+    /// Reads `AWS_LAMBDA_LOG_LEVEL`, which Lambda sets from the function's logging configuration, else `LOG_LEVEL`
+    /// (for local runs); default `INFO`. `TRACE` counts as `DEBUG` and `FATAL` as `ERROR`.
     package init(_ settings: Settings) throws(SettingsError) {
+        let name = settings.string("AWS_LAMBDA_LOG_LEVEL") != nil ? "AWS_LAMBDA_LOG_LEVEL" : "LOG_LEVEL"
         self =
             try settings.oneOf(
-                "LOG_LEVEL",
+                name,
                 [
                     "debug": .debug, "trace": .debug, "info": .info, "warn": .warn, "warning": .warn, "error": .error,
                     "fatal": .error,
-                ], listed: ["debug", "info", "warn", "error"]) ?? .info
+                ], listed: ["DEBUG", "INFO", "WARN", "ERROR"]) ?? .info
     }
 
     package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
@@ -85,7 +87,9 @@ func writeFully(_ fd: Int32, _ text: String) {
     }
 }
 
-/// Writes one JSON object per line: level, message, request id, and the fields that help.
+/// Writes one JSON object per line as Lambda's JSON log format expects: `timestamp` (RFC 3339, UTC, milliseconds),
+/// `level`, `message`, `requestId`, `coldStart` on the first invocation's lines, the X-Ray `traceId` when Lambda
+/// gives one, and the fields that help.
 ///
 /// Callers pass masked destinations and counts, never a code, a whole event or a credential.
 package struct Logger {
@@ -95,6 +99,12 @@ package struct Logger {
     package var baseFields: [(String, LogValue)]
     /// The current invocation's request id, if any.
     package var requestID: String?
+    /// Whether the current invocation is the first of this process.
+    package var coldStart = false
+    /// The X-Ray trace id (`Root=...`) of the current invocation, if Lambda gave one.
+    package var traceID: String?
+    /// The CloudWatch namespace of the metrics this logger writes (`METRICS_NAMESPACE`).
+    package var metricsNamespace = "Passwordless"
     let sink: any LogSink
 
     package init(threshold: LogLevel = .info, baseFields: [(String, LogValue)] = [], sink: any LogSink = StandardErrorSink()) {
@@ -103,19 +113,50 @@ package struct Logger {
         self.sink = sink
     }
 
+    /// Takes the threshold and the metrics namespace (`METRICS_NAMESPACE`, default `Passwordless`) from the settings.
+    package mutating func configure(_ settings: Settings) throws(SettingsError) {
+        threshold = try LogLevel(settings)
+        metricsNamespace = settings.string("METRICS_NAMESPACE") ?? "Passwordless"
+    }
+
     /// Writes a line at `level` if it passes the threshold.
     package func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard level >= threshold else { return }
-        var line = "{\"level\":\"\(level.name)\",\"message\":\(JSONText.quoted(message))"
-        if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
-        for (key, value) in baseFields { line += ",\(JSONText.quoted(key)):\(value.json)" }
+        var line = head(level, message, SystemTime.epochMilliseconds())
         for (key, value) in fields { line += ",\(JSONText.quoted(key)):\(value.json)" }
         line += "}\n"
         sink.write(line)
+    }
+
+    /// The opening members every line shares, without the closing brace.
+    func head(_ level: LogLevel, _ message: String, _ epochMilliseconds: Int64) -> String {
+        var line = "{\"timestamp\":\"\(RFC3339.format(epochMilliseconds: epochMilliseconds))\",\"level\":\"\(level.name)\""
+        line += ",\"message\":\(JSONText.quoted(message))"
+        if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
+        if coldStart { line += ",\"coldStart\":true" }
+        if let traceID { line += ",\"traceId\":\(JSONText.quoted(traceID))" }
+        for (key, value) in baseFields { line += ",\(JSONText.quoted(key)):\(value.json)" }
+        return line
     }
 
     package func debug(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.debug, message, fields) }
     package func info(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.info, message, fields) }
     package func warn(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.warn, message, fields) }
     package func error(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.error, message, fields) }
+}
+
+/// RFC 3339 timestamps in UTC with milliseconds, such as `2026-11-27T13:52:08.123Z`, made with `gmtime_r`.
+package enum RFC3339 {
+    package static func format(epochMilliseconds: Int64) -> String {
+        var seconds = time_t(epochMilliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
+            + pad(Int32(epochMilliseconds % 1000), 3) + "Z"
+    }
 }

@@ -38,16 +38,14 @@ package enum CreateAuthChallenge {
         case email(address: String, subject: String, text: String, html: String?)
     }
 
-    /// What kind of round create made.
+    /// What kind of round create made. A decoy round (`Outcome.isDecoy`) has the same kinds as a real one.
     package enum RoundKind: String, Sendable {
-        /// A new code, to be sent.
+        /// A new code: sent, or for a decoy, the round where a real user's code would be sent.
         case newCode = "new code"
         /// A retry: the same code as before, nothing sent.
         case reusedCode = "reused code"
         /// The user picks a channel first; nothing sent.
         case channelChoice = "channel choice"
-        /// The user is unknown or has no destination: a plausible answer, nothing sent.
-        case decoy
     }
 
     /// What create answers, and what, if anything, to send.
@@ -56,12 +54,18 @@ package enum CreateAuthChallenge {
         package var response: CreateAuthChallengeResponse
         /// The message to deliver, or nil when nothing is sent this round.
         package var message: Message?
-        /// The kind of round.
         package var kind: RoundKind
+        /// Whether the user is unknown or has no usable destination: the answer is shaped like a real user's
+        /// with every allowed channel, and nothing is sent.
+        package var isDecoy: Bool
+        /// Whether the client asked for this code (`clientMetadata.action` = `resend`).
+        package var isResend: Bool
         /// The channel of the code, if the round has one.
         package var channel: Channel?
         /// The masked destination, safe to log.
         package var maskedDestination: String?
+        /// The counters of the shared limits this round counts against; empty when it makes no new code.
+        package var limitCounters: [LimitCounter]
         /// Something an operator should know, for a warning in the log.
         package var warning: String?
     }
@@ -69,7 +73,7 @@ package enum CreateAuthChallenge {
     /// Makes this round's challenge.
     /// - Parameters:
     ///   - request: the event's request.
-    ///   - userName: the event's user name, used to shape a decoy answer for an unknown user.
+    ///   - userName: the event's user name: the limits count by it, and it shapes a decoy answer.
     ///   - configuration: the settings.
     ///   - now: the time in seconds since 1970.
     ///   - random: the source of the code's randomness.
@@ -81,50 +85,84 @@ package enum CreateAuthChallenge {
             throw .unexpectedEvent("create-auth-challenge answers CUSTOM_CHALLENGE only, got \(request.challengeName)")
         }
         let rounds = SignInRounds(request.session)
-        if case .code(let channel, let expiresAt, let code)? = rounds.lastCodeRound {
-            return reuse(
-                channel: channel, expiresAt: expiresAt, code: code, request: request, userName: userName, configuration: configuration)
+        let usable = configuration.channels.filter {
+            usableDestination(of: $0, in: request.userAttributes, configuration) != nil
         }
-        let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
-        let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
-        let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.lowercased()) }
-        let available = configuration.channels.filter { destination(of: $0, in: request.userAttributes) != nil }
-        guard !request.userNotFound, let preferred = available.first else {
-            // An unknown user, or one who cannot be reached, gets the rounds a real user with every channel would.
-            let warning =
-                request.userNotFound
-                ? nil
-                : "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
-            if configuration.channelChoice, configuration.channels.count > 1, !choiceDone {
-                var outcome = channelChoice(configuration.channels) { decoyDestination(for: $0, userName: userName) }
-                outcome.kind = .decoy
+        let isDecoy = request.userNotFound || usable.isEmpty
+        // An unknown or unreachable user is answered as a real user who has every allowed channel, verified.
+        let offered = isDecoy ? configuration.channels : usable
+        var warning: String?
+        if !request.userNotFound && usable.isEmpty {
+            warning = "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
+        }
+        let shown: (Channel) -> String = { channel in
+            if !isDecoy, let address = usableDestination(of: channel, in: request.userAttributes, configuration) {
+                return mask(channel, address)
+            }
+            return decoyDestination(for: channel, userName: userName, key: configuration.decoyKey)
+        }
+        let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.trimmingWhitespace().lowercased()) }
+        var resends = 0
+        var isResend = false
+        var channel: Channel
+        if case .code(let lastChannel, let expiresAt, let code, let lastResends)? = rounds.lastCodeRound {
+            guard ResendRequest.isRequested(request.clientMetadata) else {
+                var outcome = codeRound(
+                    channel: lastChannel, masked: shown(lastChannel), code: code, expiresAt: expiresAt,
+                    resends: lastResends, configuration: configuration, kind: .reusedCode, isDecoy: isDecoy)
                 outcome.warning = warning
                 return outcome
             }
-            let channel = requested.flatMap { configuration.channels.contains($0) ? $0 : nil } ?? decoyChannel(userName, configuration)
-            return decoy(channel: channel, userName: userName, expiresAt: expiresAt, configuration: configuration, warning: warning)
+            guard lastResends < configuration.maxResends else { throw .resendLimitReached }
+            resends = lastResends + 1
+            isResend = true
+            channel = requested.flatMap { offered.contains($0) ? $0 : nil } ?? lastChannel
+        } else {
+            let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
+            if configuration.channelChoice, offered.count > 1, !choiceDone {
+                var outcome = channelChoice(offered, masked: shown, isDecoy: isDecoy)
+                outcome.warning = warning
+                return outcome
+            }
+            channel = requested.flatMap { offered.contains($0) ? $0 : nil } ?? offered[0]
         }
-        if configuration.channelChoice, available.count > 1, !choiceDone {
-            return channelChoice(available) { $0.mask(destination(of: $0, in: request.userAttributes)!) }
-        }
-        let channel = requested.flatMap { available.contains($0) ? $0 : nil } ?? preferred
-        let address = destination(of: channel, in: request.userAttributes)!
-        let code = try OneTimeCode.generate(length: configuration.codeLength, using: random)
-        let metadata = RoundMetadata.code(channel: channel, expiresAt: expiresAt, code: code)
+        let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
+        let address = isDecoy ? nil : usableDestination(of: channel, in: request.userAttributes, configuration)
+        // A decoy round stores no code, and no answer passes it.
+        let code = try address == nil ? "" : OneTimeCode.generate(length: configuration.codeLength, using: random)
         var outcome = codeRound(
-            channel: channel, masked: channel.mask(address), code: code, expiresAt: expiresAt,
-            metadata: metadata, configuration: configuration, kind: .newCode)
-        outcome.message = message(channel: channel, address: address, code: code, configuration: configuration)
+            channel: channel, masked: shown(channel), code: code, expiresAt: expiresAt, resends: resends,
+            configuration: configuration, kind: .newCode, isDecoy: isDecoy)
+        outcome.isResend = isResend
+        outcome.warning = warning
+        outcome.limitCounters = configuration.limits.counters(userName: userName, delivery: address.map { (channel, $0) })
+        if let address { outcome.message = message(channel: channel, address: address, code: code, configuration: configuration) }
         return outcome
     }
 
-    /// The user's destination for a channel, if the attribute holds one.
-    static func destination(of channel: Channel, in attributes: [String: String]) -> String? {
+    /// The user's destination for a channel, if the attribute holds one that may receive codes: in the right
+    /// form, verified when that is required, and for SMS in an allowed country.
+    static func usableDestination(
+        of channel: Channel, in attributes: [String: String], _ configuration: PasswordlessConfiguration
+    ) -> String? {
         guard let value = attributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { return nil }
-        switch channel {
-        case .sms: return looksLikePhone(value) ? value : nil
-        case .email: return looksLikeEmail(value) ? value : nil
+        if configuration.requireVerified, attributes[channel.attribute + "_verified"]?.trimmingWhitespace().lowercased() != "true" {
+            return nil
         }
+        switch channel {
+        case .sms:
+            guard looksLikePhone(value) else { return nil }
+            let countries = configuration.smsAllowedCountries
+            guard countries.isEmpty || countries.contains(where: { value.utf8.dropFirst().starts(with: $0.utf8) }) else { return nil }
+            return value
+        case .email:
+            return looksLikeEmail(value) ? value : nil
+        }
+    }
+
+    /// The masked form the client sees; emails in lower case, as Cognito compares them.
+    static func mask(_ channel: Channel, _ address: String) -> String {
+        channel.mask(channel == .email ? address.lowercased() : address)
     }
 
     /// E.164: a plus sign and digits.
@@ -157,8 +195,8 @@ package enum CreateAuthChallenge {
     }
 
     private static func codeRound(
-        channel: Channel, masked: String, code: String, expiresAt: Int64, metadata: RoundMetadata,
-        configuration: PasswordlessConfiguration, kind: RoundKind
+        channel: Channel, masked: String, code: String, expiresAt: Int64, resends: Int,
+        configuration: PasswordlessConfiguration, kind: RoundKind, isDecoy: Bool
     ) -> Outcome {
         let publicParameters = [
             PublicKey.step: "code",
@@ -168,27 +206,16 @@ package enum CreateAuthChallenge {
         ]
         var privateParameters = [PrivateKey.step: "code", PrivateKey.expiresAt: String(expiresAt)]
         if !code.isEmpty { privateParameters[PrivateKey.code] = code }
+        let metadata = RoundMetadata.code(channel: channel, expiresAt: expiresAt, code: code, resends: resends)
         return Outcome(
             response: .init(
                 publicChallengeParameters: publicParameters, privateChallengeParameters: privateParameters,
                 challengeMetadata: metadata.text),
-            message: nil, kind: kind, channel: channel, maskedDestination: masked, warning: nil)
+            message: nil, kind: kind, isDecoy: isDecoy, isResend: false, channel: channel, maskedDestination: masked,
+            limitCounters: [], warning: nil)
     }
 
-    private static func reuse(
-        channel: Channel, expiresAt: Int64, code: String, request: CreateAuthChallengeRequest, userName: String,
-        configuration: PasswordlessConfiguration
-    ) -> Outcome {
-        // A decoy round (no code) shows the same made-up destination again, as a real retry shows the real one.
-        let address = code.isEmpty ? nil : destination(of: channel, in: request.userAttributes)
-        let masked = address.map(channel.mask) ?? decoyDestination(for: channel, userName: userName)
-        return codeRound(
-            channel: channel, masked: masked, code: code, expiresAt: expiresAt,
-            metadata: .code(channel: channel, expiresAt: expiresAt, code: code),
-            configuration: configuration, kind: code.isEmpty ? .decoy : .reusedCode)
-    }
-
-    private static func channelChoice(_ channels: [Channel], masked: (Channel) -> String) -> Outcome {
+    private static func channelChoice(_ channels: [Channel], masked: (Channel) -> String, isDecoy: Bool) -> Outcome {
         var publicParameters = [
             PublicKey.step: "channel",
             PublicKey.channels: channels.map(\.rawValue).joined(separator: ","),
@@ -200,40 +227,18 @@ package enum CreateAuthChallenge {
             response: .init(
                 publicChallengeParameters: publicParameters, privateChallengeParameters: [PrivateKey.step: "channel"],
                 challengeMetadata: RoundMetadata.channelChoice.text),
-            message: nil, kind: .channelChoice, channel: nil, maskedDestination: nil, warning: nil)
+            message: nil, kind: .channelChoice, isDecoy: isDecoy, isResend: false, channel: nil, maskedDestination: nil,
+            limitCounters: [], warning: nil)
     }
 
-    /// An answer shaped like a real code round, for a user who does not exist or cannot be reached; no answer passes it.
-    private static func decoy(
-        channel: Channel, userName: String, expiresAt: Int64, configuration: PasswordlessConfiguration,
-        warning: String?
-    ) -> Outcome {
-        var outcome = codeRound(
-            channel: channel, masked: decoyDestination(for: channel, userName: userName), code: "",
-            expiresAt: expiresAt, metadata: .code(channel: channel, expiresAt: expiresAt, code: ""),
-            configuration: configuration, kind: .decoy)
-        outcome.warning = warning
-        return outcome
-    }
-
-    /// The channel a decoy uses: the one the user name looks like, else the first allowed.
-    static func decoyChannel(_ userName: String, _ configuration: PasswordlessConfiguration) -> Channel {
-        let name = userName.trimmingWhitespace()
-        if looksLikeEmail(name), configuration.channels.contains(.email) { return .email }
-        if looksLikePhone(name), configuration.channels.contains(.sms) { return .sms }
-        return configuration.channels[0]
-    }
-
-    /// The masked destination a decoy shows: the user name masked when it looks like one of the channel's
-    /// destinations, else one derived from it, so every round for the same name shows the same.
-    static func decoyDestination(for channel: Channel, userName: String) -> String {
-        let name = userName.trimmingWhitespace()
+    /// The masked destination shown to an unknown user: the user name masked when it looks like one of the
+    /// channel's destinations (lower case, as a real user's would be), else one made from a keyed hash of it, so
+    /// every round for the same name shows the same and nobody without `HASH_KEY` can predict it.
+    static func decoyDestination(for channel: Channel, userName: String, key: KeyedHash) -> String {
+        let name = userName.trimmingWhitespace().lowercased()
         if channel == .email, looksLikeEmail(name) { return Masking.email(name) }
         if channel == .sms, looksLikePhone(name) { return Masking.phone(name) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
+        let hash = key.hash(channel.rawValue + ":" + name)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         switch channel {
         case .sms:

@@ -15,16 +15,19 @@ package enum DefineAuthChallenge {
 
     /// Decides the next step from the rounds so far. Never throws: every session gets an answer.
     package static func decide(_ request: DefineAuthChallengeRequest, configuration: PasswordlessConfiguration) -> Decision {
-        let rounds = SignInRounds(request.session).rounds
+        let signIn = SignInRounds(request.session)
+        let rounds = signIn.rounds
+        // A round answered with a request for another code is not an attempt.
+        let resends = signIn.resendRequests(lastAnswerAskedForResend: ResendRequest.isRequested(request.clientMetadata))
         var failedAttempts = 0
         var choiceRounds = 0
-        for round in rounds {
+        for (index, round) in rounds.enumerated() {
             guard round.challengeName == customChallenge else {
                 return fail("unexpected challenge \(round.challengeName)", failedAttempts)
             }
             if SignInRounds.isChannelChoice(round) {
                 choiceRounds += 1
-            } else if !round.challengeResult {
+            } else if !round.challengeResult && !resends.contains(index) {
                 failedAttempts += 1
             }
         }
@@ -42,7 +45,8 @@ package enum DefineAuthChallenge {
         }
         return Decision(
             response: .init(challengeName: customChallenge, issueTokens: false, failAuthentication: false),
-            reason: rounds.isEmpty ? "new sign-in" : "asking again", failedAttempts: failedAttempts)
+            reason: rounds.isEmpty ? "new sign-in" : resends.contains(rounds.count - 1) ? "code asked for again" : "asking again",
+            failedAttempts: failedAttempts)
     }
 
     private static func fail(_ reason: String, _ failedAttempts: Int) -> Decision {

@@ -13,6 +13,18 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Whether a user with several channels first picks one (`OTP_CHANNEL_CHOICE`, default false).
     package var channelChoice = false
     package var templates = MessageTemplates()
+    /// Whether a code goes only to an attribute whose `<attribute>_verified` is `true` (`OTP_REQUIRE_VERIFIED`).
+    package var requireVerified = true
+    /// Calling codes (without `+`) SMS may go to (`SMS_ALLOWED_COUNTRIES`); empty allows every country.
+    package var smsAllowedCountries: [String] = []
+    /// Codes sent again on the client's request in one sign-in (`MAX_RESENDS`, 0–5, default 2).
+    package var maxResends = 2
+    /// The shared send limits.
+    package var limits = SendLimitPolicy()
+    /// The key of the made-up destinations shown for unknown users (`HASH_KEY`).
+    package var decoyKey = KeyedHash(secret: "")
+    /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
+    package var hasSecretKey = false
 
     package init() {}
 
@@ -24,6 +36,24 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         channels = try Self.channels(settings, "OTP_CHANNELS") ?? channels
         channelChoice = try settings.boolean("OTP_CHANNEL_CHOICE") ?? channelChoice
         templates = try MessageTemplates(settings)
+        requireVerified = try settings.boolean("OTP_REQUIRE_VERIFIED") ?? requireVerified
+        smsAllowedCountries = try Self.callingCodes(settings, "SMS_ALLOWED_COUNTRIES") ?? smsAllowedCountries
+        maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
+        limits = try SendLimitPolicy(settings)
+        if let secret = settings.text("HASH_KEY") {
+            guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 characters long") }
+            decoyKey = KeyedHash(secret: secret)
+            hasSecretKey = true
+        }
+    }
+
+    static func callingCodes(_ settings: Settings, _ name: String) throws(SettingsError) -> [String]? {
+        guard let items = try settings.list(name) else { return nil }
+        let codes = items.map { $0.hasPrefix("+") ? String($0.dropFirst()) : $0 }
+        for code in codes where !(1...3).contains(code.utf8.count) || !code.isASCIIDigits || code.hasPrefix("0") {
+            throw .invalid(name, "must list country calling codes such as 1,44,49, got \"\(code)\"")
+        }
+        return codes
     }
 
     static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {
@@ -43,4 +73,46 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
 extension StringProtocol {
     /// Whether every character is an ASCII digit (an empty string has none that are not).
     var isASCIIDigits: Bool { utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+}
+
+/// The shared send limits, each per window: codes for one user name, codes to one destination, and every SMS of
+/// the pool per hour.
+package struct SendLimitPolicy: Sendable, Equatable {
+    /// `RATE_LIMIT_WINDOW_SECONDS`, 60–86400, default 900.
+    package var windowSeconds = 900
+    /// `MAX_CODES_PER_USER`, 1–100, default 5.
+    package var maxCodesPerUser = 5
+    /// `MAX_CODES_PER_DESTINATION`, 1–100, default 5.
+    package var maxCodesPerDestination = 5
+    /// `MAX_SMS_PER_HOUR`, unset by default: no ceiling.
+    package var maxSMSPerHour: Int? = nil
+
+    package init() {}
+
+    package init(_ settings: Settings) throws(SettingsError) {
+        windowSeconds = try settings.integer("RATE_LIMIT_WINDOW_SECONDS", in: 60...86_400) ?? windowSeconds
+        maxCodesPerUser = try settings.integer("MAX_CODES_PER_USER", in: 1...100) ?? maxCodesPerUser
+        maxCodesPerDestination = try settings.integer("MAX_CODES_PER_DESTINATION", in: 1...100) ?? maxCodesPerDestination
+        maxSMSPerHour = try settings.integer("MAX_SMS_PER_HOUR", in: 1...10_000_000)
+    }
+
+    /// The counters one code counts against: its user name always, and for a code really sent its destination and,
+    /// for SMS, the pool's hourly ceiling. Identities are normalised so that one person is one counter.
+    package func counters(userName: String, delivery: (channel: Channel, address: String)?) -> [LimitCounter] {
+        var counters = [
+            LimitCounter(
+                kind: .user, identity: userName.trimmingWhitespace().lowercased(), limit: maxCodesPerUser,
+                windowSeconds: windowSeconds)
+        ]
+        if let delivery {
+            counters.append(
+                LimitCounter(
+                    kind: .destination, identity: delivery.channel.rawValue + ":" + delivery.address.lowercased(),
+                    limit: maxCodesPerDestination, windowSeconds: windowSeconds))
+            if delivery.channel == .sms, let maxSMSPerHour {
+                counters.append(LimitCounter(kind: .smsPool, identity: "pool", limit: maxSMSPerHour, windowSeconds: 3600))
+            }
+        }
+        return counters
+    }
 }

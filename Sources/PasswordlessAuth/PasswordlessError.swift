@@ -3,6 +3,7 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {
         case unexpectedEvent(String)
         case randomSourceFailed
+        case resendLimitReached
     }
 
     private let kind: Kind
@@ -13,11 +14,15 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
     /// The random source could not give bytes.
     package static let randomSourceFailed = Self(kind: .randomSourceFailed)
 
+    /// The client asked for more codes in one sign-in than `MAX_RESENDS` allows.
+    package static let resendLimitReached = Self(kind: .resendLimitReached)
+
     /// A short name for the kind of error, used as a Lambda `errorType`.
     package var errorType: String {
         switch kind {
         case .unexpectedEvent: "UnexpectedEvent"
         case .randomSourceFailed: "RandomSourceFailed"
+        case .resendLimitReached: "RateLimited"
         }
     }
 
@@ -26,6 +31,7 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
         switch kind {
         case .unexpectedEvent(let detail): detail
         case .randomSourceFailed: "the random source failed to give bytes"
+        case .resendLimitReached: "No more codes can be sent for this sign-in. Start a new sign-in to get a new code."
         }
     }
 }

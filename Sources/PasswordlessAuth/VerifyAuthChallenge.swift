@@ -14,6 +14,8 @@ package enum VerifyAuthChallenge {
         case userNotFound = "user not found"
         /// The round carried no usable code, e.g. a channel-choice or decoy round.
         case noCode = "no code in round"
+        /// The answer asked for another code; it is never accepted.
+        case resendRequested = "another code asked for"
 
         /// Whether the answer is accepted.
         package var isCorrect: Bool { self == .correct }
@@ -21,6 +23,7 @@ package enum VerifyAuthChallenge {
 
     /// Checks the answer; garbled or missing parameters give a refusal, never an error.
     package static func verify(_ request: VerifyAuthChallengeRequest, now: Int64) -> Outcome {
+        if ResendRequest.isRequested(request.clientMetadata) { return .resendRequested }
         if request.userNotFound { return .userNotFound }
         let parameters = request.privateChallengeParameters
         guard let code = parameters[CreateAuthChallenge.PrivateKey.code], !code.isEmpty,

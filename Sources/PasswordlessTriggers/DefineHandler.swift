@@ -28,6 +28,11 @@ package struct DefineHandler: TriggerHandler {
                 "outcome": .string(outcome), "reason": .string(decision.reason),
                 "rounds": .int(event.request.session.count), "failedAttempts": .int(decision.failedAttempts),
             ])
+        if decision.response.issueTokens == true {
+            context.logger.emit([Metric("SignInsSucceeded")], dimensions: ["Function": Self.logName])
+        } else if decision.response.failAuthentication == true {
+            context.logger.emit([Metric("SignInsFailed")], dimensions: ["Function": Self.logName])
+        }
         return try codec.answer(original, event)
     }
 }

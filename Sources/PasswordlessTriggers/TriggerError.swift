@@ -1,11 +1,15 @@
 import LambdaRuntime
 import PasswordlessAuth
 
-/// An error from a trigger: an event it cannot read, or a code that could not be delivered.
+/// An error from a trigger: an event it cannot read, a code that could not be delivered, or a send over a limit.
+///
+/// Cognito shows the message of a failed CreateAuthChallenge to the unauthenticated caller, so the messages of
+/// delivery and limit errors are fixed sentences: no AWS text, no destination, no code. The details are logged.
 package struct TriggerError: Error, Equatable, LambdaReportableError {
     private enum Kind: Equatable {
         case invalidEvent(String)
         case deliveryFailed(DeliveryFailure)
+        case rateLimited(retryAfterMinutes: Int)
     }
 
     private let kind: Kind
@@ -14,6 +18,10 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
     package static func invalidEvent(_ detail: String) -> Self { Self(kind: .invalidEvent(detail)) }
     /// The code could not be delivered.
     package static func deliveryFailed(_ failure: DeliveryFailure) -> Self { Self(kind: .deliveryFailed(failure)) }
+    /// A shared limit refused the send; nothing was sent.
+    package static func rateLimited(retryAfterMinutes: Int) -> Self {
+        Self(kind: .rateLimited(retryAfterMinutes: max(1, retryAfterMinutes)))
+    }
 
     /// What a failed delivery reported, for the log.
     package var deliveryFailure: DeliveryFailure? {
@@ -25,27 +33,43 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         switch kind {
         case .invalidEvent: "InvalidEvent"
         case .deliveryFailed: "DeliveryFailed"
+        case .rateLimited: "RateLimited"
         }
     }
 
-    /// A one-line description; never holds a code or a credential.
+    /// A one-line description for the caller; never holds a code, a destination, a credential or AWS text.
     package var description: String {
         switch kind {
         case .invalidEvent(let detail): "invalid event: \(detail)"
-        case .deliveryFailed(let failure): failure.detail
+        case .deliveryFailed: "The code could not be sent. Try again in a minute."
+        case .rateLimited(let minutes):
+            "Too many codes were asked for. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
         }
     }
 }
 
-/// Why a message was not delivered: the service's error code kept as data, and a log-safe description.
+/// Why a message was not delivered: the service's error code and request id kept as data, and a log-safe description.
 package struct DeliveryFailure: Equatable, Sendable {
+    package enum Kind: String, Sendable {
+        /// The service refused this message for good (a rejected or unverified recipient, a bad number, a
+        /// permission): trying again will not help, and it says something about the recipient.
+        case rejected
+        /// Throttling, a server fault, the network or the deadline: any send could have met it.
+        case transient
+    }
+
+    package var kind: Kind
     /// The AWS error code, such as `MessageRejected`, when the service answered with one.
     package var awsErrorCode: String?
+    /// The AWS request id of the failed call, for AWS support.
+    package var awsRequestID: String?
     /// One line on what failed, with no code, credential or full destination in it.
     package var detail: String
 
-    package init(awsErrorCode: String? = nil, detail: String) {
+    package init(kind: Kind, awsErrorCode: String? = nil, awsRequestID: String? = nil, detail: String) {
+        self.kind = kind
         self.awsErrorCode = awsErrorCode
+        self.awsRequestID = awsRequestID
         self.detail = detail
     }
 }

@@ -20,6 +20,13 @@ package struct VerifyHandler: TriggerHandler {
         let outcome = VerifyAuthChallenge.verify(event.request, now: clock.nowEpochMilliseconds() / 1000)
         event.response = VerifyAuthChallengeResponse(answerCorrect: outcome.isCorrect)
         context.logger.info("answer checked", ["result": .string(outcome.rawValue)])
+        // A channel pick and a request for another code are not answers to a code.
+        let answeredACode =
+            outcome != .resendRequested
+            && event.request.privateChallengeParameters[CreateAuthChallenge.PrivateKey.step] != "channel"
+        if answeredACode {
+            context.logger.emit([Metric(outcome.isCorrect ? "AnswersCorrect" : "AnswersWrong")], dimensions: ["Function": Self.logName])
+        }
         return try codec.answer(original, event)
     }
 }

@@ -9,5 +9,9 @@ CreateHandler.main { settings, logger in
         case .aws: try AWSCodeDelivery(settings, channels: configuration.channels)
         case .console: ConsoleDelivery(warningIfServing: settings, logger)
         }
-    return CreateHandler(configuration: configuration, delivery: delivery, random: try KernelRandom())
+    let limits = try settings.string("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings) }
+    CreateHandler.warnAboutMissingProtections(settings, configuration, hasLimits: limits != nil, logger)
+    return CreateHandler(
+        configuration: configuration, delivery: delivery, limits: limits, onLimitsFailure: try LimitFailurePolicy(settings),
+        random: try KernelRandom())
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Which shared libraries each built executable loads: only create may bring libcurl and OpenSSL.
 @Suite("Linked libraries")

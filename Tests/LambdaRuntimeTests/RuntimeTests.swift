@@ -74,7 +74,11 @@ struct RuntimeTests {
             #expect(sink.lines.count == 2)
             #expect(sink.lines.allSatisfy { $0.hasSuffix("}\n") && $0.filter { $0 == "\n" }.count == 1 })
             let first = try json(Array(sink.lines[0].utf8))
-            #expect(first["level"] as? String == "info")
+            // Lambda's level names (changed by issue 12 from lower case).
+            #expect(first["level"] as? String == "INFO")
+            let timestamp = try #require(first["timestamp"] as? String)
+            #expect(timestamp.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "\(timestamp)")
+            #expect(first["coldStart"] == nil)
             #expect(first["message"] as? String == "code sent")
             #expect(first["requestId"] as? String == "req-1")
             #expect(first["trigger"] as? String == "create")

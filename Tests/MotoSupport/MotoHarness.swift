@@ -25,6 +25,10 @@ package struct HarnessInfo: Decodable, Sendable {
     package var certificateFile: String
     package var sender: String
     package var role: Role
+    /// A DynamoDB table (`pk` string key, TTL on `expiresAt`) the role may update, item by item or in transactions.
+    package var rateLimitTable: String
+    /// A table of the same shape that the role's policy does not cover: writing to it is denied.
+    package var deniedTable: String
 }
 
 /// The loopback moto server and fault proxy for one run of the integration suite.
@@ -120,6 +124,7 @@ package final class MotoHarness: @unchecked Sendable {
             "AWS_SESSION_TOKEN": info.role.sessionToken,
             "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)",
+            "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:\(port)",
             "EMAIL_FROM": "Sign-in <\(info.sender)>",
         ]
     }
@@ -129,7 +134,8 @@ package final class MotoHarness: @unchecked Sendable {
     /// The environment for sending to moto over HTTPS, trusting the harness's certificate.
     package var tlsEnv: [String: String] {
         env(port: info.tlsPort).merging([
-            "AWS_ENDPOINT_URL": "https://127.0.0.1:\(info.tlsPort)", "SSL_CERT_FILE": info.certificateFile,
+            "AWS_ENDPOINT_URL": "https://127.0.0.1:\(info.tlsPort)", "AWS_ENDPOINT_URL_DYNAMODB": "https://127.0.0.1:\(info.tlsPort)",
+            "SSL_CERT_FILE": info.certificateFile,
         ]) { $1 }
     }
 
@@ -161,6 +167,29 @@ package final class MotoHarness: @unchecked Sendable {
         let response = try call("GET", port: info.motoPort, path: "/moto-api/data.json")
         return try JSONDecoder().decode(MotoData.self, from: Data(response.body))
     }
+
+    /// Every item in a DynamoDB table (the rate-limit table unless named), scanned by the harness with its own
+    /// credentials, so the role under test needs no read permission.
+    package func dynamoItems(table: String? = nil) throws -> [DynamoItem] {
+        let response = try call("GET", port: info.proxyPort, path: "/__dynamodb_items?table=\(table ?? info.rateLimitTable)")
+        guard response.status == 200 else {
+            throw HarnessFailure(message: "harness scan failed: HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode([[String: String]].self, from: Data(response.body)).map(DynamoItem.init)
+    }
+}
+
+/// One DynamoDB item as the harness reads it: each string or number attribute as its text.
+package struct DynamoItem: Sendable, Equatable {
+    package var attributes: [String: String]
+
+    package init(_ attributes: [String: String]) { self.attributes = attributes }
+
+    /// The partition key, `pk`.
+    package var pk: String { attributes["pk", default: ""] }
+
+    /// A number attribute, such as the count `n` or `expiresAt`.
+    package func number(_ name: String) -> Int64? { attributes[name].flatMap { Int64($0) } }
 }
 
 /// The harness could not start or answer.
@@ -236,5 +265,12 @@ extension SESClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
         try SESClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+    }
+}
+
+extension DynamoDBClient {
+    /// A client over libcurl with the system clock, built from these variables as create builds it.
+    package static func live(_ environment: [String: String]) throws(SettingsError) -> DynamoDBClient {
+        try DynamoDBClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
     }
 }

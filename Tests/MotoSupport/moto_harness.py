@@ -2,8 +2,9 @@
 
 Runs moto's server with IAM checks enforced, creates a role the tests sign with, and runs a small
 fault-injecting proxy in front of moto, plus an HTTPS front with a self-signed certificate for
-127.0.0.1 that relays to moto. Prints one JSON line with ports, the certificate file and role
-credentials, then serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
+127.0.0.1 that relays to moto. Creates two DynamoDB tables: one the role may write counters to, and
+one its policy does not cover. Prints one JSON line with ports, the certificate file, the table names
+and role credentials, then serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
 """
 import http.client
 import json
@@ -21,29 +22,72 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Each setup call below runs unauthenticated; moto enforces signatures and IAM policies on every
 # call after these. Keep the number equal to the calls made in setup().
-SETUP_CALLS = 6
+SETUP_CALLS = 9
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(SETUP_CALLS)
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 import boto3  # noqa: E402  (must follow the environment set-up above)
+from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account
 SENDER = "sender@example.com"
+# The counters table the role may write to, and one with the same shape that its policy leaves out.
+RATE_LIMIT_TABLE = "rate-limits"
+DENIED_TABLE = "rate-limits-not-granted"
+
+
+def table_arn(name):
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+
+
+def _dynamo_resource(handler):
+    """The table a DynamoDB request acts on, so moto checks a policy's Resource against it.
+
+    moto checks DynamoDB calls against the resource "*", which only a policy with "Resource": "*" allows.
+    A transaction names its tables per item; when they are not all one table, "*" stays, and a policy
+    scoped to tables denies it.
+    """
+    body = handler.body if isinstance(handler.body, dict) else {}
+    names = {body.get("TableName")} if body.get("TableName") else set()
+    for item in body.get("TransactItems") or []:
+        for operation in item.values():
+            names.add(operation.get("TableName"))
+    return table_arn(names.pop()) if len(names) == 1 and None not in names else "*"
+
+
+# moto's DynamoDB is not thread-safe: a conditional update reads, checks and writes without a lock, and a
+# cancelled transaction restores a copy of the whole table, undoing writes that landed in between. Real
+# DynamoDB makes each conditional write atomic and transactions serializable, so one request at a time.
+_dynamo_lock = threading.Lock()
+_dynamo_call_action = DynamoHandler.call_action
+
+
+def _serialized_call_action(handler):
+    with _dynamo_lock:
+        return _dynamo_call_action(handler)
+
+
+DynamoHandler.call_action = _serialized_call_action
+DynamoHandler._determine_resource = _dynamo_resource
 
 
 def setup(endpoint):
     setup_keys = dict(aws_access_key_id="AKIASETUPSETUPSETUP0", aws_secret_access_key="setup")
     iam = boto3.client("iam", endpoint_url=endpoint, region_name=REGION, **setup_keys)
     ses = boto3.client("ses", endpoint_url=endpoint, region_name=REGION, **setup_keys)
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, **setup_keys)
     user = iam.create_user(UserName="harness-user")["User"]  # 1
+    # The harness user assumes the role, and reads the tables for the tests' control calls.
     iam.put_user_policy(  # 2
         UserName="harness-user",
         PolicyName="assume",
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}),
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "dynamodb:Scan", "Resource": "*"}]}),
     )
     user_key = iam.create_access_key(UserName="harness-user")["AccessKey"]  # 3
     role = iam.create_role(  # 4
@@ -56,23 +100,57 @@ def setup(endpoint):
         RoleName="passwordless-sender",
         PolicyName="send",
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["sns:Publish", "ses:SendEmail"], "Resource": "*"}]}),
+            {"Effect": "Allow", "Action": ["sns:Publish", "ses:SendEmail"], "Resource": "*"},
+            # Real DynamoDB authorizes each item of a TransactWriteItems call with that item's own action
+            # (dynamodb:UpdateItem here); moto asks for dynamodb:TransactWriteItems instead, so both are
+            # granted. DENIED_TABLE is left out on purpose.
+            {"Effect": "Allow", "Action": ["dynamodb:UpdateItem", "dynamodb:TransactWriteItems"],
+             "Resource": table_arn(RATE_LIMIT_TABLE)}]}),
     )
     ses.verify_email_identity(EmailAddress=SENDER)  # 6
+    for name in (RATE_LIMIT_TABLE, DENIED_TABLE):  # 7, 8
+        dynamodb.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    dynamodb.update_time_to_live(  # 9
+        TableName=RATE_LIMIT_TABLE, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"})
 
     # From here on moto checks signatures: AssumeRole is signed with the user's new key.
     sts = boto3.client(
         "sts", endpoint_url=endpoint, region_name=REGION,
         aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
     creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="tests")["Credentials"]
+    reader = boto3.client(
+        "dynamodb", endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
     return {"accessKeyId": creds["AccessKeyId"], "secretAccessKey": creds["SecretAccessKey"],
-            "sessionToken": creds["SessionToken"]}
+            "sessionToken": creds["SessionToken"]}, lambda table: scan_items(reader, table)
+
+
+def scan_items(client, table):
+    """Every item of `table`, each attribute as its plain text (strings and numbers only)."""
+    items, start = [], None
+    while True:
+        page = client.scan(TableName=table, **({"ExclusiveStartKey": start} if start else {}))
+        for item in page["Items"]:
+            items.append({name: next(iter(value.values())) for name, value in item.items()})
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
 
 
 SNS_ERRORS = {
     "throttle": (400, "Throttling", "Rate exceeded"),
     "fail500": (500, "InternalError", "Internal failure"),
     "denied": (403, "AccessDenied", "User is not authorized to perform: SNS:Publish"),
+}
+DYNAMODB_ERRORS = {
+    "throttle": (400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput "
+                 "for the table was exceeded."),
+    "fail500": (500, "InternalServerError", "Internal server error"),
+    "denied": (400, "AccessDeniedException", "User is not authorized to perform: dynamodb:UpdateItem"),
+    "invalid": (400, "ValidationException", "Invalid UpdateExpression"),
 }
 SES_ERRORS = {
     "throttle": (429, "TooManyRequestsException", "Too many requests"),
@@ -83,8 +161,9 @@ SES_ERRORS = {
 
 
 class ProxyState:
-    def __init__(self, upstream_port):
+    def __init__(self, upstream_port, scan=None):
         self.upstream_port = upstream_port
+        self.scan = scan
         self.lock = threading.Lock()
         self.script = ["forward"]
         self.count = 0
@@ -121,6 +200,12 @@ def make_handler(state):
             if self.path == "/__count":
                 with state.lock:
                     return self.reply(200, str(state.count).encode())
+            if self.path.startswith("/__dynamodb_items?table="):
+                try:
+                    items = state.scan(self.path.split("=", 1)[1])
+                except Exception as error:  # noqa: BLE001  (the test reads the reason)
+                    return self.reply(500, repr(error).encode())
+                return self.reply(200, json.dumps(items).encode(), [("Content-Type", "application/json")])
             step = state.next_step()
             ses = self.path.startswith("/v2/")
             if step == "forward":
@@ -129,6 +214,8 @@ def make_handler(state):
                 time.sleep(30)
                 self.close_connection = True
                 return
+            if (self.headers.get("X-Amz-Target") or "").startswith("DynamoDB_"):
+                return self.dynamodb_error(step, body)
             if ses:
                 status, code, message = SES_ERRORS[step]
                 return self.reply(status, json.dumps({"message": message}).encode(), [
@@ -139,6 +226,22 @@ def make_handler(state):
                    f"<Code>{code}</Code><Message>{message}</Message></Error>"
                    "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>")
             return self.reply(status, xml.encode(), [("Content-Type", "text/xml")])
+
+        def dynamodb_error(self, step, body):
+            if step == "conflict":
+                # A transaction cancelled by concurrent writers: one reason per item, all TransactionConflict.
+                items = json.loads(body or b"{}").get("TransactItems") or [{}]
+                answer = {"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                          "Message": "Transaction cancelled, please refer cancellation reasons for specific "
+                                     "reasons [" + ", ".join(["TransactionConflict"] * len(items)) + "]",
+                          "CancellationReasons": [{"Code": "TransactionConflict",
+                                                   "Message": "Transaction is ongoing for the item"}] * len(items)}
+                status = 400
+            else:
+                status, code, message = DYNAMODB_ERRORS[step]
+                namespace = "com.amazon.coral.service" if code == "AccessDeniedException" else "com.amazonaws.dynamodb.v20120810"
+                answer = {"__type": f"{namespace}#{code}", "message": message}
+            return self.reply(status, json.dumps(answer).encode(), [("Content-Type", "application/x-amz-json-1.0")])
 
         def forward(self, body):
             # Headers go upstream unchanged (Host included), so moto checks the signature the client made.
@@ -190,9 +293,9 @@ def main():
     moto = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
     threading.Thread(target=moto.serve_forever, daemon=True).start()
     moto_port = moto.server_address[1]
-    role = setup(f"http://127.0.0.1:{moto_port}")
+    role, scan = setup(f"http://127.0.0.1:{moto_port}")
 
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port)))
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port, scan)))
     proxy.daemon_threads = True
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
 
@@ -212,7 +315,8 @@ def main():
 
     print(json.dumps({"motoPort": moto_port, "proxyPort": proxy.server_address[1],
                       "tlsPort": tls.server_address[1], "certificateFile": cert_file,
-                      "refusedPort": refused.getsockname()[1], "sender": SENDER, "role": role}), flush=True)
+                      "refusedPort": refused.getsockname()[1], "sender": SENDER, "role": role,
+                      "rateLimitTable": RATE_LIMIT_TABLE, "deniedTable": DENIED_TABLE}), flush=True)
 
     parent = os.getppid()
 

@@ -50,7 +50,7 @@ struct CreateAuthChallengeTests {
                     "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
                 ])
             #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": code, "expiresAt": String(expiresAt)])
-            #expect(outcome.response.challengeMetadata == "OTP:sms:\(expiresAt):\(code)")
+            #expect(outcome.response.challengeMetadata == "OTP:sms:\(expiresAt):\(code):0")
         }
 
         @Test("codeLength follows the configuration")
@@ -86,7 +86,7 @@ struct CreateAuthChallengeTests {
                 outcome.response.publicChallengeParameters == [
                     "step": "code", "channel": "email", "destination": "a***@e***.com", "codeLength": "6",
                 ])
-            #expect(outcome.response.challengeMetadata == "OTP:email:\(expiresAt):\(code)")
+            #expect(outcome.response.challengeMetadata == "OTP:email:\(expiresAt):\(code):0")
         }
 
         @Test("HTML is rendered when configured")
@@ -116,7 +116,7 @@ struct CreateAuthChallengeTests {
             #expect(outcome.kind == .reusedCode)
             #expect(random.calls == 0)
             #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": "482913", "expiresAt": "4102444800"])
-            #expect(outcome.response.challengeMetadata == "OTP:sms:4102444800:482913")
+            #expect(outcome.response.challengeMetadata == "OTP:sms:4102444800:482913:0")
             #expect(
                 outcome.response.publicChallengeParameters == [
                     "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
@@ -232,7 +232,9 @@ struct CreateAuthChallengeTests {
             "a phone number that is not E.164 is not used when the user has an email",
             arguments: ["5555550123", "+1 555 555 0123", "+1-555-555-0123", "+123"])
         func badPhoneFallsBackToEmail(phone: String) throws {
-            let request = CreateAuthChallengeRequest(userAttributes: ["phone_number": phone, "email": Sample.email])
+            let request = CreateAuthChallengeRequest(userAttributes: [
+                "phone_number": phone, "phone_number_verified": "true", "email": Sample.email, "email_verified": "true",
+            ])
             let outcome = try create(request)
             #expect(outcome.channel == .email)
             #expect(outcome.kind == .newCode)
@@ -320,18 +322,20 @@ struct CreateAuthChallengeTests {
         func userNotFound() throws {
             let outcome = try create(fixture: "create-user-not-found")
             #expect(outcome.message == nil)
-            #expect(outcome.kind == .decoy)
+            #expect(outcome.isDecoy)
+            #expect(outcome.kind == .newCode)
             let publicParameters = try #require(outcome.response.publicChallengeParameters)
             #expect(Set(publicParameters.keys) == codeRoundPublicKeys)
             #expect(publicParameters["step"] == "code")
             #expect(publicParameters["codeLength"] == "6")
-            // The user name looks like an email address, so the decoy is an email destination shaped from it.
-            #expect(publicParameters["channel"] == "email")
-            #expect(publicParameters["destination"] == "m***@e***.net")
+            // Changed by issue 10: like a real user with every channel, the first allowed channel (sms), even though
+            // the user name looks like an email address; the phone number shown is made up.
+            #expect(publicParameters["channel"] == "sms")
+            #expect(try #require(publicParameters["destination"]).wholeMatch(of: /\+\*{7}[0-9]{4}/) != nil)
             let privateParameters = try #require(outcome.response.privateChallengeParameters)
             #expect(privateParameters["code"] == nil)
             #expect(privateParameters["expiresAt"] == String(expiresAt))
-            #expect(outcome.response.challengeMetadata == "OTP:email:\(expiresAt):")
+            #expect(outcome.response.challengeMetadata == "OTP:sms:\(expiresAt)::0")
         }
 
         @Test("a real code round has the same public keys as a decoy")
@@ -404,7 +408,8 @@ struct CreateAuthChallengeTests {
                     userNotFound: userNotFound), userName: userName)
             #expect(retry.response.publicChallengeParameters == first.response.publicChallengeParameters)
             #expect(retry.response.challengeMetadata == metadata)
-            #expect(retry.kind == .decoy)
+            #expect(retry.isDecoy)
+            #expect(retry.kind == .reusedCode)
             #expect(retry.message == nil)
         }
 
@@ -423,7 +428,8 @@ struct CreateAuthChallengeTests {
                         ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "CHANNEL_CHOICE")
                     ],
                     clientMetadata: ["channel": "sms"], userNotFound: true), userName: "mallory@example.net", config: config)
-            #expect(chosen.kind == .decoy)
+            #expect(chosen.isDecoy)
+            #expect(chosen.kind == .newCode)
             #expect(chosen.channel == .sms)
             #expect(chosen.response.publicChallengeParameters?["destination"] == publicParameters["smsDestination"])
             #expect(chosen.response.privateChallengeParameters?["code"] == nil)
@@ -441,7 +447,8 @@ struct CreateAuthChallengeTests {
             ])
         func noDestination(attributes: [String: String]) throws {
             let outcome = try create(CreateAuthChallengeRequest(userAttributes: attributes), userName: "someone")
-            #expect(outcome.kind == .decoy)
+            #expect(outcome.isDecoy)
+            #expect(outcome.kind == .newCode)
             #expect(outcome.message == nil)
             #expect(outcome.response.privateChallengeParameters?["code"] == nil)
             let warning = try #require(outcome.warning)

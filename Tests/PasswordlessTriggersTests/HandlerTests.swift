@@ -66,7 +66,7 @@ struct HandlerTests {
         #expect(code.count == 6 && code.allSatisfy(\.isNumber))
         #expect(privateParameters["expiresAt"] == String(Sample.now + 300))
         #expect(publicParameters == ["step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6"])
-        #expect(response["challengeMetadata"] as? String == "OTP:sms:\(Sample.now + 300):\(code)")
+        #expect(response["challengeMetadata"] as? String == "OTP:sms:\(Sample.now + 300):\(code):0")
         #expect(spy.messages == [.sms(phoneNumber: "+15555550123", text: "Your sign-in code is \(code). It expires in 5 minutes.")])
         #expect(spy.deadlines == [42], "delivery gets the invocation's deadline")
         #expect(!sink.lines.joined().contains(code), "the code is never logged")
@@ -113,7 +113,7 @@ struct HandlerTests {
     @Test("a failed delivery is an invocation error")
     func deliveryFailure() throws {
         let spy = SpyDelivery()
-        let failure = DeliveryFailure(awsErrorCode: "Throttling", detail: "SNS Publish failed: Throttling: Rate exceeded")
+        let failure = DeliveryFailure(kind: .transient, awsErrorCode: "Throttling", detail: "SNS Publish failed: Throttling: Rate exceeded")
         spy.failure = .deliveryFailed(failure)
         let handler = CreateHandler(configuration: configuration, delivery: spy, random: try KernelRandom())
         #expect(throws: TriggerError.deliveryFailed(failure)) {

@@ -12,7 +12,9 @@ package enum Sample {
 
     package static let smsUser = ["sub": "u-1", "phone_number": phone, "phone_number_verified": "true"]
     package static let emailUser = ["sub": "u-2", "email": email, "email_verified": "true"]
-    package static let bothUser = ["sub": "u-3", "phone_number": phone, "email": email]
+    package static let bothUser = [
+        "sub": "u-3", "phone_number": phone, "phone_number_verified": "true", "email": email, "email_verified": "true",
+    ]
 
     package static func config(_ change: (inout PasswordlessConfiguration) -> Void = { _ in }) -> PasswordlessConfiguration {
         var config = PasswordlessConfiguration()

@@ -1,0 +1,13 @@
+import Settings
+
+/// What create does when the shared limits cannot be checked in time (`RATE_LIMIT_ON_ERROR`).
+package enum LimitFailurePolicy: Sendable {
+    /// Send anyway and log an error (the default): an outage of the table does not stop sign-ins.
+    case allow
+    /// Refuse the send as over a limit: no code leaves unless it was counted.
+    case deny
+
+    package init(_ settings: Settings) throws(SettingsError) {
+        self = try settings.oneOf("RATE_LIMIT_ON_ERROR", ["allow": .allow, "deny": .deny]) ?? .allow
+    }
+}

@@ -1,0 +1,160 @@
+import TestSupport
+import Testing
+
+@testable import PasswordlessAuth
+
+/// An unknown or unreachable user is answered as a real user who has every allowed channel, verified.
+@Suite("Unknown users look like real ones")
+struct UnknownUserTests {
+    static func create(
+        _ request: CreateAuthChallengeRequest, userName: String, config: PasswordlessConfiguration = PasswordlessConfiguration()
+    ) throws -> CreateAuthChallenge.Outcome {
+        try CreateAuthChallenge.create(request, userName: userName, configuration: config, now: Sample.now, random: seededSource())
+    }
+
+    /// A real user with every channel, verified, whose destinations are what the stranger types.
+    static func realUser(phone: String = "+15555550123", email: String = "carol@example.com") -> [String: String] {
+        ["sub": "u-7", "phone_number": phone, "phone_number_verified": "true", "email": email, "email_verified": "true"]
+    }
+
+    static let configurations: [PasswordlessConfiguration] = [
+        PasswordlessConfiguration(),
+        Sample.config { $0.channels = [.email] },
+        Sample.config { $0.channels = [.email, .sms] },
+        Sample.config { $0.channelChoice = true },
+        Sample.config { $0.channels = [.sms] },
+    ]
+
+    @Test(
+        "the public parameters match key for key, channel for channel and mask for mask",
+        arguments: configurations, ["carol@example.com", "+15555550123"])
+    func sameAsReal(config: PasswordlessConfiguration, typed: String) throws {
+        let real = try Self.create(CreateAuthChallengeRequest(userAttributes: Self.realUser()), userName: typed, config: config)
+        let unknown = try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: typed, config: config)
+        let realParameters = try #require(real.response.publicChallengeParameters)
+        let unknownParameters = try #require(unknown.response.publicChallengeParameters)
+        #expect(Set(realParameters.keys) == Set(unknownParameters.keys))
+        #expect(realParameters["step"] == unknownParameters["step"])
+        #expect(realParameters["channel"] == unknownParameters["channel"])
+        #expect(realParameters["channels"] == unknownParameters["channels"])
+        for key in ["destination", "smsDestination", "emailDestination"] {
+            #expect(Self.form(realParameters[key]) == Self.form(unknownParameters[key]), "\(key)")
+        }
+        // What the stranger typed is shown masked the same way in both answers.
+        if typed.contains("@"), config.channels.first == .email || config.channelChoice {
+            let key = config.channelChoice ? "emailDestination" : "destination"
+            #expect(realParameters[key] == unknownParameters[key])
+        }
+        #expect(real.kind == unknown.kind)
+        #expect(real.limitCounters.map(\.kind).first == unknown.limitCounters.map(\.kind).first)
+    }
+
+    /// A mask with its letters and digits replaced: the form an observer can compare without knowing the value.
+    static func form(_ mask: String?) -> String? {
+        mask.map { String($0.map { $0.isLetter ? "a" : $0.isNumber ? "9" : $0 }) }
+    }
+
+    @Test("upper-case names are shown in lower case, as a real user's stored address is")
+    func upperCase() throws {
+        let unknown = try Self.create(
+            CreateAuthChallengeRequest(userNotFound: true), userName: "CAROL@EXAMPLE.COM", config: Sample.config { $0.channels = [.email] })
+        let real = try Self.create(
+            CreateAuthChallengeRequest(userAttributes: Self.realUser(email: "Carol@Example.com")), userName: "CAROL@EXAMPLE.COM",
+            config: Sample.config { $0.channels = [.email] })
+        #expect(unknown.maskedDestination == "c***@e***.com")
+        #expect(real.maskedDestination == "c***@e***.com")
+        // The made-up destination does not change with the letter case of the name.
+        let lower = try Self.create(
+            CreateAuthChallengeRequest(userNotFound: true), userName: "carol@example.com", config: Sample.config { $0.channels = [.sms] })
+        let upper = try Self.create(
+            CreateAuthChallengeRequest(userNotFound: true), userName: "CAROL@EXAMPLE.COM", config: Sample.config { $0.channels = [.sms] })
+        #expect(lower.maskedDestination == upper.maskedDestination)
+    }
+
+    @Test("made-up destinations depend on HASH_KEY, so they cannot be predicted from the code")
+    func keyed() throws {
+        var first = Sample.config { $0.channels = [.sms] }
+        first.decoyKey = KeyedHash(secret: "first secret key, 32 bytes long!")
+        var second = first
+        second.decoyKey = KeyedHash(secret: "second secret key, also long!!!")
+        let names = ["mallory", "trent", "eve", "oscar", "peggy", "victor"]
+        let underFirst = try names.map {
+            try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: $0, config: first).maskedDestination
+        }
+        let underSecond = try names.map {
+            try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: $0, config: second).maskedDestination
+        }
+        #expect(underFirst != underSecond)
+    }
+
+    @Suite("Verified destinations only")
+    struct Verified {
+        @Test(
+            "an unverified destination gets no code",
+            arguments: [
+                ["phone_number": "+15555550123", "phone_number_verified": "false"],
+                ["phone_number": "+15555550123"],
+                ["email": "carol@example.com", "email_verified": "False "],
+            ])
+        func unverified(attributes: [String: String]) throws {
+            let outcome = try UnknownUserTests.create(CreateAuthChallengeRequest(userAttributes: attributes), userName: "carol")
+            #expect(outcome.message == nil)
+            #expect(outcome.isDecoy)
+            #expect(outcome.warning?.contains("no usable destination") == true)
+        }
+
+        @Test("an unverified phone beside a verified email: the code goes by email, and the phone cannot be chosen")
+        func verifiedEmailBeatsUnverifiedPhone() throws {
+            let attributes = [
+                "phone_number": "+15555550123", "phone_number_verified": "false", "email": "carol@example.com", "email_verified": "true",
+            ]
+            let outcome = try UnknownUserTests.create(CreateAuthChallengeRequest(userAttributes: attributes), userName: "carol")
+            #expect(outcome.channel == .email)
+            guard case .email(let address, _, _, _)? = outcome.message else {
+                Issue.record("expected an email")
+                return
+            }
+            #expect(address == "carol@example.com")
+            let picked = try UnknownUserTests.create(
+                CreateAuthChallengeRequest(userAttributes: attributes, clientMetadata: ["channel": "sms"]), userName: "carol",
+                config: Sample.config { $0.channelChoice = true })
+            #expect(picked.channel == .email, "no choice round, and sms is not offered")
+            #expect(picked.response.publicChallengeParameters?["step"] == "code")
+        }
+
+        @Test("OTP_REQUIRE_VERIFIED=false keeps sending to unverified attributes")
+        func notRequired() throws {
+            let outcome = try UnknownUserTests.create(
+                CreateAuthChallengeRequest(userAttributes: ["phone_number": "+15555550123"]), userName: "carol",
+                config: Sample.config { $0.requireVerified = false })
+            #expect(outcome.message != nil)
+            #expect(!outcome.isDecoy)
+        }
+    }
+
+    @Test("SMS_ALLOWED_COUNTRIES: a number outside the list is no destination")
+    func countries() throws {
+        let config = Sample.config { $0.smsAllowedCountries = ["1", "49"] }
+        let uk = try Self.create(
+            CreateAuthChallengeRequest(userAttributes: ["phone_number": "+447700900123", "phone_number_verified": "true"]), userName: "bob",
+            config: config)
+        #expect(uk.message == nil)
+        #expect(uk.isDecoy)
+        let us = try Self.create(
+            CreateAuthChallengeRequest(userAttributes: ["phone_number": "+15555550123", "phone_number_verified": "true"]), userName: "al",
+            config: config)
+        guard case .sms(let phone, _)? = us.message else {
+            Issue.record("expected an SMS")
+            return
+        }
+        #expect(phone == "+15555550123")
+    }
+
+    @Test("SipHash-2-4 matches the reference vectors")
+    func sipHash() {
+        let key = KeyedHash(k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908)
+        #expect(key.hash([]) == 0x726f_db47_dd0e_0e31)
+        #expect(key.hash(Array(0..<15)) == 0xa129_ca61_49be_45e5)
+        #expect(key.hash(Array(0..<8)) == 0x93f5_f579_9a93_2462)
+    }
+}
