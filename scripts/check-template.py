@@ -1,0 +1,546 @@
+#!/usr/bin/env python3
+"""Checks that template.yaml keeps the promises the README makes about a deployed stack.
+
+    python3 scripts/check-template.py [template.yaml] [--self-test]
+
+Each check prints one line; any failure makes the exit status 1. --self-test also breaks a copy of the
+template once per check, in memory, and fails unless that check then fails: so no check passes vacuously.
+Needs PyYAML (it comes with cfn-lint in .build/venv).
+"""
+
+import copy
+import json
+import re
+import sys
+
+import yaml
+
+METRICS = [
+    "CodesSent",
+    "DeliveryFailures",
+    "DeliveryLatency",
+    "DecoyChallenges",
+    "RateLimited",
+    "AnswersCorrect",
+    "AnswersWrong",
+    "SignInsSucceeded",
+    "SignInsFailed",
+]
+CREATE = "CreateAuthChallengeFunction"
+FUNCTION_TYPE = "AWS::Serverless::Function"
+
+
+# --- Loading: CloudFormation's short tags become their long forms ---------------------------------------
+
+
+class CfnLoader(yaml.SafeLoader):
+    pass
+
+
+def _short_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "Condition":
+        return {"Condition": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {"Fn::" + suffix: value}
+
+
+CfnLoader.add_multi_constructor("!", _short_tag)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=CfnLoader)
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def require(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def resources(t, type_):
+    return {k: r for k, r in (t.get("Resources") or {}).items() if r.get("Type") == type_}
+
+
+def merge(base, override):
+    """SAM's Globals rule: maps merge key by key, anything else in the resource wins."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            out[k] = merge(base[k], v) if k in base else v
+        return out
+    return override
+
+
+def functions(t):
+    """Each function's properties with Globals.Function merged in."""
+    glob = ((t.get("Globals") or {}).get("Function")) or {}
+    funcs = {k: merge(glob, r.get("Properties") or {}) for k, r in resources(t, FUNCTION_TYPE).items()}
+    require(funcs, "no AWS::Serverless::Function in the template")
+    return funcs
+
+
+def env(props):
+    return ((props.get("Environment") or {}).get("Variables")) or {}
+
+
+def evaluate(t, value):
+    """Evaluates an intrinsic with every parameter at its default (enough for conditions and !If)."""
+    params = t.get("Parameters") or {}
+    conditions = t.get("Conditions") or {}
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref" and arg in params:
+            return str(params[arg].get("Default", ""))
+        if key == "Condition":
+            return evaluate(t, conditions[arg])
+        if key == "Fn::Equals":
+            return evaluate(t, arg[0]) == evaluate(t, arg[1])
+        if key == "Fn::Not":
+            return not evaluate(t, arg[0])
+        if key == "Fn::And":
+            return all(evaluate(t, a) for a in arg)
+        if key == "Fn::Or":
+            return any(evaluate(t, a) for a in arg)
+        if key == "Fn::If":
+            return evaluate(t, arg[1] if evaluate(t, conditions[arg[0]]) else arg[2])
+    return value
+
+
+def statements(policies):
+    """Every IAM statement in a SAM Policies list, both sides of each !If (AWS::NoValue dropped)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            if "Fn::If" in node and len(node) == 1:
+                walk(node["Fn::If"][1:])
+            elif node == {"Ref": "AWS::NoValue"}:
+                pass
+            elif "Statement" in node:
+                walk(node["Statement"])
+            elif "Effect" in node:
+                found.append(node)
+            else:  # a SAM policy template such as DynamoDBCrudPolicy: {...}
+                found.append({"Effect": "Allow", "Action": ["<policy template %s>" % ",".join(node)], "Resource": "*"})
+        elif isinstance(node, str):  # a managed policy name or ARN
+            found.append({"Effect": "Allow", "Action": ["<managed policy %s>" % node], "Resource": "*"})
+
+    walk(policies if isinstance(policies, list) else [policies])
+    return found
+
+
+def actions(statement):
+    a = statement.get("Action", [])
+    return [a] if isinstance(a, str) else list(a)
+
+
+def sub_text(value):
+    """The template text of a string or an !Sub (either form)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        arg = value["Fn::Sub"]
+        return arg if isinstance(arg, str) else arg[0]
+    raise CheckFailed("expected a string or !Sub, got %r" % (value,))
+
+
+def is_ref_to(t, value, type_):
+    return isinstance(value, dict) and value.get("Ref") in resources(t, type_)
+
+
+# --- Checks ----------------------------------------------------------------------------------------
+
+
+def check_logging(t):
+    level = (t.get("Parameters") or {}).get("LogLevel")
+    require(level, "no LogLevel parameter")
+    require(level.get("AllowedValues") == ["DEBUG", "INFO", "WARN", "ERROR"],
+            "LogLevel's AllowedValues must be Lambda's DEBUG, INFO, WARN, ERROR, not %r" % level.get("AllowedValues"))
+    require(level.get("Default") == "INFO", "LogLevel's default must be INFO, not %r" % level.get("Default"))
+    for name, props in functions(t).items():
+        lc = props.get("LoggingConfig") or {}
+        require(lc.get("LogFormat") == "JSON", "%s: LoggingConfig.LogFormat must be JSON, not %r" % (name, lc.get("LogFormat")))
+        require(lc.get("ApplicationLogLevel") == {"Ref": "LogLevel"},
+                "%s: LoggingConfig.ApplicationLogLevel must be !Ref LogLevel, not %r" % (name, lc.get("ApplicationLogLevel")))
+        require(lc.get("SystemLogLevel") == "WARN", "%s: LoggingConfig.SystemLogLevel must be WARN" % name)
+    return "each function logs JSON at ApplicationLogLevel !Ref LogLevel (DEBUG/INFO/WARN/ERROR, default INFO), system WARN"
+
+
+def check_log_groups(t):
+    groups = resources(t, "AWS::Logs::LogGroup")
+    for name, props in functions(t).items():
+        lg = (props.get("LoggingConfig") or {}).get("LogGroup")
+        require(is_ref_to(t, lg, "AWS::Logs::LogGroup"), "%s: LoggingConfig.LogGroup must !Ref a log group of the stack" % name)
+        require("RetentionInDays" in groups[lg["Ref"]].get("Properties", {}), "%s has no RetentionInDays" % lg["Ref"])
+    return "each function writes to its own log group of the stack, with a retention"
+
+
+def check_no_log_level_env(t):
+    glob = env(((t.get("Globals") or {}).get("Function")) or {})
+    require("LOG_LEVEL" not in glob, "Globals sets LOG_LEVEL: the functions read AWS_LAMBDA_LOG_LEVEL, which Lambda sets")
+    for name, props in functions(t).items():
+        require("LOG_LEVEL" not in env(props), "%s sets LOG_LEVEL: Lambda sets AWS_LAMBDA_LOG_LEVEL instead" % name)
+    return "no LOG_LEVEL environment variable"
+
+
+def check_metrics_namespace(t):
+    p = (t.get("Parameters") or {}).get("MetricsNamespace") or {}
+    require(p.get("Default") == "Passwordless", "parameter MetricsNamespace must default to Passwordless")
+    for name, props in functions(t).items():
+        require(env(props).get("METRICS_NAMESPACE") == {"Ref": "MetricsNamespace"},
+                "%s: METRICS_NAMESPACE must be !Ref MetricsNamespace" % name)
+    return "METRICS_NAMESPACE = !Ref MetricsNamespace (default Passwordless) on each function"
+
+
+def check_dashboard(t):
+    dashboards = resources(t, "AWS::CloudWatch::Dashboard")
+    require(len(dashboards) == 1, "expected one AWS::CloudWatch::Dashboard, found %d" % len(dashboards))
+    (name, d), = dashboards.items()
+    body = sub_text(d["Properties"]["DashboardBody"])
+    missing = [m for m in METRICS if '"%s"' % m not in body]
+    require(not missing, "the dashboard shows no %s" % ", ".join(missing))
+    try:
+        json.loads(re.sub(r"\$\{[^}!]+\}", "1", body))
+    except ValueError as e:
+        raise CheckFailed("the dashboard body is not JSON once substituted: %s" % e)
+    return "dashboard %s shows all nine metrics (%s) and is valid JSON" % (name, ", ".join(METRICS))
+
+
+def check_alarms(t):
+    alarms = resources(t, "AWS::CloudWatch::Alarm")
+    topics = resources(t, "AWS::SNS::Topic")
+    require(len(topics) == 1, "expected one AWS::SNS::Topic for the alarms, found %d" % len(topics))
+    (topic,) = topics
+    by_metric = {}
+    for name, a in alarms.items():
+        by_metric.setdefault(a["Properties"].get("MetricName"), []).append((name, a["Properties"]))
+    for metric in ("DeliveryFailures", "CodesSent"):
+        require(metric in by_metric, "no alarm on %s" % metric)
+        for name, p in by_metric[metric]:
+            require(p.get("Namespace") == {"Ref": "MetricsNamespace"}, "%s: Namespace must be !Ref MetricsNamespace" % name)
+            require({"Ref": topic} in (p.get("AlarmActions") or []), "%s does not notify %s" % (name, topic))
+    sms = [p for _, p in by_metric["CodesSent"] if {"Name": "Channel", "Value": "sms"} in (p.get("Dimensions") or [])]
+    require(sms, "the CodesSent alarm must watch Channel=sms")
+    subs = resources(t, "AWS::SNS::Subscription")
+    require(any(s.get("Condition") and s["Properties"].get("Endpoint") == {"Ref": "AlarmEmail"} for s in subs.values()),
+            "no conditional email subscription to the topic from the AlarmEmail parameter")
+    outputs = json.dumps(t.get("Outputs") or {})
+    require('{"Ref": "%s"}' % topic in outputs, "the topic's ARN is not an output")
+    require('"Ref": "%s"' % next(iter(resources(t, "AWS::CloudWatch::Dashboard")), "?") in outputs or "${Dashboard" in outputs,
+            "the dashboard is not in the outputs")
+    return "alarms on DeliveryFailures and CodesSent (sms) notify %s; AlarmEmail subscribes; outputs name both" % topic
+
+
+def check_self_sign_up(t):
+    p = (t.get("Parameters") or {}).get("AllowSelfSignUp") or {}
+    require(p.get("Default") == "false", "parameter AllowSelfSignUp must default to \"false\"")
+    for name, pool in resources(t, "AWS::Cognito::UserPool").items():
+        v = ((pool["Properties"].get("AdminCreateUserConfig")) or {}).get("AllowAdminCreateUserOnly")
+        require(v is not None, "%s: AdminCreateUserConfig.AllowAdminCreateUserOnly is not set (Cognito's default allows sign-up)" % name)
+        require(evaluate(t, v) is True, "%s: self sign-up is on with the default parameters" % name)
+    return "self sign-up off by default (AllowSelfSignUp=false -> AllowAdminCreateUserOnly=true)"
+
+
+def check_write_attributes(t):
+    clients = resources(t, "AWS::Cognito::UserPoolClient")
+    require(clients, "no app client")
+    for name, c in clients.items():
+        w = c["Properties"].get("WriteAttributes")
+        require(isinstance(w, list) and w, "%s: WriteAttributes must be listed (Cognito's default makes every attribute writable)" % name)
+        bad = [a for a in w if a in ("email", "phone_number", "email_verified", "phone_number_verified")]
+        require(not bad, "%s: WriteAttributes include %s: a stolen access token could move the codes" % (name, ", ".join(bad)))
+        require(isinstance(c["Properties"].get("ReadAttributes"), list), "%s: ReadAttributes must be listed" % name)
+        require(c["Properties"].get("PreventUserExistenceErrors") == "ENABLED", "%s: PreventUserExistenceErrors must be ENABLED" % name)
+    return "app client: WriteAttributes without email/phone_number, PreventUserExistenceErrors ENABLED"
+
+
+def check_ses(t):
+    ses = [s for props in functions(t).values() for s in statements(props.get("Policies") or [])
+           if any(a.lower() in ("ses:sendemail", "ses:*", "*") or a.lower().startswith("ses:send") for a in actions(s))]
+    require(ses, "no statement grants ses:SendEmail")
+    for s in ses:
+        require(actions(s) == ["ses:SendEmail"], "statement %s grants %r; only ses:SendEmail is expected" % (s.get("Sid"), actions(s)))
+        cond = (s.get("Condition") or {}).get("StringEquals") or {}
+        require(cond.get("ses:FromAddress") == {"Ref": "EmailFrom"},
+                "statement %s lets ses:SendEmail use any From address: needs StringEquals ses:FromAddress = !Ref EmailFrom" % s.get("Sid"))
+    return "every ses:SendEmail grant is limited to ses:FromAddress = EmailFrom"
+
+
+def check_email_from(t):
+    p = t.get("Parameters") or {}
+    pattern = (p.get("EmailFrom") or {}).get("AllowedPattern")
+    require(pattern, "EmailFrom needs an AllowedPattern for a bare address (the FromAddress condition compares it)")
+    rx = re.compile(pattern)
+    require(rx.fullmatch("no-reply@example.com") and rx.fullmatch(""), "EmailFrom's pattern rejects a bare address or empty")
+    require(not rx.fullmatch("Sign-in <no-reply@example.com>"), "EmailFrom's pattern accepts \"Name <address>\"")
+    ef = env(functions(t)[CREATE]).get("EMAIL_FROM")
+    require("EmailFrom" in json.dumps(ef) and "EmailFromName" in json.dumps(ef),
+            "create's EMAIL_FROM must be composed of EmailFromName and EmailFrom")
+    return "EmailFrom is a bare address; EMAIL_FROM = \"EmailFromName <EmailFrom>\" or EmailFrom"
+
+
+def check_no_console_delivery(t):
+    require("OtpDelivery" not in (t.get("Parameters") or {}), "the OtpDelivery parameter must go: console delivery logs every code")
+    for name, props in functions(t).items():
+        v = env(props).get("OTP_DELIVERY", "aws")
+        require(v == "aws", "%s: OTP_DELIVERY must be the literal aws, not %r" % (name, v))
+    text = json.dumps(t)
+    require(not re.search(r'"OTP_DELIVERY": "console"', text), "OTP_DELIVERY=console appears in the template")
+    return "no OtpDelivery parameter; OTP_DELIVERY is aws wherever set"
+
+
+def check_table(t):
+    tables = resources(t, "AWS::DynamoDB::Table")
+    require(len(tables) == 1, "expected one AWS::DynamoDB::Table, found %d" % len(tables))
+    (name, table), = tables.items()
+    p = table["Properties"]
+    require(p.get("BillingMode") == "PAY_PER_REQUEST", "%s: BillingMode must be PAY_PER_REQUEST" % name)
+    require(p.get("KeySchema") == [{"AttributeName": "pk", "KeyType": "HASH"}], "%s: the key must be pk (HASH) alone" % name)
+    require(p.get("AttributeDefinitions") == [{"AttributeName": "pk", "AttributeType": "S"}], "%s: pk must be the one attribute, type S" % name)
+    require(p.get("TimeToLiveSpecification") == {"AttributeName": "expiresAt", "Enabled": True}, "%s: TTL must be on expiresAt" % name)
+    require((p.get("SSESpecification") or {}).get("SSEEnabled") is True, "%s: SSE must be on" % name)
+    require(env(functions(t)[CREATE]).get("RATE_LIMIT_TABLE") == {"Ref": name}, "create's RATE_LIMIT_TABLE must be !Ref %s" % name)
+    return "%s: pk (S, HASH), TTL on expiresAt, PAY_PER_REQUEST, SSE; create's RATE_LIMIT_TABLE names it" % name
+
+
+def check_dynamodb_grant(t):
+    (table,) = resources(t, "AWS::DynamoDB::Table")
+    for name, props in functions(t).items():
+        grants = [s for s in statements(props.get("Policies") or [])
+                  if any(a == "*" or a.lower().startswith("dynamodb:") or (a.startswith("<") and "dynamodb" in a.lower())
+                         for a in actions(s))]
+        if name != CREATE:
+            require(not grants, "%s may use DynamoDB: only create needs it" % name)
+            continue
+        require(len(grants) == 1, "%s: expected exactly one DynamoDB statement, found %d" % (name, len(grants)))
+        s = grants[0]
+        require(s.get("Effect") == "Allow" and actions(s) == ["dynamodb:UpdateItem"],
+                "%s may %r on DynamoDB; exactly dynamodb:UpdateItem is expected" % (name, actions(s)))
+        resource = s.get("Resource")
+        require(resource in ({"Fn::GetAtt": [table, "Arn"]}, [{"Fn::GetAtt": [table, "Arn"]}]),
+                "%s: the DynamoDB grant must be on %s's ARN alone, not %r" % (name, table, resource))
+    return "create may dynamodb:UpdateItem on the table, nothing else; define and verify get no DynamoDB"
+
+
+def check_limits_env(t):
+    want = {
+        "RATE_LIMIT_WINDOW_SECONDS": ("RateLimitWindowSeconds", "900"),
+        "MAX_CODES_PER_USER": ("MaxCodesPerUser", "5"),
+        "MAX_CODES_PER_DESTINATION": ("MaxCodesPerDestination", "5"),
+        "MAX_SMS_PER_HOUR": ("MaxSmsPerHour", ""),
+        "RATE_LIMIT_ON_ERROR": ("RateLimitOnError", "allow"),
+        "SMS_ALLOWED_COUNTRIES": ("SmsAllowedCountries", ""),
+        "MAX_RESENDS": ("MaxResends", "2"),
+        "OTP_REQUIRE_VERIFIED": ("OtpRequireVerified", "true"),
+    }
+    params = t.get("Parameters") or {}
+    e = env(functions(t)[CREATE])
+    for var, (param, default) in want.items():
+        require(e.get(var) == {"Ref": param}, "create: %s must be !Ref %s" % (var, param))
+        require(str(params.get(param, {}).get("Default")) == default, "parameter %s must default to %r" % (param, default))
+    key = params.get("HashKey") or {}
+    require(key.get("NoEcho") is True, "parameter HashKey must be NoEcho")
+    rk = json.dumps(e.get("HASH_KEY"))
+    require("HashKey" in rk and "AWS::StackId" in rk, "create: HASH_KEY must be HashKey, else the stack's UUID")
+    return "create gets the limits' settings from their parameters; HASH_KEY from NoEcho HashKey or the stack UUID"
+
+
+def check_timeout(t):
+    for name, props in functions(t).items():
+        timeout = props.get("Timeout")
+        require(isinstance(timeout, int) and timeout <= 5,
+                "%s: Timeout %r: Cognito retries a trigger after 5 s, so a longer one means a second code" % (name, timeout))
+    return "each function's Timeout is 5 s or less"
+
+
+def check_makefile(t, makefile_text):
+    for name, r in resources(t, FUNCTION_TYPE).items():
+        require((r.get("Metadata") or {}).get("BuildMethod") == "makefile", "%s: Metadata.BuildMethod must be makefile" % name)
+        require(re.search(r"^build-%s:" % re.escape(name), makefile_text, re.M), "the Makefile has no build-%s target" % name)
+    return "each function builds with the Makefile's build-<LogicalId> target"
+
+
+CHECKS = [
+    check_logging,
+    check_log_groups,
+    check_no_log_level_env,
+    check_metrics_namespace,
+    check_dashboard,
+    check_alarms,
+    check_self_sign_up,
+    check_write_attributes,
+    check_ses,
+    check_email_from,
+    check_no_console_delivery,
+    check_table,
+    check_dynamodb_grant,
+    check_limits_env,
+    check_timeout,
+    check_makefile,
+]
+
+
+def run(t, makefile_text, quiet=False):
+    failed = []
+    for check in CHECKS:
+        try:
+            args = (t, makefile_text) if check is check_makefile else (t,)
+            line = "ok    " + check(*args)
+        except CheckFailed as e:
+            failed.append(check.__name__)
+            line = "FAIL  %s: %s" % (check.__name__, e)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+            failed.append(check.__name__)
+            line = "FAIL  %s: unexpected template shape (%s: %s)" % (check.__name__, type(e).__name__, e)
+        if not quiet:
+            print("check-template: " + line)
+    return failed
+
+
+# --- Self-test: one breakage per check ----------------------------------------------------------------
+
+
+def _fn(t, name):
+    return t["Resources"][name]["Properties"]
+
+
+def _create_statements(t):
+    return _fn(t, CREATE)["Policies"][0]["Statement"]
+
+
+def _ses_statement(t):
+    for s in _create_statements(t):
+        if isinstance(s, dict) and "Fn::If" in s and s["Fn::If"][1].get("Action") == "ses:SendEmail":
+            return s["Fn::If"][1]
+    raise KeyError("no ses statement")
+
+
+def _dynamo_statement(t):
+    return next(s for s in _create_statements(t) if isinstance(s, dict) and s.get("Action") == "dynamodb:UpdateItem")
+
+
+def _the(t, type_):
+    return next(iter(resources(t, type_).values()))["Properties"]
+
+
+BREAKAGES = {
+    "check_logging": [
+        lambda t: t["Globals"]["Function"]["LoggingConfig"].update(LogFormat="Text"),
+        lambda t: t["Parameters"]["LogLevel"].update(AllowedValues=["debug", "info", "warn", "error"]),
+    ],
+    "check_log_groups": [lambda t: _fn(t, CREATE).pop("LoggingConfig")],
+    "check_no_log_level_env": [lambda t: t["Globals"]["Function"]["Environment"]["Variables"].update(LOG_LEVEL={"Ref": "LogLevel"})],
+    "check_metrics_namespace": [lambda t: t["Globals"]["Function"]["Environment"]["Variables"].pop("METRICS_NAMESPACE")],
+    "check_dashboard": [
+        lambda t: t["Resources"]["Dashboard"]["Properties"].update(
+            DashboardBody={"Fn::Sub": sub_text(t["Resources"]["Dashboard"]["Properties"]["DashboardBody"]).replace('"AnswersWrong"', '"Wrong"')}),
+        lambda t: t["Resources"]["Dashboard"]["Properties"].update(
+            DashboardBody={"Fn::Sub": sub_text(t["Resources"]["Dashboard"]["Properties"]["DashboardBody"]).rstrip().rstrip("}")}),
+    ],
+    "check_alarms": [
+        lambda t: t["Resources"]["DeliveryFailuresAlarm"]["Properties"].update(AlarmActions=[]),
+        lambda t: t["Resources"].pop("SmsCodesSentAlarm"),
+        lambda t: t["Resources"]["AlarmEmailSubscription"].pop("Condition"),
+    ],
+    "check_self_sign_up": [
+        lambda t: t["Parameters"]["AllowSelfSignUp"].update(Default="true"),
+        lambda t: _the(t, "AWS::Cognito::UserPool").pop("AdminCreateUserConfig"),
+    ],
+    "check_write_attributes": [
+        lambda t: _the(t, "AWS::Cognito::UserPoolClient")["WriteAttributes"].append("email"),
+        lambda t: _the(t, "AWS::Cognito::UserPoolClient")["WriteAttributes"].append("phone_number"),
+        lambda t: _the(t, "AWS::Cognito::UserPoolClient").pop("WriteAttributes"),
+        lambda t: _the(t, "AWS::Cognito::UserPoolClient").update(PreventUserExistenceErrors="LEGACY"),
+    ],
+    "check_ses": [
+        lambda t: _ses_statement(t).pop("Condition"),
+        lambda t: _create_statements(t).append({"Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*"}),
+    ],
+    "check_email_from": [lambda t: t["Parameters"]["EmailFrom"].pop("AllowedPattern")],
+    "check_no_console_delivery": [
+        lambda t: t["Parameters"].update(OtpDelivery={"Type": "String", "Default": "aws"}),
+        lambda t: _fn(t, CREATE)["Environment"]["Variables"].update(OTP_DELIVERY="console"),
+    ],
+    "check_table": [
+        lambda t: _the(t, "AWS::DynamoDB::Table").update(BillingMode="PROVISIONED"),
+        lambda t: _the(t, "AWS::DynamoDB::Table")["TimeToLiveSpecification"].update(AttributeName="ttl"),
+        lambda t: _the(t, "AWS::DynamoDB::Table").update(KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}]),
+    ],
+    "check_dynamodb_grant": [
+        lambda t: _dynamo_statement(t).update(Action=["dynamodb:UpdateItem", "dynamodb:GetItem"]),
+        lambda t: _dynamo_statement(t).update(Resource="*"),
+        lambda t: _fn(t, CREATE)["Policies"].append({"DynamoDBCrudPolicy": {"TableName": {"Ref": "RateLimitTable"}}}),
+        lambda t: _fn(t, "VerifyAuthChallengeFunction").update(Policies=[{"Statement": [
+            {"Effect": "Allow", "Action": "dynamodb:UpdateItem", "Resource": "*"}]}]),
+    ],
+    "check_limits_env": [
+        lambda t: _fn(t, CREATE)["Environment"]["Variables"].pop("MAX_CODES_PER_USER"),
+        lambda t: t["Parameters"]["HashKey"].pop("NoEcho"),
+    ],
+    "check_timeout": [lambda t: t["Globals"]["Function"].update(Timeout=6)],
+    "check_makefile": [lambda t: t["Resources"][CREATE].pop("Metadata")],
+}
+
+
+def self_test(t, makefile_text):
+    problems = []
+    for check in CHECKS:
+        breakages = BREAKAGES.get(check.__name__, [])
+        if not breakages:
+            problems.append("%s has no breakage to prove it can fail" % check.__name__)
+        for i, breakage in enumerate(breakages):
+            broken = copy.deepcopy(t)
+            breakage(broken)
+            if check.__name__ not in run(broken, makefile_text, quiet=True):
+                problems.append("%s passed a template broken on purpose (breakage %d)" % (check.__name__, i + 1))
+    text = makefile_text.replace("build-VerifyAuthChallengeFunction:", "build-Verify:")
+    if "check_makefile" not in run(t, text, quiet=True):
+        problems.append("check_makefile passed a Makefile without build-VerifyAuthChallengeFunction")
+    for p in problems:
+        print("check-template: FAIL  self-test: " + p)
+    if not problems:
+        count = sum(len(b) for b in BREAKAGES.values()) + 1
+        print("check-template: ok    self-test: each of the %d checks fails on its %d breakages" % (len(CHECKS), count))
+    return not problems
+
+
+def main(argv):
+    args = [a for a in argv if not a.startswith("--")]
+    path = args[0] if args else "template.yaml"
+    makefile = re.sub(r"[^/]*$", "Makefile", path) if "/" in path else "Makefile"
+    t = load(path)
+    try:
+        with open(makefile, encoding="utf-8") as f:
+            makefile_text = f.read()
+    except OSError:
+        makefile_text = ""
+    failed = run(t, makefile_text)
+    ok = not failed
+    if "--self-test" in argv:
+        ok = self_test(t, makefile_text) and ok
+    if failed:
+        print("check-template: %d of %d checks failed: %s" % (len(failed), len(CHECKS), ", ".join(failed)), file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
