@@ -31,7 +31,7 @@ let package = Package(
         // Code delivery through SNS and SES: the only module that brings libcurl and libcrypto to a trigger.
         .target(
             name: "AWSDelivery",
-            dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSMessaging"]),
+            dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSMessaging"]),
 
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(

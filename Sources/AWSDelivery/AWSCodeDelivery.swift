@@ -4,6 +4,10 @@ import PasswordlessAuth
 import PasswordlessTriggers
 import Settings
 
+/// One libcurl handle for every AWS call of the process: SNS, SES and DynamoDB share its connection cache, so a
+/// warm invocation reuses the connections the last one opened.
+package let awsTransport = CurlTransport()
+
 /// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
 package final class AWSCodeDelivery: CodeDelivery {
     let sns: SNSClient?
@@ -11,9 +15,7 @@ package final class AWSCodeDelivery: CodeDelivery {
 
     /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
     /// naming the variable.
-    package init(_ settings: Settings, channels: [Channel]) throws(SettingsError) {
-        // One libcurl handle for both services, so they share its connection cache.
-        let transport = CurlTransport()
+    package init(_ settings: Settings, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
         let scheduling = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
         sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: scheduling) : nil
         ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: scheduling) : nil

@@ -23,15 +23,15 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
 
     /// Builds the store and its client from the settings; errors name the variable at fault.
     ///
-    /// Reads `RATE_LIMIT_TABLE` (required), `RATE_LIMIT_KEY`, and the client's variables (see `DynamoDBClient`).
-    /// `RATE_LIMIT_KEY` is the secret the identities are hashed with; when it is blank, the table name is used,
+    /// Reads `RATE_LIMIT_TABLE` (required), `HASH_KEY`, and the client's variables (see `DynamoDBClient`).
+    /// `HASH_KEY` is the secret the identities are hashed with; when it is blank, the table name is used,
     /// which is not secret: anyone who can read the table could then test guessed numbers or addresses against it.
     package convenience init(
-        _ settings: Settings, transport: any HTTPTransport = CurlTransport(), retryPolicy: RetryPolicy = RetryPolicy(),
+        _ settings: Settings, transport: any HTTPTransport = awsTransport, retryPolicy: RetryPolicy = RetryPolicy(),
         scheduling: RetryScheduling = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
     ) throws(SettingsError) {
         let table = try settings.required("RATE_LIMIT_TABLE")
-        let key = settings.string("RATE_LIMIT_KEY") ?? table
+        let key = settings.text("HASH_KEY") ?? table
         self.init(
             client: try DynamoDBClient(settings, transport: transport, retryPolicy: retryPolicy, scheduling: scheduling),
             table: table, hashKey: Array(key.utf8))

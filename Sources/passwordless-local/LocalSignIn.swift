@@ -85,6 +85,8 @@ struct LocalSignIn {
                 "create-auth-challenge: "
                     + publicParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             let answer: String
+            // Cognito hands each RespondToAuthChallenge's clientMetadata to that round's verify, define and create.
+            clientMetadata = nil
             if publicParameters[CreateAuthChallenge.PublicKey.step] == "channel" {
                 guard let choice = prompt("Choose a channel (\(publicParameters[CreateAuthChallenge.PublicKey.channels] ?? "")): ") else {
                     return false
@@ -92,9 +94,18 @@ struct LocalSignIn {
                 clientMetadata = [CreateAuthChallenge.channelMetadataKey: choice.trimmingWhitespace()]
                 answer = "-"
             } else {
-                guard let code = prompt("Enter the code sent to \(publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"): ")
-                else { return false }
-                answer = code
+                let destination = publicParameters[CreateAuthChallenge.PublicKey.destination] ?? "you"
+                guard let typed = prompt("Enter the code sent to \(destination) (or resend, or resend sms|email): ") else {
+                    return false
+                }
+                let words = typed.trimmingWhitespace().lowercased().split(separator: " ")
+                if words.first == "resend" {
+                    clientMetadata = [ResendRequest.actionKey: ResendRequest.resendAction]
+                    if words.count > 1 { clientMetadata?[CreateAuthChallenge.channelMetadataKey] = String(words[1]) }
+                    answer = "-"
+                } else {
+                    answer = typed
+                }
             }
             let verified = try invoke(
                 verify,

@@ -15,7 +15,9 @@ enum LocalSignInCommand {
         Usage: passwordless-local [--phone +15555550100] [--email you@example.com] [--username NAME]
                                   [--user-not-found] [--verbose]
 
-        The code is written to standard error as the console delivery would send it; type it at the prompt.
+        The code is written to standard error as the console delivery would send it; type it at the prompt,
+        or type resend (or resend sms, resend email) for a new code, as a client would with clientMetadata
+        {"action": "resend"}.
         Settings (OTP_LENGTH, OTP_CHANNELS, OTP_CHANNEL_CHOICE, MAX_ATTEMPTS, ...) come from the environment.
 
         """

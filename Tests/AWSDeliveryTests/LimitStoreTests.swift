@@ -22,7 +22,7 @@ struct LimitStoreTests {
     static func deadline() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) + 10_000 }
 
     static func store(_ harness: MotoHarness, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
-        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable, "RATE_LIMIT_KEY": secret]) { $1 }
+        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable, "HASH_KEY": secret]) { $1 }
         return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }))
     }
 
@@ -62,15 +62,15 @@ struct LimitStoreTests {
         #expect(ours[0].hasPrefix("user#\(now - now % 3_600)#"))
     }
 
-    @Test("the key depends on RATE_LIMIT_KEY; a blank one falls back to the table name")
+    @Test("the key depends on HASH_KEY; a blank one falls back to the table name")
     func hashKeySetting() throws {
         let harness = try #require(MotoHarness.current)
         let counter = LimitCounter(kind: .user, identity: "bob", limit: 5, windowSeconds: 3_600)
         let key = { (store: DynamoDBLimitStore) in store.key(for: counter, now: 1_800_000_000) }
         let secret = key(try Self.store(harness))
-        let other = key(try Self.store(harness, ["RATE_LIMIT_KEY": "another-secret"]))
-        let blank = key(try Self.store(harness, ["RATE_LIMIT_KEY": "  "]))
-        let tableName = key(try Self.store(harness, ["RATE_LIMIT_KEY": harness.info.rateLimitTable]))
+        let other = key(try Self.store(harness, ["HASH_KEY": "another-secret"]))
+        let blank = key(try Self.store(harness, ["HASH_KEY": "  "]))
+        let tableName = key(try Self.store(harness, ["HASH_KEY": harness.info.rateLimitTable]))
         #expect(secret != other)
         #expect(blank == tableName)
         #expect(blank != secret)
@@ -176,28 +176,5 @@ struct LimitStoreTests {
             #expect(!error.description.contains(counter.identity))
         }
         #expect(try harness.dynamoItems(table: harness.info.deniedTable).isEmpty)
-    }
-}
-
-@testable import passwordless_local
-import LambdaRuntime
-import PasswordlessTriggers
-import TestSupport
-
-@Suite("TMPDEBUG", .motoHarness)
-struct TmpDebug {
-    @Test func debugSignIn() throws {
-        let harness = try #require(MotoHarness.current)
-        let environment = harness.motoEnv
-        let configuration = try PasswordlessConfiguration(Settings(environment))
-        let delivery = try AWSCodeDelivery(Settings(environment), channels: configuration.channels)
-        let sink = MemorySink()
-        var answers = ["000000", "1", "2"]
-        let signIn = LocalSignIn(
-            userAttributes: ["phone_number": "+15555550177"], userName: "+15555550177", configuration: configuration, delivery: delivery, random: try KernelRandom(),
-            logger: Logger(threshold: .debug, sink: sink),
-            prompt: { _ in answers.isEmpty ? nil : answers.removeFirst() }, say: { print("SAY", $0) })
-        _ = try? signIn.run()
-        for line in sink.lines { print("LOG", line) }
     }
 }

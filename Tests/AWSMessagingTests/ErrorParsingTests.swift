@@ -10,6 +10,22 @@ struct ErrorParsingTests {
         #expect(failure == ServiceFailure(code: "InvalidParameter", message: "Invalid parameter: <PhoneNumber> & more"))
     }
 
+    @Test("an address or phone number quoted in an AWS message never survives, whoever it belongs to")
+    func destinationsScrubbed() {
+        let ses = SESClient.parseFailure(
+            AWSSamples.sesError(400, type: "MessageRejected", message: "Email address is not verified: someone.else@example.org, <b@c.io>"),
+            redacting: [])
+        #expect(ses.message == "Email address is not verified: <address>, <<address>>")
+        let sns = SNSClient.parseFailure(
+            AWSSamples.snsError(400, code: "InvalidParameter", message: "Invalid parameter: PhoneNumber +447700900123 (447700900123)"),
+            redacting: [])
+        #expect(sns.message == "Invalid parameter: PhoneNumber <number> (<number>)")
+        // Short numbers, such as a status or a limit, stay.
+        let other = SNSClient.parseFailure(
+            AWSSamples.snsError(400, code: "Throttling", message: "Rate exceeded: 20 per 1000 ms"), redacting: [])
+        #expect(other.message == "Rate exceeded: 20 per 1000 ms")
+    }
+
     @Test("SNS answer that is not XML falls back to the HTTP status")
     func snsNonXML() {
         let failure = SNSClient.parseFailure(HTTPResponse(status: 502, body: Array("<html>Bad Gateway</html>".utf8)), redacting: [])

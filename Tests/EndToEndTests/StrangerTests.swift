@@ -6,20 +6,10 @@ import Testing
 /// apart. Console delivery, so nothing leaves the machine.
 @Suite("A stranger learns nothing", .serialized)
 struct StrangerTests {
-    /// A create event for `userName`, as Cognito sends it for a real user with `attributes` or for an unknown one.
-    static func event(
-        userName: String, attributes: [String: String]?, session: [[String: Any]] = [], clientMetadata: [String: String]? = nil
-    ) throws -> URL {
-        var object = try jsonObject(try SampleEvents.bytes("create-sms-first-round"))
-        object["userName"] = userName
-        var request = try #require(object["request"] as? [String: Any])
-        request["userAttributes"] = attributes ?? [:]
-        request["userNotFound"] = attributes == nil
-        request["session"] = session
-        request["clientMetadata"] = clientMetadata
-        object["request"] = request
+    /// A create event in a file, for the executable's local mode.
+    static func event(userName: String, attributes: [String: String]?) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("stranger-\(UUID().uuidString).json")
-        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        try Data(try SampleEvents.create(userName: userName, attributes: attributes)).write(to: url)
         return url
     }
 

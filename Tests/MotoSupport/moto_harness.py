@@ -216,6 +216,14 @@ def make_handler(state):
                 return
             if (self.headers.get("X-Amz-Target") or "").startswith("DynamoDB_"):
                 return self.dynamodb_error(step, body)
+            if ses and step == "rejected_recipient":
+                # SES's sandbox answer names the recipient it refused: the text must never reach a caller or a log.
+                recipients = (json.loads(body or b"{}").get("Destination") or {}).get("ToAddresses") or ["?"]
+                message = ("Email address is not verified. The following identities failed the check in region "
+                           f"US-EAST-1: {', '.join(recipients)}")
+                return self.reply(400, json.dumps({"message": message}).encode(), [
+                    ("Content-Type", "application/json"), ("x-amzn-RequestId", "5f0c1d2e-0000-4000-8000-00000000abcd"),
+                    ("x-amzn-ErrorType", "MessageRejected:http://internal.amazon.com/coral/com.amazonaws.sesv2/")])
             if ses:
                 status, code, message = SES_ERRORS[step]
                 return self.reply(status, json.dumps({"message": message}).encode(), [

@@ -1,0 +1,147 @@
+import Foundation
+import MotoSupport
+import TestSupport
+import Testing
+
+/// The shared limits through the create executable, against moto's DynamoDB and SNS with IAM checks on and the
+/// assumed role's credentials. Each test uses its own names and numbers: the table lives for the whole run.
+@Suite(
+    "Shared limits from the create executable against moto", .serialized, .motoHarness,
+    .enabled(if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found; skipped"))
+struct LimitsTests {
+    struct Outcome {
+        var answered: Int
+        var limited: Int
+        var others: [String]
+        var logs: String
+    }
+
+    /// Serves the events to one create process and sorts the answers.
+    static func serve(_ events: [[UInt8]], _ extra: [String: String] = [:], tag: String = UUID().uuidString) throws -> Outcome {
+        let harness = try #require(MotoHarness.current)
+        let environment = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable, "HASH_KEY": "end-to-end test key 0001"])
+        { $1 }
+        .merging(extra) { $1 }
+        let function = try ServedFunction(
+            try ExecutableTests.executable("create-auth-challenge"),
+            events: events.enumerated().map { .init($0.element, id: "\(tag)-\($0.offset)") }, environment: environment)
+        let posts = function.waitForPosts(events.count)
+        let logs = function.stop()
+        return try Self.sort(posts, logs: logs)
+    }
+
+    static func sort(_ posts: [MockRuntimeAPI.Post], logs: String) throws -> Outcome {
+        var outcome = Outcome(answered: 0, limited: 0, others: [], logs: logs)
+        for post in posts {
+            if post.path.hasSuffix("/response") {
+                outcome.answered += 1
+            } else if let report = try? jsonObject(post.body), report["errorType"] as? String == "RateLimited" {
+                #expect((report["errorMessage"] as? String)?.hasPrefix("Too many codes were asked for. Try again in ") == true)
+                outcome.limited += 1
+            } else {
+                outcome.others.append(post.text)
+            }
+        }
+        return outcome
+    }
+
+    static func smsCount(_ phone: String) throws -> Int {
+        try #require(MotoHarness.current).modelData().sns.SMS.filter { $0.phone_number == phone }.count
+    }
+
+    @Test("MAX_CODES_PER_USER: exactly that many codes for one user name, then RateLimited and nothing sent")
+    func perUser() throws {
+        let phone = "+15555550301"
+        let events = try (0..<5).map { _ in try SampleEvents.create(userName: "user-301", attributes: SampleEvents.phoneUser(phone)) }
+        let outcome = try Self.serve(events, ["MAX_CODES_PER_USER": "3", "MAX_CODES_PER_DESTINATION": "100"])
+        #expect(outcome.answered == 3)
+        #expect(outcome.limited == 2)
+        #expect(outcome.others.isEmpty, "\(outcome.others)")
+        #expect(try Self.smsCount(phone) == 3)
+    }
+
+    @Test("MAX_CODES_PER_DESTINATION counts one phone number across user names")
+    func perDestination() throws {
+        let phone = "+15555550302"
+        let events = try ["a-302", "b-302", "c-302"].map {
+            try SampleEvents.create(userName: $0, attributes: SampleEvents.phoneUser(phone))
+        }
+        let outcome = try Self.serve(events, ["MAX_CODES_PER_DESTINATION": "2"])
+        #expect(outcome.answered == 2)
+        #expect(outcome.limited == 1)
+        #expect(try Self.smsCount(phone) == 2)
+    }
+
+    @Test("an unknown user name meets the same limit as a real one, and nothing is sent")
+    func unknownUsers() throws {
+        let before = try #require(MotoHarness.current).modelData().sns.SMS.count
+        let events = try (0..<4).map { _ in try SampleEvents.create(userName: "nobody-303@example.com", attributes: nil) }
+        let outcome = try Self.serve(events, ["MAX_CODES_PER_USER": "3"])
+        #expect(outcome.answered == 3)
+        #expect(outcome.limited == 1)
+        #expect(try #require(MotoHarness.current).modelData().sns.SMS.count == before)
+    }
+
+    @Test("a burst of sign-ins for one user from two running create processes sends no more than the limit")
+    func burstFromTwoProcesses() throws {
+        let harness = try #require(MotoHarness.current)
+        let phone = "+15555550304"
+        let environment = harness.motoEnv.merging([
+            "RATE_LIMIT_TABLE": harness.info.rateLimitTable, "HASH_KEY": "end-to-end test key 0001", "MAX_CODES_PER_USER": "4",
+            "MAX_CODES_PER_DESTINATION": "100", "LOG_LEVEL": "error",
+        ]) { $1 }
+        let events = try (0..<10).map { _ in try SampleEvents.create(userName: "user-304", attributes: SampleEvents.phoneUser(phone)) }
+        let functions = try ["p", "q"].map { process in
+            try ServedFunction(
+                try ExecutableTests.executable("create-auth-challenge"),
+                events: events.enumerated().map { .init($0.element, id: "\(process)-\($0.offset)") }, environment: environment)
+        }
+        let outcomes = try functions.map { function in
+            let posts = function.waitForPosts(events.count)
+            return try Self.sort(posts, logs: function.stop())
+        }
+        #expect(outcomes.map(\.answered).reduce(0, +) == 4)
+        #expect(outcomes.map(\.limited).reduce(0, +) == 16)
+        #expect(outcomes.allSatisfy { $0.others.isEmpty }, "\(outcomes.map(\.others))")
+        #expect(try Self.smsCount(phone) == 4)
+    }
+
+    @Test("DynamoDB out of reach: allow sends and logs an error; deny refuses and sends nothing")
+    func tableDown() throws {
+        let harness = try #require(MotoHarness.current)
+        let down = ["AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:\(harness.info.refusedPort)"]
+        let allowPhone = "+15555550305"
+        let allowed = try Self.serve(
+            [try SampleEvents.create(userName: "user-305", attributes: SampleEvents.phoneUser(allowPhone))], down)
+        #expect(allowed.answered == 1)
+        #expect(try Self.smsCount(allowPhone) == 1)
+        #expect(allowed.logs.contains("shared limits could not be checked"))
+        let denyPhone = "+15555550306"
+        let denied = try Self.serve(
+            [try SampleEvents.create(userName: "user-306", attributes: SampleEvents.phoneUser(denyPhone))],
+            down.merging(["RATE_LIMIT_ON_ERROR": "deny"]) { $1 })
+        #expect(denied.limited == 1)
+        #expect(try Self.smsCount(denyPhone) == 0)
+    }
+
+    @Test("SMS_ALLOWED_COUNTRIES: a number outside the list gets nothing and is answered like an unknown user")
+    func countries() throws {
+        let phone = "+15555550307"
+        let outcome = try Self.serve(
+            [try SampleEvents.create(userName: "user-307", attributes: SampleEvents.phoneUser(phone))], ["SMS_ALLOWED_COUNTRIES": "44,49"])
+        #expect(outcome.answered == 1)
+        #expect(try Self.smsCount(phone) == 0)
+        #expect(outcome.logs.contains("no usable destination"))
+    }
+
+    @Test("the table never holds a phone number or a user name")
+    func keysAreHashed() throws {
+        let items = try #require(MotoHarness.current).dynamoItems()
+        #expect(!items.isEmpty)
+        for item in items {
+            #expect(!item.pk.contains("5555550"), "\(item.pk)")
+            #expect(!item.pk.contains("user-30"), "\(item.pk)")
+            #expect(!item.pk.contains("nobody"), "\(item.pk)")
+        }
+    }
+}
