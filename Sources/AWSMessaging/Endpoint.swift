@@ -1,39 +1,29 @@
 import AWSSigning
 import Settings
 
-/// Where a service is reached: scheme, authority and an optional base path from an endpoint override.
+/// Where a service is reached: scheme, host, port and an optional base path from an endpoint override.
 package struct Endpoint: Sendable, Equatable {
-    package let scheme: String
-    package let host: String
-    package let port: Int?
-    /// Empty, or a path starting with `/` and without a trailing `/`.
-    package let basePath: String
+    /// The base URL; its path is empty, or starts with `/` and has no trailing `/`.
+    package let base: SettingURL
 
-    package init(scheme: String, host: String, port: Int?, basePath: String) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.basePath = basePath
-    }
+    package init(_ base: SettingURL) { self.base = base }
 
     /// The `Host` header value; default ports are left out, as curl would.
     package var hostHeader: String {
-        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
-        return "\(host):\(port)"
+        guard let port = base.port, !(base.scheme == "https" && port == 443), !(base.scheme == "http" && port == 80) else {
+            return base.host
+        }
+        return "\(base.host):\(port)"
     }
 
     /// The path an operation path is sent on, e.g. `/` or `/v2/email/outbound-emails`.
     package func path(_ operationPath: String) -> String {
-        basePath + operationPath
+        base.path + operationPath
     }
 
     /// The absolute URL for an operation path.
     package func url(_ operationPath: String) -> String {
-        "\(scheme)://\(hostHeader)\(path(operationPath))"
-    }
-
-    package init(_ url: SettingURL) {
-        self.init(scheme: url.scheme, host: url.host, port: url.port, basePath: url.path)
+        "\(base.scheme)://\(hostHeader)\(path(operationPath))"
     }
 
     /// The endpoint from `serviceVariable`, then `AWS_ENDPOINT_URL`, then `https://{prefix}.{region}.amazonaws.com`.
@@ -45,6 +35,6 @@ package struct Endpoint: Sendable, Equatable {
         }
         // China regions live under a different top-level domain.
         let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return Endpoint(scheme: "https", host: "\(prefix).\(region).\(domain)", port: nil, basePath: "")
+        return Endpoint(SettingURL(scheme: "https", host: "\(prefix).\(region).\(domain)", port: nil, path: ""))
     }
 }

@@ -17,27 +17,12 @@ import Testing
 struct SignInWithMotoTests {
     /// Runs a sign-in whose answers are: a wrong code first, then the code moto received.
     func signIn(attributes: [String: String], userName: String, readCode: @escaping () throws -> String?) throws -> (Bool, [String]) {
-        let harness = try #require(MotoHarness.current)
-        var environment = harness.motoEnv
+        var environment = try #require(MotoHarness.current).motoEnv
         environment["SMS_MESSAGE"] = "Код {code} ✓ &=+% valid {minutes} min"
-        let configuration = try PasswordlessConfiguration(Settings(environment))
-        let delivery = try AWSCodeDelivery(Settings(environment), channels: configuration.channels)
         var answers = ["000000"]
-        var lines: [String] = []
-        var failure: (any Error)?
-        let signIn = LocalSignIn(
-            userAttributes: attributes, userName: userName, configuration: configuration, delivery: delivery, random: try KernelRandom(),
-            logger: Logger(threshold: .error, sink: MemorySink()),
-            prompt: { _ in
-                if answers.isEmpty {
-                    do { return try readCode() } catch { failure = error; return nil }
-                }
-                return answers.removeFirst()
-            },
-            say: { lines.append($0) })
-        let signedIn = try signIn.run()
-        if let failure { throw failure }
-        return (signedIn, lines)
+        return try MotoSignIn.run(attributes: attributes, userName: userName, environment: environment) {
+            answers.isEmpty ? try readCode() : answers.removeFirst()
+        }
     }
 
     @Test("by SMS: one text through SNS, a wrong answer, then the right code signs in")

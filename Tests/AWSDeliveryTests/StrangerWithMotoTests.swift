@@ -31,20 +31,9 @@ struct StrangerWithMotoTests {
     static func signIn(
         phone: String, environment: [String: String], answer: @escaping ([String]) throws -> String?
     ) throws -> (Bool, [String]) {
-        let configuration = try PasswordlessConfiguration(Settings(environment))
-        var lines: [String] = []
-        var failure: (any Error)?
-        let signIn = LocalSignIn(
-            userAttributes: SampleEvents.phoneUser(phone), userName: phone, configuration: configuration,
-            delivery: try AWSCodeDelivery(Settings(environment), channels: configuration.channels), random: try KernelRandom(),
-            logger: Logger(threshold: .error, sink: MemorySink()),
-            prompt: { _ in
-                do { return try answer(try smsTo(phone)) } catch { failure = error; return nil }
-            },
-            say: { lines.append($0) })
-        let signedIn = try signIn.run()
-        if let failure { throw failure }
-        return (signedIn, lines)
+        try MotoSignIn.run(attributes: SampleEvents.phoneUser(phone), userName: phone, environment: environment) {
+            try answer(try smsTo(phone))
+        }
     }
 
     @Test("resend: a new code that works, the old one refused, and the resend is no attempt")
