@@ -120,3 +120,44 @@ struct LoggingTests {
         #expect(now - start < 3_600_000)
     }
 }
+
+/// How long the caller has been waiting: on a cold start, since the process started.
+@Suite("The caller's wait")
+struct CallerWaitTests {
+    final class Recorder: LambdaHandler, @unchecked Sendable {
+        var waitingSince: [Int64] = []
+        func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
+            waitingSince.append(context.callerWaitingSinceEpochMs)
+            return event
+        }
+    }
+
+    func run(processStartedAgoMs: Int64) throws -> (started: Int64, waits: [Int64], before: Int64) {
+        var client = LoggingTests.Client(events: [
+            Invocation(metadata: .init(requestID: "a", deadlineEpochMs: 0), body: []),
+            Invocation(metadata: .init(requestID: "b", deadlineEpochMs: 0), body: []),
+        ])
+        let recorder = Recorder()
+        let before = SystemTime.epochMilliseconds()
+        let started = before - processStartedAgoMs
+        #expect(throws: LoggingTests.Client.Drained.self) {
+            try LambdaLoop.run(client: &client, handler: recorder, logger: Logger(sink: MemorySink()), processStartEpochMs: started)
+        }
+        return (started, recorder.waitingSince, before)
+    }
+
+    @Test("on a cold start the first caller has waited since the process started; later callers since their event")
+    func coldStart() throws {
+        let (started, waits, before) = try run(processStartedAgoMs: 1_500)
+        #expect(waits.count == 2)
+        #expect(waits[0] == started)
+        #expect(waits[1] >= before)
+    }
+
+    @Test("a process Lambda started long before the first call does not shorten that call's time")
+    func prewarmed() throws {
+        let (started, waits, before) = try run(processStartedAgoMs: 600_000)
+        #expect(waits[0] != started)
+        #expect(waits[0] >= before)
+    }
+}
