@@ -6,9 +6,11 @@
 # For each zip: bootstrap at the root, mode 755, stripped; no Swift runtime
 # shared library; every ELF file needs no GLIBC version above 2.34; with
 # LD_LIBRARY_PATH unset, ldd resolves every library from the zip's lib/ except
-# glibc's own and libgcc_s, and every symbol binds (ldd -r). Stub libraries
-# (from scripts/make-stub-libs.sh, marked by a .lambda_stub section) get the same
-# checks and are listed. --smoke also runs the unpacked bootstrap under
+# glibc's own and libgcc_s, and every symbol binds (ldd -r). Stubs from
+# scripts/make-stub-libs.sh (marked by a .lambda_stub section) are listed: stub
+# libraries in lib/ get the same checks and must need no library at all; stubs
+# linked into bootstrap (a static libcurl) are named from its .lambda_stub strings.
+# --smoke also runs the unpacked bootstrap under
 # tools/runtime-emulator.py with events/<trigger>-*.json (define-*.json for
 # define-auth-challenge.zip, ...) and OTP_DELIVERY=console.
 set -euo pipefail
@@ -22,7 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SMOKE=0
 [[ ${1:-} == --smoke ]] && { SMOKE=1; shift; }
 (($#)) || { echo "usage: $0 [--smoke] ZIP..." >&2; exit 2; }
-for tool in unzip zipinfo objdump ldd; do
+for tool in unzip zipinfo objdump objcopy ldd; do
   command -v "$tool" >/dev/null || { echo "check: '$tool' not found" >&2; exit 1; }
 done
 
@@ -32,7 +34,7 @@ failures=0
 
 check_zip() {
   local zip=$1 name dir f mode v line lib path
-  local -a errors=() stubs=()
+  local -a errors=() stubs=() linked_stubs=()
   SMOKE_RESULT=""
   name=$(basename "$zip" .zip)
   dir=$TMP/$name
@@ -92,10 +94,17 @@ check_zip() {
   # Stubs made by scripts/make-stub-libs.sh: they must need no library at all.
   for f in "$dir"/lib/*; do
     [[ -f $f ]] || continue
-    objdump -h "$f" 2>/dev/null | grep -q ' \.lambda_stub ' || continue
+    [[ $(objdump -h "$f" 2>/dev/null) == *" .lambda_stub "* ]] || continue  # (no grep -q: pipefail and SIGPIPE)
     stubs+=("$(basename "$f")")
     [[ -z $(objdump -p "$f" | awk '$1 == "NEEDED"') ]] || err "stub lib/$(basename "$f") needs other libraries"
   done
+
+  # Stubs linked into bootstrap: one "lambda-stub <soname>: ..." string each.
+  if [[ -f $dir/bootstrap && $(objdump -h "$dir/bootstrap" 2>/dev/null) == *" .lambda_stub "* ]]; then
+    mapfile -t linked_stubs < <(objcopy -O binary --only-section=.lambda_stub "$dir/bootstrap" /dev/stdout 2>/dev/null |
+      tr '\0' '\n' | sed -n 's/^lambda-stub \([^:]*\):.*/\1/p' | LC_ALL=C sort -u)
+    ((${#linked_stubs[@]})) || err "bootstrap has a .lambda_stub section that names no stub"
+  fi
 
   if ((${#errors[@]} == 0)) && ((SMOKE)); then
     smoke "$name" "$dir" || err "smoke test failed (see above)"
@@ -111,6 +120,7 @@ check_zip() {
   ((${#stubs[@]} == 0)) || stubinfo=", ${#stubs[@]} of them stubs"
   echo "ok   $zip ($nlibs libraries in lib/$stubinfo$SMOKE_RESULT)"
   ((${#stubs[@]} == 0)) || echo "       stubs: ${stubs[*]}"
+  ((${#linked_stubs[@]} == 0)) || echo "       stubs linked into bootstrap: ${linked_stubs[*]}"
 }
 
 smoke() {

@@ -1,5 +1,6 @@
 import AWSSigning
 import CCurl
+import Settings
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,13 +9,21 @@ import Glibc
 import Musl
 #endif
 
-/// HTTP over one libcurl easy handle, created on first use and kept so warm invocations reuse the connection.
+/// HTTP/1.1 over one libcurl easy handle, created on first use and kept so warm invocations reuse the connection
+/// (and a new connection resumes the TLS session).
 ///
 /// The handle sits behind a mutex, so concurrent callers are serialized rather than racing on it.
+///
+/// Only what AWS needs is reachable: http and https, HTTP/1.1, TLS 1.2 or newer, ASCII host names, no
+/// compression, no cookies, no authentication scheme. The Lambda build links libcurl statically with stubs
+/// for the libraries behind everything else (scripts/make-stub-libs.sh), so that is a promise this type keeps.
 package final class CurlTransport: HTTPTransport {
     private let handle = Mutex<CurlHandle>(CurlHandle())
 
-    package init() {}
+    /// Creates the transport; it also sets how OpenSSL starts, before the first signature starts it.
+    package init() {
+        _ = openSSLConfigured
+    }
 
     package func send(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
@@ -28,6 +37,10 @@ package final class CurlTransport: HTTPTransport {
 /// Responses larger than this are cut off; AWS replies here are a few hundred bytes.
 private let maxResponseBytes = 1 << 20
 
+/// How OpenSSL starts, once: no openssl.cnf, no legacy name database, no error strings, and in the Lambda build
+/// its default provider narrowed to what HTTPS to AWS uses (see Sources/CCurl/shim.h).
+private let openSSLConfigured: Void = ccurl_openssl_init()
+
 /// curl_global_init is not thread-safe and must run once per process; a static let runs it exactly once.
 private let curlGlobalInitResult: CURLcode = ccurl_global_init()
 
@@ -36,7 +49,8 @@ private let curlGlobalInitResult: CURLcode = ccurl_global_init()
 /// A libcurl built on Debian looks in /etc/ssl/certs, which Lambda's Amazon Linux 2023 lacks; it keeps the
 /// bundle in /etc/pki/tls/certs. libcurl reads no environment variable for this, so the path is set here.
 private let caBundlePath: String? = {
-    if let path = getenv("SSL_CERT_FILE").map({ String(cString: $0) }), !path.isEmpty { return path }
+    // Read through the one settings reader, so a blank value means the default as for every variable.
+    if let path = Settings.fromProcess().string("SSL_CERT_FILE") { return path }
     for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"] where access(path, R_OK) == 0 {
         return path
     }
@@ -77,6 +91,11 @@ private struct CurlHandle: ~Copyable {
     mutating func perform(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
     ) throws(TransportError) -> HTTPResponse {
+        // A host name that is not ASCII would need IDN conversion (libidn2, a stub in the Lambda build).
+        // Endpoints come from configuration and are ASCII; anything else is refused before curl sees it.
+        guard request.url.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw TransportError(.permanent, "URL is not printable ASCII; use the punycode form of the host name")
+        }
         let easy = try readyHandle()
         let sink = TransferSink()
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -97,8 +116,19 @@ private struct CurlHandle: ~Copyable {
                 func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
                 set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
                 set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+                set(ccurl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
+                // One request at a time: HTTP/2 would add a session set-up and buys nothing.
+                set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, ccurl_http_version_1_1()))
+                set(ccurl_setopt_long(easy, CURLOPT_SSLVERSION, ccurl_sslversion_tls1_2()))
+                // A SOCKS5 proxy from the environment may use user name and password, never GSSAPI.
+                set(ccurl_setopt_long(easy, CURLOPT_SOCKS5_AUTH, ccurl_auth_basic()))
                 set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-                if let caBundlePath { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath)) }
+                if let caBundlePath {
+                    // The Lambda build reads the bundle one certificate at a time (Sources/CCurl/ca-bundle.c).
+                    set(
+                        ccurl_lazy_ca_available() != 0
+                            ? ccurl_setopt_lazy_ca(easy, caBundlePath) : ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath))
+                }
                 set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
                 set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, connectTimeoutMs))))
                 // A zero timeout means "no timeout" to curl, so never pass zero.

@@ -57,7 +57,7 @@ struct SendingTests {
         .deletingLastPathComponent().appendingPathComponent(".build/lambda/create-auth-challenge.zip")
 
     @Test(
-        "the Lambda zip's bootstrap sends over HTTPS through its bundled libcurl",
+        "the Lambda zip's bootstrap sends over HTTPS through its statically linked libcurl",
         .enabled(
             if: FileManager.default.fileExists(atPath: zip.path) || MotoHarness.required,
             "no .build/lambda/create-auth-challenge.zip: run ./build.sh first"))
