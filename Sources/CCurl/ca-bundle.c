@@ -107,19 +107,10 @@ static int header(const unsigned char **p, const unsigned char *end, int *tag, s
 static int tlv(const unsigned char **p, const unsigned char *end, int *tag, const unsigned char **start,
                const unsigned char **content, size_t *content_len) {
     const unsigned char *q = *p;
-    if (end - q < 2) return 0;
     *start = q;
-    *tag = *q++;
-    size_t len = *q++;
-    if (len & 0x80) {
-        size_t k = len & 0x7f;
-        if (k == 0 || k > 4 || (size_t)(end - q) < k) return 0;
-        for (len = 0; k > 0; k--) len = (len << 8) | *q++;
-    }
-    if ((size_t)(end - q) < len) return 0;
+    if (!header(&q, end, tag, content_len) || (size_t)(end - q) < *content_len) return 0;
     *content = q;
-    *content_len = len;
-    *p = q + len;
+    *p = q + *content_len;
     return 1;
 }
 
