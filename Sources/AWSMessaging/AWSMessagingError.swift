@@ -8,6 +8,7 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
         case deadlineExceeded(operation: String, attempts: Int, lastProblem: String?)
         case network(operation: String, detail: String, attempts: Int)
         case invalidResponse(operation: String, detail: String)
+        case transport(TransportFailure)
     }
 
     private let kind: Kind
@@ -42,6 +43,18 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     /// AWS answered with success but the body lacked what was expected.
     package static func invalidResponse(operation: String, detail: String) -> AWSMessagingError {
         AWSMessagingError(.invalidResponse(operation: operation, detail: detail))
+    }
+
+    /// One attempt failed below HTTP (connecting, TLS, a timeout); the request executor turns this into a
+    /// network or deadline error once it stops trying.
+    package static func transport(_ kind: TransportFailure.Kind, _ detail: String) -> AWSMessagingError {
+        AWSMessagingError(.transport(TransportFailure(kind, detail)))
+    }
+
+    /// What a transport reported, for an error thrown by one.
+    package var transportFailure: TransportFailure? {
+        if case .transport(let failure) = kind { return failure }
+        return nil
     }
 
     /// The AWS error code (e.g. `AccessDenied`, `MessageRejected`) when AWS answered with an error.
@@ -79,6 +92,8 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
             return "\(operation) failed: network error after \(count(attempts)): \(detail)"
         case .invalidResponse(let operation, let detail):
             return "\(operation) failed: unexpected response: \(detail)"
+        case .transport(let failure):
+            return "network error: \(failure.detail)"
         }
     }
 }

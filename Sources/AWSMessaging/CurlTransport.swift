@@ -27,8 +27,8 @@ package final class CurlTransport: HTTPTransport {
 
     package func send(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
-    ) throws(TransportError) -> HTTPResponse {
-        try handle.withLock { (curl: inout CurlHandle) throws(TransportError) -> HTTPResponse in
+    ) throws(AWSMessagingError) -> HTTPResponse {
+        try handle.withLock { (curl: inout CurlHandle) throws(AWSMessagingError) -> HTTPResponse in
             try curl.perform(request, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
         }
     }
@@ -75,14 +75,14 @@ private struct CurlHandle: ~Copyable {
         errorBuffer.deallocate()
     }
 
-    private mutating func readyHandle() throws(TransportError) -> UnsafeMutableRawPointer {
+    private mutating func readyHandle() throws(AWSMessagingError) -> UnsafeMutableRawPointer {
         if let easy {
             // Reset clears options but keeps the connection cache, which is the point of reusing the handle.
             curl_easy_reset(easy)
             return easy
         }
         guard curlGlobalInitResult == CURLE_OK, let created = curl_easy_init() else {
-            throw TransportError(.permanent, "libcurl could not be initialised")
+            throw AWSMessagingError.transport(.permanent, "libcurl could not be initialised")
         }
         easy = created
         return created
@@ -90,11 +90,11 @@ private struct CurlHandle: ~Copyable {
 
     mutating func perform(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
-    ) throws(TransportError) -> HTTPResponse {
+    ) throws(AWSMessagingError) -> HTTPResponse {
         // A host name that is not ASCII would need IDN conversion (libidn2, a stub in the Lambda build).
         // Endpoints come from configuration and are ASCII; anything else is refused before curl sees it.
         guard request.url.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw TransportError(.permanent, "URL is not printable ASCII; use the punycode form of the host name")
+            throw AWSMessagingError.transport(.permanent, "URL is not printable ASCII; use the punycode form of the host name")
         }
         let easy = try readyHandle()
         let sink = TransferSink()
@@ -172,8 +172,8 @@ private struct CurlHandle: ~Copyable {
             }
         }
         guard code == CURLE_OK else {
-            if sink.overflowed { throw TransportError(.permanent, "response larger than 1 MiB") }
-            throw TransportError(Self.kind(of: code), describe(code))
+            if sink.overflowed { throw AWSMessagingError.transport(.permanent, "response larger than 1 MiB") }
+            throw AWSMessagingError.transport(Self.kind(of: code), describe(code))
         }
         var status = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
@@ -185,7 +185,7 @@ private struct CurlHandle: ~Copyable {
         return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
     }
 
-    private static func kind(of code: CURLcode) -> TransportError.Kind {
+    private static func kind(of code: CURLcode) -> TransportFailure.Kind {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut

@@ -31,7 +31,7 @@ package struct RequestExecutor: Sendable {
         let budgetEnd = deadlineEpochMs - policy.deadlineSafetyMarginMs
         var attempts = 0
         var lastService: (failure: ServiceFailure, status: Int, requestID: String?)?
-        var lastTransport: TransportError?
+        var lastTransport: TransportFailure?
 
         while attempts < policy.maxAttempts {
             let now = scheduling.nowEpochMs()
@@ -39,7 +39,7 @@ package struct RequestExecutor: Sendable {
             guard remaining > 0 else { break }
             let request = makeRequest(now)
             attempts += 1
-            let result = Result { () throws(TransportError) -> HTTPResponse in
+            let result = Result { () throws(AWSMessagingError) -> HTTPResponse in
                 try transport.send(
                     request, connectTimeoutMs: min(remaining, policy.maxConnectTimeoutMs), timeoutMs: remaining)
             }
@@ -56,10 +56,11 @@ package struct RequestExecutor: Sendable {
                 lastService = (failure, response.status, response.awsRequestID)
                 lastTransport = nil
             case .failure(let error):
+                let failure = error.transportFailure ?? TransportFailure(.permanent, error.description)
                 guard RetryPolicy.isRetryable(error) else {
-                    throw .networkError(operation: operation, detail: error.detail, attempts: attempts)
+                    throw .networkError(operation: operation, detail: failure.detail, attempts: attempts)
                 }
-                lastTransport = error
+                lastTransport = failure
                 lastService = nil
             }
             guard attempts < policy.maxAttempts else { break }

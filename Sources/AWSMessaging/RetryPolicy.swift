@@ -44,8 +44,9 @@ package struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether a transport failure is worth another try; permanent local problems are not.
-    package static func isRetryable(_ error: TransportError) -> Bool {
-        error.kind != .permanent
+    package static func isRetryable(_ error: AWSMessagingError) -> Bool {
+        guard let failure = error.transportFailure else { return false }
+        return failure.kind != .permanent
     }
 }
 

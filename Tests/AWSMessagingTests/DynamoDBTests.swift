@@ -311,7 +311,7 @@ struct DynamoDBTests {
 
         @Test("a refused connection is retried, then reported as a network error")
         func networkFailure() throws {
-            let transport = FakeTransport([.fail(TransportError(.connectionFailed, "Connection refused"))], clock: FakeClock())
+            let transport = FakeTransport([.fail(AWSMessagingError.transport(.connectionFailed, "Connection refused"))], clock: FakeClock())
             let client = try DynamoSamples.client(transport)
             do {
                 _ =

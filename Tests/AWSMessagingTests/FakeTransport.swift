@@ -46,7 +46,7 @@ final class FakeClock: Sendable {
 /// One scripted outcome of a fake send.
 enum FakeOutcome: Sendable {
     case respond(HTTPResponse)
-    case fail(TransportError)
+    case fail(AWSMessagingError)
     /// Consumes the whole timeout, as a hanging server would.
     case hang
 }
@@ -73,7 +73,7 @@ final class FakeTransport: HTTPTransport {
 
     var sent: [Sent] { log.withLock { $0 } }
 
-    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(TransportError) -> HTTPResponse {
+    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(AWSMessagingError) -> HTTPResponse {
         log.withLock { $0.append(Sent(request: request, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)) }
         let outcome = script.withLock { steps in steps.count > 1 ? steps.removeFirst() : steps[0] }
         switch outcome {
@@ -85,7 +85,7 @@ final class FakeTransport: HTTPTransport {
             throw error
         case .hang:
             clock.advance(timeoutMs)
-            throw TransportError(.timedOut, "Operation timed out after \(timeoutMs) milliseconds")
+            throw AWSMessagingError.transport(.timedOut, "Operation timed out after \(timeoutMs) milliseconds")
         }
     }
 }

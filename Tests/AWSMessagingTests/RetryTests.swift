@@ -26,9 +26,9 @@ struct RetryTests {
 
         @Test("timeouts and connection failures are retryable; permanent transport errors are not")
         func transportRetryable() {
-            #expect(RetryPolicy.isRetryable(TransportError(.timedOut, "t")))
-            #expect(RetryPolicy.isRetryable(TransportError(.connectionFailed, "c")))
-            #expect(!RetryPolicy.isRetryable(TransportError(.permanent, "p")))
+            #expect(RetryPolicy.isRetryable(AWSMessagingError.transport(.timedOut, "t")))
+            #expect(RetryPolicy.isRetryable(AWSMessagingError.transport(.connectionFailed, "c")))
+            #expect(!RetryPolicy.isRetryable(AWSMessagingError.transport(.permanent, "p")))
         }
     }
 
@@ -116,7 +116,8 @@ struct RetryTests {
             let clock = FakeClock()
             let transport = FakeTransport(
                 [
-                    .fail(TransportError(.connectionFailed, "Connection refused")), .fail(TransportError(.connectionFailed, "reset")),
+                    .fail(AWSMessagingError.transport(.connectionFailed, "Connection refused")),
+                    .fail(AWSMessagingError.transport(.connectionFailed, "reset")),
                     .respond(AWSSamples.snsSuccess("id")),
                 ],
                 clock: clock)
@@ -127,7 +128,7 @@ struct RetryTests {
         @Test("connection failures on every try end in a network error naming the attempts")
         func connectionFailuresExhaust() throws {
             let clock = FakeClock()
-            let transport = FakeTransport([.fail(TransportError(.connectionFailed, "Connection refused"))], clock: clock)
+            let transport = FakeTransport([.fail(AWSMessagingError.transport(.connectionFailed, "Connection refused"))], clock: clock)
             let deadline = clock.now + 5_000
             #expect(throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "Connection refused", attempts: 3)) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
@@ -139,7 +140,8 @@ struct RetryTests {
         func permanentNotRetried() throws {
             let clock = FakeClock()
             let transport = FakeTransport(
-                [.fail(TransportError(.permanent, "SSL peer certificate was not OK")), .respond(AWSSamples.snsSuccess())], clock: clock)
+                [.fail(AWSMessagingError.transport(.permanent, "SSL peer certificate was not OK")), .respond(AWSSamples.snsSuccess())],
+                clock: clock)
             #expect(
                 throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)
             ) {

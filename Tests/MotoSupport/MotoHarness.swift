@@ -147,7 +147,7 @@ package final class MotoHarness: @unchecked Sendable {
         do {
             return try http.send(request, connectTimeoutMs: 2_000, timeoutMs: 10_000)
         } catch {
-            throw HarnessFailure(message: "harness call \(path) failed: \(error.detail)")
+            throw HarnessFailure(message: "harness call \(path) failed: \(error)")
         }
     }
 
