@@ -85,21 +85,23 @@ package enum CreateAuthChallenge {
             throw .unexpectedEvent("create-auth-challenge answers CUSTOM_CHALLENGE only, got \(request.challengeName)")
         }
         let rounds = SignInRounds(request.session)
-        let usable = configuration.channels.filter {
-            usableDestination(of: $0, in: request.userAttributes, configuration) != nil
+        // The user's usable destinations, read once: none for an unknown user.
+        var destinations: [Channel: String] = [:]
+        if !request.userNotFound {
+            for channel in configuration.channels {
+                destinations[channel] = usableDestination(of: channel, in: request.userAttributes, configuration)
+            }
         }
-        let isDecoy = request.userNotFound || usable.isEmpty
+        let isDecoy = destinations.isEmpty
         // An unknown or unreachable user is answered as a real user who has every allowed channel, verified.
-        let offered = isDecoy ? configuration.channels : usable
+        let offered = isDecoy ? configuration.channels : configuration.channels.filter { destinations[$0] != nil }
         var warning: String?
-        if !request.userNotFound && usable.isEmpty {
+        if !request.userNotFound && isDecoy {
             warning = "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
         }
         let shown: (Channel) -> String = { channel in
-            if !isDecoy, let address = usableDestination(of: channel, in: request.userAttributes, configuration) {
-                return mask(channel, address)
-            }
-            return decoyDestination(for: channel, userName: userName, key: configuration.decoyKey)
+            destinations[channel].map { mask(channel, $0) }
+                ?? decoyDestination(for: channel, userName: userName, key: configuration.decoyKey)
         }
         let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.trimmingWhitespace().lowercased()) }
         var resends = 0
@@ -127,7 +129,7 @@ package enum CreateAuthChallenge {
             channel = requested.flatMap { offered.contains($0) ? $0 : nil } ?? offered[0]
         }
         let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
-        let address = isDecoy ? nil : usableDestination(of: channel, in: request.userAttributes, configuration)
+        let address = destinations[channel]
         // A decoy round stores no code, and no answer passes it.
         let code = try address == nil ? "" : OneTimeCode.generate(length: configuration.codeLength, using: random)
         var outcome = codeRound(
