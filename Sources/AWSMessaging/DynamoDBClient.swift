@@ -139,14 +139,9 @@ package final class DynamoDBClient: Sendable {
 
     /// A POST to `/` with the JSON 1.0 headers; `X-Amz-Target` is signed along with `Host` and `Content-Type`.
     func signedRequest(action: String, body: [UInt8], nowEpochMs: Int64) -> HTTPRequest {
-        let endpoint = connection.endpoint
-        var headers: [HTTPHeader] = [
-            ("Host", endpoint.hostHeader), ("Content-Type", Self.contentType), ("X-Amz-Target", Self.targetPrefix + action),
-        ]
-        headers += connection.signer.sign(
-            method: "POST", path: endpoint.path("/"), headers: headers, body: body,
-            time: SigningTime(epochSeconds: nowEpochMs / 1_000))
-        return HTTPRequest(method: "POST", url: endpoint.url("/"), headers: headers, body: body)
+        connection.signedPOST(
+            "/", contentType: Self.contentType, extraHeaders: [("X-Amz-Target", Self.targetPrefix + action)], body: body,
+            nowEpochMs: nowEpochMs)
     }
 
     /// The request body, with sorted keys so the bytes are fixed: the `UpdateItem` input for one item, else a
@@ -170,21 +165,18 @@ package final class DynamoDBClient: Sendable {
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
-    /// Reads a DynamoDB error: the code from the body's `__type` (namespace dropped) or `x-amzn-ErrorType`, the
+    /// Reads a DynamoDB error: the code as `jsonProtocolErrorCode` reads it (header, else the body's `__type`), the
     /// message, and a cancelled transaction's reasons. An XML error (as moto sends for a failed signature or
     /// policy check) gives its `Code` and `Message`; anything else gives the HTTP status as the code.
     package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> DynamoDBFailure {
         let answer = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
-        let bodyCode = (answer?.__type ?? answer?.code ?? answer?.Code).map { type in
-            String(type.split(separator: "#", omittingEmptySubsequences: false).last ?? "")
-        }
-        let headerCode = response.headerValue("x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) }
         let xmlCode = xml.flatMap { xmlElementText("Code", in: $0) }
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }
         let message = rawMessage.map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         let code =
-            [bodyCode, headerCode, xmlCode].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+            [jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code), xmlCode]
+            .compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
             .map { sanitizedAWSText($0, redacting: secrets, limit: 100) } ?? "HTTP \(response.status)"
         var reasons = answer?.CancellationReasons?.map { $0.Code ?? "None" } ?? []
         if reasons.isEmpty, code == "TransactionCanceledException", let rawMessage {

@@ -110,14 +110,7 @@ package final class SESClient: Sendable {
     /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
     package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
         let answer = try? JSONDecoder().decode(AnswerBody.self, from: Data(response.body))
-        // The header looks like `MessageRejected:http://internal.amazon.com/...`; the body's `__type` may
-        // carry a namespace before `#`.
-        let headerCode = response.headerValue("x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) }
-        let bodyCode = (answer?.__type ?? answer?.code ?? answer?.Code).map { code -> String in
-            let afterHash = code.split(separator: "#", omittingEmptySubsequences: false).last.map(String.init) ?? code
-            return String(afterHash.prefix { $0 != ":" })
-        }
-        let code = [headerCode, bodyCode].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+        let code = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
         let message = (answer?.message ?? answer?.Message).map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         guard let code else { return ServiceFailure(code: "HTTP \(response.status)", message: message) }
         return ServiceFailure(code: sanitizedAWSText(code, redacting: secrets, limit: 100), message: message)

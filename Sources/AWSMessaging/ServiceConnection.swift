@@ -15,9 +15,12 @@ struct ServiceConnection: Sendable {
         executor = RequestExecutor(transport: transport, policy: retryPolicy, scheduling: scheduling)
     }
 
-    /// A POST of `body` to `operationPath`, signed at `nowEpochMs`; each attempt is signed afresh.
-    func signedPOST(_ operationPath: String, contentType: String, body: [UInt8], nowEpochMs: Int64) -> HTTPRequest {
-        var headers: [HTTPHeader] = [("Host", endpoint.hostHeader), ("Content-Type", contentType)]
+    /// A POST of `body` to `operationPath`, signed at `nowEpochMs` with `extraHeaders` among the signed headers;
+    /// each attempt is signed afresh.
+    func signedPOST(
+        _ operationPath: String, contentType: String, extraHeaders: [HTTPHeader] = [], body: [UInt8], nowEpochMs: Int64
+    ) -> HTTPRequest {
+        var headers: [HTTPHeader] = [("Host", endpoint.hostHeader), ("Content-Type", contentType)] + extraHeaders
         headers += signer.sign(
             method: "POST", path: endpoint.path(operationPath), headers: headers, body: body,
             time: SigningTime(epochSeconds: nowEpochMs / 1_000))
@@ -29,4 +32,15 @@ struct ServiceConnection: Sendable {
         let credentials = signer.credentials
         return [credentials.secretAccessKey, credentials.accessKeyId] + (credentials.sessionToken.map { [$0] } ?? [])
     }
+}
+
+/// The error code of a JSON-protocol answer (SES v2, DynamoDB): `x-amzn-ErrorType` cut at `:` (it looks like
+/// `MessageRejected:http://internal.amazon.com/...`), else the body's type with any namespace before `#` dropped;
+/// nil when neither holds one.
+func jsonProtocolErrorCode(_ response: HTTPResponse, bodyType: String?) -> String? {
+    let headerCode = response.headerValue("x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) }
+    let bodyCode = bodyType.map { type in
+        String((type.split(separator: "#", omittingEmptySubsequences: false).last ?? "").prefix { $0 != ":" })
+    }
+    return [headerCode, bodyCode].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
 }
