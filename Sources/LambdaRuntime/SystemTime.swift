@@ -25,7 +25,8 @@ package enum SystemTime {
     /// When this process started, in milliseconds since 1970, to the kernel's 10 ms clock tick; nil if
     /// `/proc/self/stat` cannot be read.
     package static func processStartEpochMilliseconds() -> Int64? {
-        guard let stat = readSmallFile("/proc/self/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else {
+        guard case .success(let stat) = LambdaMain.readAll(path: "/proc/self/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")"))
+        else {
             return nil
         }
         // After "pid (comm)", field 3 is the state; starttime is field 22, in clock ticks since boot.
@@ -37,14 +38,5 @@ package enum SystemTime {
         clock_gettime(CLOCK_BOOTTIME, &sinceBoot)
         let ageMs = Int64(sinceBoot.tv_sec) * 1000 + Int64(sinceBoot.tv_nsec) / 1_000_000 - ticks * 1000 / ticksPerSecond
         return epochMilliseconds() - max(0, ageMs)
-    }
-
-    private static func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        return count > 0 ? Array(buffer[..<count]) : nil
     }
 }
