@@ -8,6 +8,11 @@ import Settings
 /// warm invocation reuses the connections the last one opened.
 package let awsTransport = CurlTransport()
 
+extension RetryScheduling {
+    /// The process's clock and a real sleep, for every AWS call the functions make.
+    package static let system = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
+}
+
 /// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
 package final class AWSCodeDelivery: CodeDelivery {
     let sns: SNSClient?
@@ -16,9 +21,8 @@ package final class AWSCodeDelivery: CodeDelivery {
     /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
     /// naming the variable.
     package init(_ settings: Settings, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
-        let scheduling = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
-        sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: scheduling) : nil
-        ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: scheduling) : nil
+        sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: .system) : nil
+        ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: .system) : nil
     }
 
     /// Sends the message; every attempt and wait ends before the deadline.

@@ -28,7 +28,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     /// which is not secret: anyone who can read the table could then test guessed numbers or addresses against it.
     package convenience init(
         _ settings: Settings, transport: any HTTPTransport = awsTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
+        scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         let table = try settings.required("RATE_LIMIT_TABLE")
         let key = settings.text("HASH_KEY") ?? table

@@ -1,6 +1,5 @@
 import LambdaRuntime
 import PasswordlessAuth
-import Settings
 
 /// Writes each message to standard error instead of sending it: the local sign-in reads the code there.
 package final class ConsoleDelivery: CodeDelivery {
@@ -8,15 +7,6 @@ package final class ConsoleDelivery: CodeDelivery {
 
     /// - Parameter sink: where messages go; standard error by default.
     package init(sink: any LogSink = StandardErrorSink()) { self.sink = sink }
-
-    /// A console delivery that warns once when the function serves the Runtime API, where it would put codes in
-    /// the function's logs.
-    package convenience init(warningIfServing settings: Settings, _ logger: Logger) {
-        if settings.string(RuntimeAPI.addressVariable) != nil {
-            logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
-        }
-        self.init()
-    }
 
     /// Writes the message as a framed block of plain text.
     package func deliver(_ message: CreateAuthChallenge.Message, deadlineEpochMs: Int64) throws(TriggerError) {

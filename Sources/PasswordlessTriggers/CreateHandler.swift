@@ -166,12 +166,17 @@ enum RetryMargin {
 }
 
 extension CreateHandler {
-    /// Warns once at start-up, under Lambda, about protections a deployment should have: shared limits
-    /// (`RATE_LIMIT_TABLE`) and a secret for keyed hashes (`HASH_KEY`).
+    /// Warns once at start-up, under Lambda, about protections a deployment should have: real delivery (console
+    /// delivery would put every code in the function's logs), shared limits (`RATE_LIMIT_TABLE`) and a secret for
+    /// keyed hashes (`HASH_KEY`).
     package static func warnAboutMissingProtections(
-        _ settings: Settings, _ configuration: PasswordlessConfiguration, hasLimits: Bool, _ logger: Logger
+        _ settings: Settings, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
+        _ logger: Logger
     ) {
         guard settings.string(RuntimeAPI.addressVariable) != nil else { return }
+        if delivery == .console {
+            logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
+        }
         if !hasLimits {
             logger.warn("RATE_LIMIT_TABLE is not set: codes are sent without shared limits, and anyone can run up the SMS bill")
         }

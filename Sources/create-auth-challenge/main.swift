@@ -4,13 +4,14 @@ import PasswordlessTriggers
 
 CreateHandler.main { settings, logger in
     let configuration = try PasswordlessConfiguration(settings)
+    let mode = try DeliveryMode(settings)
     let delivery: any CodeDelivery =
-        switch try DeliveryMode(settings) {
+        switch mode {
         case .aws: try AWSCodeDelivery(settings, channels: configuration.channels)
-        case .console: ConsoleDelivery(warningIfServing: settings, logger)
+        case .console: ConsoleDelivery()
         }
     let limits = try settings.string("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings) }
-    CreateHandler.warnAboutMissingProtections(settings, configuration, hasLimits: limits != nil, logger)
+    CreateHandler.warnAboutMissingProtections(settings, configuration, delivery: mode, hasLimits: limits != nil, logger)
     return CreateHandler(
         configuration: configuration, delivery: delivery, limits: limits, onLimitsFailure: try LimitFailurePolicy(settings),
         random: try KernelRandom())

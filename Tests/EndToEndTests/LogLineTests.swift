@@ -85,4 +85,21 @@ struct LogLineTests {
             #expect(text.firstMatch(of: /\b\d{6}\b/) == nil, "no six-digit code: \(text)")
         }
     }
+
+    @Test("under Lambda, create warns once at start-up about console delivery, no shared limits and no HASH_KEY")
+    func startUpWarnings() throws {
+        let warnings = { (lines: [(String, [String: Any])]) in
+            lines.filter { $0.1["level"] as? String == "WARN" && $0.1["requestId"] == nil }.compactMap { $0.1["message"] as? String }
+        }
+        let bare = warnings(try Self.serve("create-auth-challenge", events: ["create-retry-after-wrong-code"]))
+        #expect(bare.count == 3, "\(bare)")
+        #expect(bare.contains { $0.hasPrefix("OTP_DELIVERY=console") })
+        #expect(bare.contains { $0.hasPrefix("RATE_LIMIT_TABLE is not set") })
+        #expect(bare.contains { $0.hasPrefix("HASH_KEY is not set") })
+        let keyed = warnings(
+            try Self.serve(
+                "create-auth-challenge", events: ["create-retry-after-wrong-code"], environment: ["HASH_KEY": "sixteen or more chars"]))
+        #expect(keyed.count == 2, "\(keyed)")
+        #expect(!keyed.contains { $0.hasPrefix("HASH_KEY") })
+    }
 }
