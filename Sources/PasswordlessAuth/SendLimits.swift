@@ -1,3 +1,5 @@
+import Settings
+
 /// One counter of the shared limits: how many codes went to one identity (a user name, a destination, or every
 /// SMS of the pool) in the current window.
 ///
@@ -50,4 +52,46 @@ package protocol LimitStore: AnyObject {
     ///   - deadlineEpochMs: when the store must have answered.
     /// - Throws: when the store cannot be reached in time; the caller decides whether to send anyway.
     func consume(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws -> LimitDecision
+}
+
+/// The shared send limits, each per window: codes for one user name, codes to one destination, and every SMS of
+/// the pool per hour.
+package struct SendLimitPolicy: Sendable, Equatable {
+    /// `RATE_LIMIT_WINDOW_SECONDS`, 60–86400, default 900.
+    package var windowSeconds = 900
+    /// `MAX_CODES_PER_USER`, 1–100, default 5.
+    package var maxCodesPerUser = 5
+    /// `MAX_CODES_PER_DESTINATION`, 1–100, default 5.
+    package var maxCodesPerDestination = 5
+    /// `MAX_SMS_PER_HOUR`, unset by default: no ceiling.
+    package var maxSMSPerHour: Int? = nil
+
+    package init() {}
+
+    package init(_ settings: Settings) throws(SettingsError) {
+        windowSeconds = try settings.integer("RATE_LIMIT_WINDOW_SECONDS", in: 60...86_400) ?? windowSeconds
+        maxCodesPerUser = try settings.integer("MAX_CODES_PER_USER", in: 1...100) ?? maxCodesPerUser
+        maxCodesPerDestination = try settings.integer("MAX_CODES_PER_DESTINATION", in: 1...100) ?? maxCodesPerDestination
+        maxSMSPerHour = try settings.integer("MAX_SMS_PER_HOUR", in: 1...10_000_000)
+    }
+
+    /// The counters one code counts against: its user name always, and for a code really sent its destination and,
+    /// for SMS, the pool's hourly ceiling. Identities are normalised so that one person is one counter.
+    package func counters(userName: String, delivery: (channel: Channel, address: String)?) -> [LimitCounter] {
+        var counters = [
+            LimitCounter(
+                kind: .user, identity: userName.trimmingWhitespace().lowercased(), limit: maxCodesPerUser,
+                windowSeconds: windowSeconds)
+        ]
+        if let delivery {
+            counters.append(
+                LimitCounter(
+                    kind: .destination, identity: delivery.channel.rawValue + ":" + delivery.address.lowercased(),
+                    limit: maxCodesPerDestination, windowSeconds: windowSeconds))
+            if delivery.channel == .sms, let maxSMSPerHour {
+                counters.append(LimitCounter(kind: .smsPool, identity: "pool", limit: maxSMSPerHour, windowSeconds: 3600))
+            }
+        }
+        return counters
+    }
 }
