@@ -1,4 +1,5 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Foundation
 import LambdaRuntime
 import Settings

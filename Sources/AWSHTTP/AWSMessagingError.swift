@@ -106,7 +106,7 @@ private func count(_ attempts: Int) -> String {
 ///
 /// Some AWS errors (e.g. `SignatureDoesNotMatch`) append the canonical request, which carries the session
 /// token and the payload hash; cutting at the first line drops that.
-func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 300) -> String {
+package func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 300) -> String {
     var line = String(text.prefix { !$0.isNewline })
     for secret in secrets where secret.count >= 4 {
         line = line.replacingAll(secret, with: "<redacted>")
@@ -135,7 +135,7 @@ extension String {
     }
 
     /// Drops leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
             return ""

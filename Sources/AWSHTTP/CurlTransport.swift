@@ -1,5 +1,6 @@
 import AWSSigning
 import CCurl
+import CCurlSupport
 import Settings
 import Synchronization
 
@@ -38,7 +39,7 @@ package final class CurlTransport: HTTPTransport {
 private let maxResponseBytes = 1 << 20
 
 /// How OpenSSL starts, once: no openssl.cnf, no legacy name database, no error strings, and in the Lambda build
-/// its default provider narrowed to what HTTPS to AWS uses (see Sources/CCurl/shim.h).
+/// its default provider narrowed to what HTTPS to AWS uses (see Sources/CCurlSupport/curl-setup.c).
 private let openSSLConfigured: Void = ccurl_openssl_init()
 
 /// curl_global_init is not thread-safe and must run once per process; a static let runs it exactly once.
@@ -124,10 +125,8 @@ private struct CurlHandle: ~Copyable {
                 set(ccurl_setopt_long(easy, CURLOPT_SOCKS5_AUTH, ccurl_auth_basic()))
                 set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
                 if let caBundlePath {
-                    // The Lambda build reads the bundle one certificate at a time (Sources/CCurl/ca-bundle.c).
-                    set(
-                        ccurl_lazy_ca_available() != 0
-                            ? ccurl_setopt_lazy_ca(easy, caBundlePath) : ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath))
+                    // The bundle is read one certificate at a time (Sources/CCurlSupport/ca-bundle.c).
+                    set(ccurl_setopt_lazy_ca(easy, caBundlePath))
                 }
                 set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
                 set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, connectTimeoutMs))))

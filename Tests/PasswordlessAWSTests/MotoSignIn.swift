@@ -1,5 +1,5 @@
-import AWSDelivery
 import LambdaRuntime
+import PasswordlessAWS
 import PasswordlessAuth
 import PasswordlessTriggers
 import Settings

@@ -1,7 +1,8 @@
-import AWSDelivery
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Foundation
 import MotoSupport
+import PasswordlessAWS
 import PasswordlessAuth
 import Settings
 import Synchronization

@@ -1,9 +1,8 @@
 /* OpenSSL's default provider, narrowed to the algorithms this project's HTTPS to AWS uses.
  *
- * Compiled by build.sh and linked only into the Lambda build of create, next to Debian's static
- * libcrypto (SwiftPM does not build it: CCurl is a system-library target). shim.h calls
- * ccurl_openssl_narrow() through a weak reference, so any other build (the debug build with the
- * system's shared OpenSSL) runs with the stock default provider.
+ * Built by SwiftPM into every build of what sends; it narrows only where libcrypto is linked statically
+ * (the Lambda build of create, see build.sh). With the system's shared OpenSSL (the debug build) the
+ * entry point it wraps is missing and OpenSSL runs with its stock default provider.
  *
  * Why: OpenSSL 3.0 answers the first fetch of any algorithm of a kind (a digest, a cipher, a
  * decoder, ...) by building a method for every algorithm of that kind its providers offer, and
@@ -30,9 +29,12 @@
 #include <openssl/crypto.h>
 #include <openssl/provider.h>
 
-/* libcrypto.a's own default provider entry point (providers/defltprov.c); not in a public header. */
+#include "CCurlSupport.h"
+
+/* libcrypto.a's own default provider entry point (providers/defltprov.c); not in a public header, and not
+ * exported by the shared libcrypto, hence weak: null there, and the stock provider is used. */
 int ossl_default_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
-                               const OSSL_DISPATCH **out, void **provctx);
+                               const OSSL_DISPATCH **out, void **provctx) __attribute__((weak));
 
 #define NAME "lambda-default"
 
@@ -130,5 +132,6 @@ static int narrowed_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in
 /* Loads the narrowed provider into the default library context; 1 on success. On failure nothing is
  * loaded, and OpenSSL activates its stock default provider on the first fetch, as without this file. */
 int ccurl_openssl_narrow(void) {
+    if (ossl_default_provider_init == NULL) return 0;
     return OSSL_PROVIDER_add_builtin(NULL, NAME, narrowed_init) && OSSL_PROVIDER_load(NULL, NAME) != NULL;
 }

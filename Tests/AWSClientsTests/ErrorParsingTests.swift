@@ -1,7 +1,8 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Testing
 
-@Suite("AWSMessaging response parsing")
+@Suite("AWS clients: response parsing")
 struct ErrorParsingTests {
     @Test("SNS XML error: Code and Message, entities decoded")
     func snsXMLError() {
@@ -81,7 +82,7 @@ struct ErrorParsingTests {
     }
 }
 
-@Suite("AWSMessaging error descriptions")
+@Suite("AWS clients: error descriptions")
 struct ErrorDescriptionTests {
     @Test("descriptions name the service, code and message")
     func formats() {

@@ -1,8 +1,6 @@
 /* A CA bundle that OpenSSL reads one certificate at a time, when a chain asks for it.
  *
- * Compiled by build.sh and linked only into the Lambda build of create, like openssl-provider.c;
- * CurlTransport reaches it through a weak reference in shim.h and, without it, gives curl the
- * bundle as CURLOPT_CAINFO as before.
+ * Built by SwiftPM into every build of what sends, so the tests run the reader the Lambda build ships.
  *
  * Why: with CURLOPT_CAINFO, OpenSSL parses every certificate of the bundle before the first
  * handshake, public keys included: Amazon Linux's bundle has about 140, which is 80 million

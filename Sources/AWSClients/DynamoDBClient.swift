@@ -1,3 +1,4 @@
+import AWSHTTP
 import AWSSigning
 import FoundationEssentials
 import Settings

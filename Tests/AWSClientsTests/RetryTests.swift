@@ -1,7 +1,8 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Testing
 
-@Suite("AWSMessaging retries within the deadline")
+@Suite("AWS clients: retries within the deadline")
 struct RetryTests {
     @Suite("RetryPolicy as a value")
     struct PolicyValue {

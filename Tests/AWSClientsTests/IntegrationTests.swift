@@ -1,4 +1,5 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Foundation
 import MotoSupport
 import Testing
@@ -10,7 +11,7 @@ func nowEpochMs() -> Int64 {
 
 // Needs python3 with moto[server] and boto3; skipped with this message when they are missing.
 @Suite(
-    "AWSMessaging against moto on 127.0.0.1",
+    "AWS clients against moto on 127.0.0.1",
     .serialized, .motoHarness,
     .enabled(
         if: MotoHarness.enabled, "python3 with moto[server] and boto3 not found (pip install 'moto[server]'); integration tests skipped"))

@@ -1,8 +1,9 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import AWSSigning
 import Testing
 
-@Suite("AWSMessaging request building")
+@Suite("AWS clients: request building")
 struct RequestBuildingTests {
     static let trickyMessage = "Code 123456: ünï ✓ &=+% a/b?c#d"
 

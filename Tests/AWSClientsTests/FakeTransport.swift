@@ -1,4 +1,5 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import AWSSigning
 import Settings
 import Synchronization

@@ -1,7 +1,7 @@
-import AWSDelivery
 import Foundation
 import LambdaRuntime
 import MotoSupport
+import PasswordlessAWS
 import PasswordlessAuth
 import PasswordlessTriggers
 import Settings

@@ -1,9 +1,10 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import MotoSupport
 import Settings
 import Testing
 
-@Suite("AWSMessaging configuration from the settings")
+@Suite("AWS clients: configuration from the settings")
 struct ConfigurationTests {
     func snsRequest(_ env: [String: String]) throws -> HTTPRequest {
         try AWSSamples.snsClient(FakeTransport([.respond(AWSSamples.snsSuccess())], clock: FakeClock()), env: env)

@@ -1,4 +1,5 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers

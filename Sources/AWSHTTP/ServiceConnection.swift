@@ -1,12 +1,12 @@
 import AWSSigning
 
 /// One AWS service as a client reaches it: the endpoint, the signer for its signing name, and the retry loop.
-struct ServiceConnection: Sendable {
-    let signer: SigV4Signer
-    let endpoint: Endpoint
-    let executor: RequestExecutor
+package struct ServiceConnection: Sendable {
+    package let signer: SigV4Signer
+    package let endpoint: Endpoint
+    package let executor: RequestExecutor
 
-    init(
+    package init(
         credentials: Credentials, region: String, signingName: String, endpoint: Endpoint, transport: any HTTPTransport,
         retryPolicy: RetryPolicy, scheduling: RetryScheduling
     ) {
@@ -17,7 +17,7 @@ struct ServiceConnection: Sendable {
 
     /// A POST of `body` to `operationPath`, signed at `nowEpochMs` with `extraHeaders` among the signed headers;
     /// each attempt is signed afresh.
-    func signedPOST(
+    package func signedPOST(
         _ operationPath: String, contentType: String, extraHeaders: [HTTPHeader] = [], body: [UInt8], nowEpochMs: Int64
     ) -> HTTPRequest {
         var headers: [HTTPHeader] = [("Host", endpoint.hostHeader), ("Content-Type", contentType)] + extraHeaders
@@ -28,7 +28,7 @@ struct ServiceConnection: Sendable {
     }
 
     /// Values that must never reach an error message, even when AWS echoes them back.
-    var secrets: [String] {
+    package var secrets: [String] {
         let credentials = signer.credentials
         return [credentials.secretAccessKey, credentials.accessKeyId] + (credentials.sessionToken.map { [$0] } ?? [])
     }
@@ -37,7 +37,7 @@ struct ServiceConnection: Sendable {
 /// The error code of a JSON-protocol answer (SES v2, DynamoDB): `x-amzn-ErrorType` cut at `:` (it looks like
 /// `MessageRejected:http://internal.amazon.com/...`), else the body's type with any namespace before `#` dropped;
 /// nil when neither holds one.
-func jsonProtocolErrorCode(_ response: HTTPResponse, bodyType: String?) -> String? {
+package func jsonProtocolErrorCode(_ response: HTTPResponse, bodyType: String?) -> String? {
     let headerCode = response.headerValue("x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) }
     let bodyCode = bodyType.map { type in
         String((type.split(separator: "#", omittingEmptySubsequences: false).last ?? "").prefix { $0 != ":" })
