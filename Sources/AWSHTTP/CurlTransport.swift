@@ -1,14 +1,9 @@
 import AWSSigning
 import CCurl
 import CCurlSupport
+import Platform
 import Settings
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// HTTP/1.1 over one libcurl easy handle, created on first use and kept so warm invocations reuse the connection
 /// (and a new connection resumes the TLS session).
@@ -52,7 +47,7 @@ private let curlGlobalInitResult: CURLcode = ccurl_global_init()
 private let caBundlePath: String? = {
     // Read through the one settings reader, so a blank value means the default as for every variable.
     if let path = Settings.fromProcess().string("SSL_CERT_FILE") { return path }
-    for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"] where access(path, R_OK) == 0 {
+    for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"] where FileIO.isReadable(path) {
         return path
     }
     return nil

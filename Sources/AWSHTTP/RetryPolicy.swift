@@ -1,3 +1,5 @@
+import Platform
+
 /// When and how often a failed request is tried again, all within the invocation deadline.
 package struct RetryPolicy: Sendable, Equatable {
     /// Total tries, the first included.
@@ -72,4 +74,7 @@ package struct RetryScheduling: Sendable {
     package init(nowEpochMs: @escaping @Sendable () -> Int64, sleepMs: @escaping @Sendable (Int64) -> Void) {
         self.init(nowEpochMs: nowEpochMs, sleepMs: sleepMs, jitterMs: { ceiling in ceiling <= 0 ? 0 : Int64.random(in: 0...ceiling) })
     }
+
+    /// The system clock and a real sleep, for every AWS call the functions make.
+    package static let system = RetryScheduling(nowEpochMs: SystemClock.nowEpochMilliseconds, sleepMs: SystemClock.sleep(milliseconds:))
 }

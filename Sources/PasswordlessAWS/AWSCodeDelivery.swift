@@ -9,11 +9,6 @@ import Settings
 /// warm invocation reuses the connections the last one opened.
 package let awsTransport = CurlTransport()
 
-extension RetryScheduling {
-    /// The process's clock and a real sleep, for every AWS call the functions make.
-    package static let system = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
-}
-
 /// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
 package final class AWSCodeDelivery: CodeDelivery {
     let sns: SNSClient?

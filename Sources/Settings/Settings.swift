@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Platform
 
 /// Typed reads of environment variables, with one rule for all of them: a variable that is unset, empty or only
 /// whitespace means the default. A value that cannot be used is a `SettingsError` naming the variable.
@@ -12,18 +8,7 @@ package struct Settings: Sendable {
     package init(_ values: [String: String]) { self.values = values }
 
     /// The process environment, read without Foundation.
-    package static func fromProcess() -> Settings {
-        var values: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                values[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return Settings(values)
-    }
+    package static func fromProcess() -> Settings { Settings(ProcessEnvironment.all()) }
 
     /// The value without surrounding whitespace, or nil when the variable means the default.
     package func string(_ name: String) -> String? {

@@ -250,11 +250,6 @@ extension Trait where Self == MotoHarnessTrait {
 }
 #endif
 
-extension RetryScheduling {
-    /// The system clock and a real sleep, as the functions use.
-    package static let system = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
-}
-
 extension SNSClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SNSClient {

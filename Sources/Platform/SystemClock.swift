@@ -1,12 +1,26 @@
-#if canImport(Glibc)
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// The process's one source of time: the wall clock Lambda's deadlines are written in, and sleeping.
-package enum SystemTime {
-    package static func epochMilliseconds() -> Int64 {
+/// Tells the time in milliseconds since 1970, the clock Lambda writes its deadlines in; injected so that rules
+/// and handlers can be tested at any moment.
+///
+/// Not Swift's `Clock`: that protocol's sleep is `async`, and everything here runs on one blocking loop.
+package protocol WallClock: Sendable {
+    func nowEpochMilliseconds() -> Int64
+}
+
+/// The system's wall clock, and the one way this package sleeps.
+package struct SystemClock: WallClock {
+    package init() {}
+
+    package func nowEpochMilliseconds() -> Int64 { Self.nowEpochMilliseconds() }
+
+    package static func nowEpochMilliseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
@@ -22,10 +36,11 @@ package enum SystemTime {
         }
     }
 
-    /// When this process started, in milliseconds since 1970, to the kernel's 10 ms clock tick; nil if
-    /// `/proc/self/stat` cannot be read.
+    /// When this process started, in milliseconds since 1970, to the kernel's 10 ms clock tick; nil where that
+    /// cannot be read (no `/proc`, as on macOS).
     package static func processStartEpochMilliseconds() -> Int64? {
-        guard case .success(let stat) = LambdaMain.readAll(path: "/proc/self/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")"))
+        #if os(Linux)
+        guard case .success(let stat) = FileIO.readAll(path: "/proc/self/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")"))
         else {
             return nil
         }
@@ -37,6 +52,9 @@ package enum SystemTime {
         var sinceBoot = timespec()
         clock_gettime(CLOCK_BOOTTIME, &sinceBoot)
         let ageMs = Int64(sinceBoot.tv_sec) * 1000 + Int64(sinceBoot.tv_nsec) / 1_000_000 - ticks * 1000 / ticksPerSecond
-        return epochMilliseconds() - max(0, ageMs)
+        return nowEpochMilliseconds() - max(0, ageMs)
+        #else
+        return nil
+        #endif
     }
 }
