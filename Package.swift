@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "define-auth-challenge", targets: ["define-auth-challenge"]),
         .executable(name: "create-auth-challenge", targets: ["create-auth-challenge"]),
         .executable(name: "verify-auth-challenge", targets: ["verify-auth-challenge"]),
+        .executable(name: "pre-sign-up", targets: ["pre-sign-up"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
     ],
     targets: [
@@ -29,15 +30,15 @@ let package = Package(
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
         // endpoints, and the one error type of an AWS call.
         .target(name: "AWSHTTP", dependencies: ["Platform", "Settings", "AWSSigning", "CCurl", "CCurlSupport"]),
-        // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters.
+        // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters, Cognito's admin update.
         .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
         .target(name: "PasswordlessAuth", dependencies: ["Platform", "Settings"]),
-        // The three handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
+        // The four handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
             name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth"]),
-        // The rules' AWS parts: codes sent through SNS and SES, the shared limits in DynamoDB. The only module that
-        // brings libcurl and libcrypto to a trigger.
+        // The rules' AWS parts: codes sent through SNS and SES, the shared limits in DynamoDB, destinations marked
+        // verified in Cognito. The only module that brings libcurl and libcrypto to a trigger.
         .target(
             name: "PasswordlessAWS",
             dependencies: [
@@ -47,7 +48,9 @@ let package = Package(
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
             name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
-        .executableTarget(name: "verify-auth-challenge", dependencies: ["PasswordlessTriggers"]),
+        .executableTarget(
+            name: "verify-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
+        .executableTarget(name: "pre-sign-up", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
             name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
@@ -81,7 +84,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "MotoSupport", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers",
                 // The executables themselves, so `swift test` builds them for the tests that run them.
-                "define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local",
+                "define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "pre-sign-up", "passwordless-local",
             ]),
     ]
 )

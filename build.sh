@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the three Lambda functions and package each as .build/lambda/<name>.zip
+# Build the four Lambda functions and package each as .build/lambda/<name>.zip
 # for the provided.al2023 runtime (bootstrap at the zip root; any non-glibc shared
 # library in lib/, found through an $ORIGIN/lib rpath).
 #
@@ -25,7 +25,7 @@
 # --no-stubs links libcurl dynamically and ships all its real libraries instead.
 set -euo pipefail
 
-FUNCTIONS=(define-auth-challenge create-auth-challenge verify-auth-challenge)
+FUNCTIONS=(define-auth-challenge create-auth-challenge verify-auth-challenge pre-sign-up)
 SWIFT_IMAGE=${SWIFT_IMAGE:-swift:6.3-amazonlinux2023}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -12,7 +12,7 @@
 # linked into bootstrap (a static libcurl) are named from its .lambda_stub strings.
 # --smoke also runs the unpacked bootstrap under
 # tools/runtime-emulator.py with events/<trigger>-*.json (define-*.json for
-# define-auth-challenge.zip, ...) and OTP_DELIVERY=console.
+# define-auth-challenge.zip, pre-*.json for pre-sign-up.zip, ...) and OTP_DELIVERY=console.
 set -euo pipefail
 
 MAX_GLIBC=2.34

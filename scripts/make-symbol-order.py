@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Writes a symbol ordering file for the Lambda link (lld's --symbol-ordering-file): the functions the
-three bootstraps run at start-up first, then those their invocations run, so that code sits together
+four bootstraps run at start-up first, then those their invocations run, so that code sits together
 in a few pages instead of being spread over a 12 MB .text.
 
     scripts/make-symbol-order.py BIN_DIR OUT
 
-BIN_DIR holds the unstripped release executables define-auth-challenge, create-auth-challenge and
-verify-auth-challenge (build.sh's first link). Each runs under valgrind's callgrind, which lists
+BIN_DIR holds the unstripped release executables define-auth-challenge, create-auth-challenge,
+verify-auth-challenge and pre-sign-up (build.sh's first link). Each runs under valgrind's callgrind, which lists
 every function it executes:
   - start-up: against a Runtime API that accepts and never answers, stopped at its first GET /next
-    (define, verify, create with console delivery, create with AWS delivery);
+    (define, verify, verify marking with AWS, pre-sign-up, create with console delivery, create with AWS
+    delivery);
   - invocations: under tools/runtime-emulator.py with the events/ of its trigger; create also with
     AWS delivery, sending an SMS and an email to bench/tools/https-endpoint.py over HTTPS (its own
     certificate, canned answers), and a retry.
@@ -97,6 +98,9 @@ def main():
             runs = [  # (executable, environment, events)
                 ("define-auth-challenge", {}, sorted(EVENTS.glob("define-*.json"))),
                 ("verify-auth-challenge", {}, sorted(EVENTS.glob("verify-*.json"))),
+                ("verify-auth-challenge", {**aws, "OTP_REQUIRE_VERIFIED": "first-sign-in"},
+                 [EVENTS / "verify-first-sign-in.json"]),
+                ("pre-sign-up", {}, sorted(EVENTS.glob("pre-sign-up-*.json"))),
                 ("create-auth-challenge", console, sorted(EVENTS.glob("create-*.json"))),
                 ("create-auth-challenge", aws, [EVENTS / n for n in ("create-sms-first-round.json",
                                                                      "create-retry-after-wrong-code.json",
@@ -113,7 +117,7 @@ def main():
             endpoint.stdin.close()
             endpoint.wait(10)
         defined = set()
-        for name in ("define-auth-challenge", "verify-auth-challenge", "create-auth-challenge"):
+        for name in ("define-auth-challenge", "verify-auth-challenge", "create-auth-challenge", "pre-sign-up"):
             nm = subprocess.run(["nm", "--defined-only", str(bin_dir / name)], capture_output=True, text=True).stdout
             defined.update(line.split()[2] for line in nm.splitlines() if len(line.split()) == 3)
     # Each group sorted by name: callgrind's own order varies from run to run, the sets do not.

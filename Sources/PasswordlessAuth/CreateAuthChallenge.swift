@@ -113,6 +113,7 @@ package enum CreateAuthChallenge {
                     channel: lastChannel, masked: shown(lastChannel), code: code, expiresAt: expiresAt,
                     resends: lastResends, configuration: configuration, kind: .reusedCode, isDecoy: isDecoy)
                 outcome.warning = warning
+                FirstSignInVerification.record(&outcome, lastChannel, destinations[lastChannel], request, configuration)
                 return outcome
             }
             guard lastResends < configuration.maxResends else { throw .resendLimitReached }
@@ -139,6 +140,7 @@ package enum CreateAuthChallenge {
         outcome.warning = warning
         outcome.limitCounters = configuration.limits.counters(userName: userName, delivery: address.map { (channel, $0) })
         if let address { outcome.message = message(channel: channel, address: address, code: code, configuration: configuration) }
+        FirstSignInVerification.record(&outcome, channel, address, request, configuration)
         return outcome
     }
 
@@ -148,9 +150,7 @@ package enum CreateAuthChallenge {
         of channel: Channel, in attributes: [String: String], _ configuration: PasswordlessConfiguration
     ) -> String? {
         guard let value = attributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { return nil }
-        if configuration.requireVerified, attributes[channel.attribute + "_verified"]?.trimmingWhitespace().lowercased() != "true" {
-            return nil
-        }
+        guard configuration.requireVerified.allowsCode(to: channel, in: attributes) else { return nil }
         switch channel {
         case .sms:
             guard looksLikePhone(value) else { return nil }

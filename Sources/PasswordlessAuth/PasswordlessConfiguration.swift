@@ -13,8 +13,8 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Whether a user with several channels first picks one (`OTP_CHANNEL_CHOICE`, default false).
     package var channelChoice = false
     package var templates = MessageTemplates()
-    /// Whether a code goes only to an attribute whose `<attribute>_verified` is `true` (`OTP_REQUIRE_VERIFIED`).
-    package var requireVerified = true
+    /// Which attributes may get a code by whether they are verified (`OTP_REQUIRE_VERIFIED`).
+    package var requireVerified: VerifiedRequirement = .always
     /// Calling codes (without `+`) SMS may go to (`SMS_ALLOWED_COUNTRIES`); empty allows every country.
     package var smsAllowedCountries: [String] = []
     /// Codes sent again on the client's request in one sign-in (`MAX_RESENDS`, 0–5, default 2).
@@ -36,7 +36,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         channels = try Self.channels(settings, "OTP_CHANNELS") ?? channels
         channelChoice = try settings.boolean("OTP_CHANNEL_CHOICE") ?? channelChoice
         templates = try MessageTemplates(settings)
-        requireVerified = try settings.boolean("OTP_REQUIRE_VERIFIED") ?? requireVerified
+        requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified
         smsAllowedCountries = try Self.callingCodes(settings, "SMS_ALLOWED_COUNTRIES") ?? smsAllowedCountries
         maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
         limits = try SendLimitPolicy(settings)

@@ -1,9 +1,10 @@
-/// An error from the passwordless rules: an event the rules cannot answer, or no randomness.
+/// An error from the passwordless rules: an event the rules cannot answer, no randomness, a limit, a refused sign-up.
 package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {
         case unexpectedEvent(String)
         case randomSourceFailed
         case resendLimitReached
+        case signUpRefused(PreSignUp.Refusal)
     }
 
     private let kind: Kind
@@ -17,12 +18,16 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
     /// The client asked for more codes in one sign-in than `MAX_RESENDS` allows.
     package static let resendLimitReached = Self(kind: .resendLimitReached)
 
+    /// pre-sign-up refused the new user; the message is the refusal's fixed sentence.
+    package static func signUpRefused(_ refusal: PreSignUp.Refusal) -> Self { Self(kind: .signUpRefused(refusal)) }
+
     /// A short name for the kind of error, used as a Lambda `errorType`.
     package var errorType: String {
         switch kind {
         case .unexpectedEvent: "UnexpectedEvent"
         case .randomSourceFailed: "RandomSourceFailed"
         case .resendLimitReached: "RateLimited"
+        case .signUpRefused: "SignUpRefused"
         }
     }
 
@@ -32,6 +37,7 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
         case .unexpectedEvent(let detail): detail
         case .randomSourceFailed: "the random source failed to give bytes"
         case .resendLimitReached: "No more codes can be sent for this sign-in. Start a new sign-in to get a new code."
+        case .signUpRefused(let refusal): refusal.sentence
         }
     }
 }

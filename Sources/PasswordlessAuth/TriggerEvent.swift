@@ -199,8 +199,10 @@ package struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
     }
 }
 
-/// The request of a VerifyAuthChallengeResponse event. `userAttributes` is not read: verify needs only the round.
+/// The request of a VerifyAuthChallengeResponse event.
 package struct VerifyAuthChallengeRequest: Codable, Sendable {
+    /// The user's attributes now; empty for an unknown user. Read only to mark a destination verified.
+    package var userAttributes: [String: String]
     /// What create-auth-challenge kept for this round.
     package var privateChallengeParameters: [String: String]
     package var challengeAnswer: String
@@ -210,18 +212,20 @@ package struct VerifyAuthChallengeRequest: Codable, Sendable {
     package var userNotFound: Bool
 
     package init(
-        privateChallengeParameters: [String: String] = [:], challengeAnswer: String, clientMetadata: [String: String]? = nil,
-        userNotFound: Bool = false
+        userAttributes: [String: String] = [:], privateChallengeParameters: [String: String] = [:], challengeAnswer: String,
+        clientMetadata: [String: String]? = nil, userNotFound: Bool = false
     ) {
+        self.userAttributes = userAttributes
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeAnswer = challengeAnswer
         self.clientMetadata = clientMetadata
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request; `privateChallengeParameters` and `userNotFound` may be absent.
+    /// Decodes a request; `userAttributes`, `privateChallengeParameters` and `userNotFound` may be absent.
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
+        userAttributes = try c.decodeIfPresent([String: String].self, forKey: .userAttributes) ?? [:]
         privateChallengeParameters = try c.decodeIfPresent([String: String].self, forKey: .privateChallengeParameters) ?? [:]
         challengeAnswer = try c.decode(String.self, forKey: .challengeAnswer)
         clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
@@ -230,6 +234,7 @@ package struct VerifyAuthChallengeRequest: Codable, Sendable {
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: RequestKeys.self)
+        try c.encode(userAttributes, forKey: .userAttributes)
         try c.encode(privateChallengeParameters, forKey: .privateChallengeParameters)
         try c.encode(challengeAnswer, forKey: .challengeAnswer)
         try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)

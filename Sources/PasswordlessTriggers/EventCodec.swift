@@ -9,6 +9,13 @@ struct EventCodec {
     func decode<Request, Response>(
         _ type: TriggerEvent<Request, Response>.Type, from bytes: [UInt8], triggerSource: String
     ) throws(TriggerError) -> TriggerEvent<Request, Response> {
+        try decode(type, from: bytes, triggerSources: [triggerSource])
+    }
+
+    /// Decodes an event and checks it is for one of the trigger sources this trigger answers.
+    func decode<Request, Response>(
+        _ type: TriggerEvent<Request, Response>.Type, from bytes: [UInt8], triggerSources: [String]
+    ) throws(TriggerError) -> TriggerEvent<Request, Response> {
         let event: TriggerEvent<Request, Response>
         do {
             event = try decoder.decode(type, from: Data(bytes))
@@ -17,8 +24,9 @@ struct EventCodec {
         } catch {
             throw .invalidEvent("the event is not valid JSON")
         }
-        guard event.triggerSource == triggerSource else {
-            throw .invalidEvent("triggerSource is \(event.triggerSource), expected \(triggerSource)")
+        guard triggerSources.contains(event.triggerSource) else {
+            let expected = triggerSources.count == 1 ? triggerSources[0] : "one of " + triggerSources.joined(separator: ", ")
+            throw .invalidEvent("triggerSource is \(event.triggerSource), expected \(expected)")
         }
         return event
     }

@@ -46,3 +46,13 @@ extension CreateAuthChallengeResponse: ResponseJSON {
 extension VerifyAuthChallengeResponse: ResponseJSON {
     var json: String { "{" + member("answerCorrect", answerCorrect) + "}" }
 }
+
+extension PreSignUpResponse: ResponseJSON {
+    var json: String {
+        "{"
+            + [
+                member("autoConfirmUser", autoConfirmUser), member("autoVerifyEmail", autoVerifyEmail),
+                member("autoVerifyPhone", autoVerifyPhone),
+            ].joined(separator: ",") + "}"
+    }
+}

@@ -10,6 +10,7 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         case invalidEvent(String)
         case deliveryFailed(DeliveryFailure)
         case rateLimited(retryAfterMinutes: Int)
+        case markingFailed(DeliveryFailure)
     }
 
     private let kind: Kind
@@ -23,10 +24,15 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         Self(kind: .rateLimited(retryAfterMinutes: max(1, retryAfterMinutes)))
     }
 
-    /// What a failed delivery reported, for the log.
+    /// A destination could not be marked verified; only logged, never reported to Cognito.
+    package static func markingFailed(_ failure: DeliveryFailure) -> Self { Self(kind: .markingFailed(failure)) }
+
+    /// What a failed delivery or marking reported, for the log.
     package var deliveryFailure: DeliveryFailure? {
-        if case .deliveryFailed(let failure) = kind { return failure }
-        return nil
+        switch kind {
+        case .deliveryFailed(let failure), .markingFailed(let failure): failure
+        default: nil
+        }
     }
 
     package var errorType: String {
@@ -34,6 +40,7 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         case .invalidEvent: "InvalidEvent"
         case .deliveryFailed: "DeliveryFailed"
         case .rateLimited: "RateLimited"
+        case .markingFailed: "VerificationFailed"
         }
     }
 
@@ -42,6 +49,7 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         switch kind {
         case .invalidEvent(let detail): "invalid event: \(detail)"
         case .deliveryFailed: "The code could not be sent. Try again in a minute."
+        case .markingFailed: "The destination could not be marked verified."
         case .rateLimited(let minutes):
             "Too many codes were asked for. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
         }

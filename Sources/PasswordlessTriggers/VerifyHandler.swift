@@ -9,10 +9,17 @@ package struct VerifyHandler: TriggerHandler {
     package static let triggerSource = "VerifyAuthChallengeResponse_Authentication"
     package static let logName = "verify"
     let clock: any WallClock
+    /// Marks a destination verified after the first right code to it; nil where nothing is marked.
+    let marker: (any VerificationMarker)?
     let codec = EventCodec()
 
-    /// - Parameter clock: the time source, injected for tests.
-    package init(clock: any WallClock = SystemClock()) { self.clock = clock }
+    /// - Parameters:
+    ///   - clock: the time source, injected for tests.
+    ///   - marker: marks destinations verified under `OTP_REQUIRE_VERIFIED=first-sign-in`.
+    package init(clock: any WallClock = SystemClock(), marker: (any VerificationMarker)? = nil) {
+        self.clock = clock
+        self.marker = marker
+    }
 
     /// Checks the answer.
     package func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
@@ -21,6 +28,7 @@ package struct VerifyHandler: TriggerHandler {
         let outcome = VerifyAuthChallenge.verify(event.request, now: clock.nowEpochMilliseconds() / 1000)
         event.response = VerifyAuthChallengeResponse(answerCorrect: outcome.isCorrect)
         context.logger.info("answer checked", ["result": .string(outcome.rawValue)])
+        if outcome.isCorrect { markIfFirstRightCode(event, context: context) }
         // A channel pick and a request for another code are not answers to a code.
         let answeredACode =
             outcome != .resendRequested

@@ -1,0 +1,147 @@
+import Settings
+
+/// The request of a PreSignUp event.
+package struct PreSignUpRequest: Codable, Sendable {
+    /// The attributes the new user signs up with.
+    package var userAttributes: [String: String]
+    /// What the client sent as `ValidationData`, if anything; not read by the rules.
+    package var validationData: [String: String]?
+    /// What the client sent as `ClientMetadata`, if anything; not read by the rules.
+    package var clientMetadata: [String: String]?
+
+    package init(
+        userAttributes: [String: String], validationData: [String: String]? = nil, clientMetadata: [String: String]? = nil
+    ) {
+        self.userAttributes = userAttributes
+        self.validationData = validationData
+        self.clientMetadata = clientMetadata
+    }
+}
+
+/// The response of a PreSignUp event.
+package struct PreSignUpResponse: TriggerResponse, Equatable {
+    /// True to confirm the user at once, so the custom sign-in can start.
+    package var autoConfirmUser: Bool?
+    /// Always false: an email becomes verified only by a right code sent to it.
+    package var autoVerifyEmail: Bool?
+    /// Always false: a phone number becomes verified only by a right code sent to it.
+    package var autoVerifyPhone: Bool?
+
+    package init() {}
+
+    package init(autoConfirmUser: Bool) {
+        self.autoConfirmUser = autoConfirmUser
+        autoVerifyEmail = false
+        autoVerifyPhone = false
+    }
+}
+
+package typealias PreSignUpEvent = TriggerEvent<PreSignUpRequest, PreSignUpResponse>
+
+/// What pre-sign-up reads from the settings: the channels, the countries, the email domains, the verification rule.
+package struct SignUpPolicy: Sendable, Equatable {
+    /// `OTP_CHANNELS`: a sign-up needs a destination of one of them.
+    package var channels: [Channel] = [.sms, .email]
+    /// `SMS_ALLOWED_COUNTRIES`: calling codes without `+`; empty allows every country.
+    package var smsAllowedCountries: [String] = []
+    /// `SIGNUP_EMAIL_DOMAINS`: the domains an email may be at, in lower case; empty allows every domain.
+    package var emailDomains: [String] = []
+    /// `OTP_REQUIRE_VERIFIED`: with `first-sign-in`, a self sign-up carries exactly one destination.
+    package var requireVerified: VerifiedRequirement = .always
+
+    package init() {}
+
+    /// Reads the settings; an invalid value throws an error naming its variable.
+    package init(_ settings: Settings) throws(SettingsError) {
+        channels = try PasswordlessConfiguration.channels(settings, "OTP_CHANNELS") ?? channels
+        smsAllowedCountries = try PasswordlessConfiguration.callingCodes(settings, "SMS_ALLOWED_COUNTRIES") ?? smsAllowedCountries
+        requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified
+        if let domains = try settings.list("SIGNUP_EMAIL_DOMAINS") {
+            emailDomains = domains.map { $0.lowercased() }
+            for domain in emailDomains where domain.contains("@") || !domain.contains(".") || domain.contains(where: \.isWhitespace) {
+                throw .invalid("SIGNUP_EMAIL_DOMAINS", "must list domains such as example.com,example.org, got \"\(domain)\"")
+            }
+        }
+    }
+}
+
+/// The rules of pre-sign-up: which new users may sign up, and confirming them so the custom sign-in can start.
+package enum PreSignUp {
+    package static let signUp = "PreSignUp_SignUp"
+    package static let adminCreateUser = "PreSignUp_AdminCreateUser"
+    package static let externalProvider = "PreSignUp_ExternalProvider"
+    /// Every `triggerSource` the function accepts.
+    package static let triggerSources = [signUp, adminCreateUser, externalProvider]
+
+    /// Why a sign-up was refused; each has a fixed sentence that never repeats what was sent.
+    package enum Refusal: String, Sendable, Equatable {
+        case noDestination = "no destination"
+        case channelNotAllowed = "channel not allowed"
+        case invalidPhone = "invalid phone number"
+        case countryNotAllowed = "country not allowed"
+        case invalidEmail = "invalid email"
+        case domainNotAllowed = "domain not allowed"
+        case twoDestinations = "more than one destination"
+
+        /// What the person signing up is told.
+        package var sentence: String {
+            switch self {
+            case .noDestination: "Sign up with a phone number or an email address."
+            case .channelNotAllowed: "Sign-up with this kind of destination is not offered."
+            case .invalidPhone: "The phone number must be in international form, such as +15555550123."
+            case .countryNotAllowed: "Phone numbers from this country cannot sign up."
+            case .invalidEmail: "The email address is not valid."
+            case .domainNotAllowed: "Email addresses at this domain cannot sign up."
+            case .twoDestinations: "Sign up with either a phone number or an email address, not both."
+            }
+        }
+    }
+
+    /// What pre-sign-up does with an event.
+    package enum Decision: Equatable, Sendable {
+        /// Leave the event as Cognito sent it (sign-up through an external provider).
+        case passThrough
+        /// Accept, with this response.
+        case accept(PreSignUpResponse, channels: [Channel])
+        /// Refuse the sign-up.
+        case refuse(Refusal)
+    }
+
+    /// Decides a sign-up. `triggerSource` must be one of `triggerSources`.
+    package static func decide(triggerSource: String, _ request: PreSignUpRequest, policy: SignUpPolicy) -> Decision {
+        guard triggerSource != externalProvider else { return .passThrough }
+        var channels: [Channel] = []
+        for channel in Channel.allCases {
+            guard let value = request.userAttributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { continue }
+            guard policy.channels.contains(channel) else { return .refuse(.channelNotAllowed) }
+            if let refusal = check(channel, value, policy) { return .refuse(refusal) }
+            channels.append(channel)
+        }
+        guard !channels.isEmpty else { return .refuse(.noDestination) }
+        // Two unverified destinations would let someone sign up another's number beside their own address and
+        // verify the address: the number would stay on an account they hold.
+        if policy.requireVerified == .firstSignIn, triggerSource == signUp, channels.count > 1 {
+            return .refuse(.twoDestinations)
+        }
+        // AdminCreateUser has no confirmation step of its own to skip; only a self sign-up is confirmed here.
+        return .accept(PreSignUpResponse(autoConfirmUser: triggerSource == signUp), channels: channels)
+    }
+
+    /// Why a destination may not sign up, or nil when it may.
+    static func check(_ channel: Channel, _ value: String, _ policy: SignUpPolicy) -> Refusal? {
+        switch channel {
+        case .sms:
+            guard CreateAuthChallenge.looksLikePhone(value) else { return .invalidPhone }
+            let countries = policy.smsAllowedCountries
+            guard countries.isEmpty || countries.contains(where: { value.utf8.dropFirst().starts(with: $0.utf8) }) else {
+                return .countryNotAllowed
+            }
+        case .email:
+            guard CreateAuthChallenge.looksLikeEmail(value), let at = value.lastIndex(of: "@") else { return .invalidEmail }
+            let domain = value[value.index(after: at)...].lowercased()
+            guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix(".") else { return .invalidEmail }
+            guard policy.emailDomains.isEmpty || policy.emailDomains.contains(domain) else { return .domainNotAllowed }
+        }
+        return nil
+    }
+}
