@@ -30,6 +30,10 @@ package struct HarnessInfo: Decodable, Sendable {
     package var rateLimitTable: String
     /// A table of the same shape that the role's policy does not cover: writing to it is denied.
     package var deniedTable: String
+    /// A Cognito user pool whose users' attributes the role may update (`AdminUpdateUserAttributes`), as verify's.
+    package var userPool: String
+    /// A pool the role's policy does not cover: updating its users is denied.
+    package var deniedUserPool: String
 }
 
 /// The loopback moto server and fault proxy for one run of the integration suite.
@@ -143,7 +147,7 @@ package final class MotoHarness: @unchecked Sendable {
     /// The environment for sending through the fault proxy.
     package var proxyEnv: [String: String] { env(port: info.proxyPort) }
 
-    private func call(_ method: String, port: Int, path: String, body: String = "") throws -> HTTPResponse {
+    fileprivate func call(_ method: String, port: Int, path: String, body: String = "") throws -> HTTPResponse {
         let request = HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: [], body: Array(body.utf8))
         do {
             return try http.send(request, connectTimeoutMs: 2_000, timeoutMs: 10_000)
@@ -177,6 +181,26 @@ package final class MotoHarness: @unchecked Sendable {
             throw HarnessFailure(message: "harness scan failed: HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
         }
         return try JSONDecoder().decode([[String: String]].self, from: Data(response.body)).map(DynamoItem.init)
+    }
+}
+
+extension MotoHarness {
+    /// A user pool's user as the harness reads it with its own credentials (`AdminGetUser`).
+    package struct PoolUser: Decodable, Sendable {
+        package var username: String
+        package var attributes: [String: String]
+    }
+
+    /// Creates a user with `attributes` in `pool` (the granted pool unless named), or, with `attributes` nil, reads one.
+    package func poolUser(_ username: String, attributes: [String: String]? = nil, pool: String? = nil) throws -> PoolUser {
+        var request: [String: Any] = ["pool": pool ?? info.userPool, "username": username]
+        if let attributes { request["attributes"] = attributes }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
+        let response = try call("POST", port: info.proxyPort, path: "/__cognito_user", body: body)
+        guard response.status == 200 else {
+            throw HarnessFailure(message: "harness pool user failed: HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode(PoolUser.self, from: Data(response.body))
     }
 }
 
@@ -261,6 +285,13 @@ extension SESClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
         try SESClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+    }
+}
+
+extension CognitoIdentityProviderClient {
+    /// A client over libcurl with the system clock, built from these variables as verify builds it.
+    package static func live(_ environment: [String: String]) throws(SettingsError) -> CognitoIdentityProviderClient {
+        try CognitoIdentityProviderClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
     }
 }
 

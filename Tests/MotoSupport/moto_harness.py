@@ -3,8 +3,10 @@
 Runs moto's server with IAM checks enforced, creates a role the tests sign with, and runs a small
 fault-injecting proxy in front of moto, plus an HTTPS front with a self-signed certificate for
 127.0.0.1 that relays to moto. Creates two DynamoDB tables: one the role may write counters to, and
-one its policy does not cover. Prints one JSON line with ports, the certificate file, the table names
-and role credentials, then serves until its stdin closes or its parent exits. Listens on 127.0.0.1 only.
+one its policy does not cover; and two Cognito user pools: one whose users' attributes the role may
+update, and one it may not. Prints one JSON line with ports, the certificate file, the table names,
+the pool ids and role credentials, then serves until its stdin closes or its parent exits. The proxy
+also creates and reads pool users for the tests (/__cognito_user). Listens on 127.0.0.1 only.
 """
 import http.client
 import json
@@ -22,11 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Each setup call below runs unauthenticated; moto enforces signatures and IAM policies on every
 # call after these. Keep the number equal to the calls made in setup().
-SETUP_CALLS = 9
+SETUP_CALLS = 11
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(SETUP_CALLS)
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 import boto3  # noqa: E402  (must follow the environment set-up above)
+from moto.cognitoidp.responses import CognitoIdpResponse  # noqa: E402
 from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
@@ -75,28 +78,49 @@ DynamoHandler.call_action = _serialized_call_action
 DynamoHandler._determine_resource = _dynamo_resource
 
 
+def pool_arn(pool_id):
+    return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{pool_id}"
+
+
+def _cognito_resource(handler):
+    """The pool a Cognito admin call acts on, so moto checks a policy's Resource against it (moto checks "*")."""
+    try:
+        pool_id = json.loads(handler.body or "{}").get("UserPoolId")
+    except ValueError:
+        pool_id = None
+    return pool_arn(pool_id) if pool_id else "*"
+
+
+CognitoIdpResponse._determine_resource = _cognito_resource
+
+
 def setup(endpoint):
     setup_keys = dict(aws_access_key_id="AKIASETUPSETUPSETUP0", aws_secret_access_key="setup")
     iam = boto3.client("iam", endpoint_url=endpoint, region_name=REGION, **setup_keys)
     ses = boto3.client("ses", endpoint_url=endpoint, region_name=REGION, **setup_keys)
     dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, **setup_keys)
-    user = iam.create_user(UserName="harness-user")["User"]  # 1
-    # The harness user assumes the role, and reads the tables for the tests' control calls.
-    iam.put_user_policy(  # 2
+    cognito = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=REGION, **setup_keys)
+    pools = [cognito.create_user_pool(PoolName=name)["UserPool"]["Id"]  # 1, 2
+             for name in ("passwordless", "passwordless-not-granted")]
+    user = iam.create_user(UserName="harness-user")["User"]  # 3
+    # The harness user assumes the role, reads the tables and makes and reads pool users for the tests' control calls.
+    iam.put_user_policy(  # 4
         UserName="harness-user",
         PolicyName="assume",
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
-            {"Effect": "Allow", "Action": "dynamodb:Scan", "Resource": "*"}]}),
+            {"Effect": "Allow", "Action": "dynamodb:Scan", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser"],
+             "Resource": "*"}]}),
     )
-    user_key = iam.create_access_key(UserName="harness-user")["AccessKey"]  # 3
-    role = iam.create_role(  # 4
+    user_key = iam.create_access_key(UserName="harness-user")["AccessKey"]  # 5
+    role = iam.create_role(  # 6
         RoleName="passwordless-sender",
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": user["Arn"]},
              "Action": "sts:AssumeRole"}]}),
     )["Role"]
-    iam.put_role_policy(  # 5
+    iam.put_role_policy(  # 7
         RoleName="passwordless-sender",
         PolicyName="send",
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -105,15 +129,17 @@ def setup(endpoint):
             # (dynamodb:UpdateItem here); moto asks for dynamodb:TransactWriteItems instead, so both are
             # granted. DENIED_TABLE is left out on purpose.
             {"Effect": "Allow", "Action": ["dynamodb:UpdateItem", "dynamodb:TransactWriteItems"],
-             "Resource": table_arn(RATE_LIMIT_TABLE)}]}),
+             "Resource": table_arn(RATE_LIMIT_TABLE)},
+            # As the template grants verify: this one call, on the first pool only.
+            {"Effect": "Allow", "Action": "cognito-idp:AdminUpdateUserAttributes", "Resource": pool_arn(pools[0])}]}),
     )
-    ses.verify_email_identity(EmailAddress=SENDER)  # 6
-    for name in (RATE_LIMIT_TABLE, DENIED_TABLE):  # 7, 8
+    ses.verify_email_identity(EmailAddress=SENDER)  # 8
+    for name in (RATE_LIMIT_TABLE, DENIED_TABLE):  # 9, 10
         dynamodb.create_table(
             TableName=name, BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
-    dynamodb.update_time_to_live(  # 9
+    dynamodb.update_time_to_live(  # 11
         TableName=RATE_LIMIT_TABLE, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"})
 
     # From here on moto checks signatures: AssumeRole is signed with the user's new key.
@@ -121,11 +147,23 @@ def setup(endpoint):
         "sts", endpoint_url=endpoint, region_name=REGION,
         aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
     creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="tests")["Credentials"]
-    reader = boto3.client(
-        "dynamodb", endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
-    return {"accessKeyId": creds["AccessKeyId"], "secretAccessKey": creds["SecretAccessKey"],
-            "sessionToken": creds["SessionToken"]}, lambda table: scan_items(reader, table)
+    harness_keys = dict(aws_access_key_id=user_key["AccessKeyId"], aws_secret_access_key=user_key["SecretAccessKey"])
+    reader = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, **harness_keys)
+    users = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=REGION, **harness_keys)
+    role_keys = {"accessKeyId": creds["AccessKeyId"], "secretAccessKey": creds["SecretAccessKey"],
+                 "sessionToken": creds["SessionToken"]}
+    return role_keys, pools, lambda table: scan_items(reader, table), users
+
+
+def pool_user(users, request):
+    """Creates a pool user with the given attributes ({"pool", "username", "attributes"}), or with no
+    attributes given, reads one; answers {"username", "attributes"}, the attributes as Cognito holds them."""
+    pool, name, attributes = request["pool"], request["username"], request.get("attributes")
+    if attributes is not None:
+        users.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS",
+                                UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()])
+    user = users.admin_get_user(UserPoolId=pool, Username=name)
+    return {"username": user["Username"], "attributes": {a["Name"]: a["Value"] for a in user["UserAttributes"]}}
 
 
 def scan_items(client, table):
@@ -161,9 +199,10 @@ SES_ERRORS = {
 
 
 class ProxyState:
-    def __init__(self, upstream_port, scan=None):
+    def __init__(self, upstream_port, scan=None, users=None):
         self.upstream_port = upstream_port
         self.scan = scan
+        self.users = users
         self.lock = threading.Lock()
         self.script = ["forward"]
         self.count = 0
@@ -206,6 +245,12 @@ def make_handler(state):
                 except Exception as error:  # noqa: BLE001  (the test reads the reason)
                     return self.reply(500, repr(error).encode())
                 return self.reply(200, json.dumps(items).encode(), [("Content-Type", "application/json")])
+            if self.path == "/__cognito_user":
+                try:
+                    answer = pool_user(state.users, json.loads(body))
+                except Exception as error:  # noqa: BLE001  (the test reads the reason)
+                    return self.reply(500, repr(error).encode())
+                return self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
             step = state.next_step()
             ses = self.path.startswith("/v2/")
             if step == "forward":
@@ -301,9 +346,9 @@ def main():
     moto = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
     threading.Thread(target=moto.serve_forever, daemon=True).start()
     moto_port = moto.server_address[1]
-    role, scan = setup(f"http://127.0.0.1:{moto_port}")
+    role, pools, scan, users = setup(f"http://127.0.0.1:{moto_port}")
 
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port, scan)))
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(ProxyState(moto_port, scan, users)))
     proxy.daemon_threads = True
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
 
@@ -324,7 +369,8 @@ def main():
     print(json.dumps({"motoPort": moto_port, "proxyPort": proxy.server_address[1],
                       "tlsPort": tls.server_address[1], "certificateFile": cert_file,
                       "refusedPort": refused.getsockname()[1], "sender": SENDER, "role": role,
-                      "rateLimitTable": RATE_LIMIT_TABLE, "deniedTable": DENIED_TABLE}), flush=True)
+                      "rateLimitTable": RATE_LIMIT_TABLE, "deniedTable": DENIED_TABLE,
+                      "userPool": pools[0], "deniedUserPool": pools[1]}), flush=True)
 
     parent = os.getppid()
 

@@ -11,16 +11,21 @@ import TestSupport
 enum MotoSignIn {
     /// Runs the sign-in; `answer` gives each answer typed at the prompt, or nil to stop.
     /// - Returns: whether it signed in, and the progress lines it printed.
+    /// - Parameters:
+    ///   - marker: marks destinations verified; with `userPool`, the pool the events name.
+    ///   - sink: receives the handlers' logs.
     static func run(
-        attributes: [String: String], userName: String, environment: [String: String], answer: @escaping () throws -> String?
+        attributes: [String: String], userName: String, environment: [String: String],
+        marker: (any VerificationMarker)? = nil, userPool: String? = nil, sink: MemorySink = MemorySink(),
+        answer: @escaping () throws -> String?
     ) throws -> (Bool, [String]) {
         let configuration = try PasswordlessConfiguration(Settings(environment))
         var lines: [String] = []
         var failure: (any Error)?
-        let signIn = LocalSignIn(
-            userAttributes: attributes, userName: userName, configuration: configuration,
-            delivery: try AWSCodeDelivery(Settings(environment), channels: configuration.channels), random: try KernelRandom(),
-            logger: Logger(threshold: .error, sink: MemorySink()),
+        var signIn = LocalSignIn(
+            user: LocalUser(attributes: attributes) { _ in }, userName: userName, configuration: configuration,
+            delivery: try AWSCodeDelivery(Settings(environment), channels: configuration.channels), marker: marker,
+            random: try KernelRandom(), logger: Logger(threshold: .info, sink: sink),
             prompt: { _ in
                 do { return try answer() } catch {
                     failure = error
@@ -28,6 +33,7 @@ enum MotoSignIn {
                 }
             },
             say: { lines.append($0) })
+        if let userPool { signIn.userPoolID = userPool }
         let signedIn = try signIn.run()
         if let failure { throw failure }
         return (signedIn, lines)
