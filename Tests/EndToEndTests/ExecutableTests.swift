@@ -50,7 +50,7 @@ struct ExecutableTests {
 
     @Test(
         "--help prints usage and exits 0",
-        arguments: ["define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "passwordless-local"])
+        arguments: ["define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "pre-sign-up", "passwordless-local"])
     func help(name: String) throws {
         let run = try Self.run(name, ["--help"])
         #expect(run.status == 0)

@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Which shared libraries each built executable loads: only create may bring libcurl and OpenSSL.
+/// Which shared libraries each built executable loads: only create and verify (which marks destinations verified)
+/// may bring libcurl and OpenSSL.
 @Suite("Linked libraries")
 struct LinkageTests {
     /// The `NEEDED` entries of an ELF file, as `readelf -d` lists them.
@@ -22,17 +23,17 @@ struct LinkageTests {
     }
 
     @Test(
-        "define, verify and passwordless-local need neither libcurl nor libcrypto",
-        arguments: ["define-auth-challenge", "verify-auth-challenge", "passwordless-local"])
+        "define, pre-sign-up and passwordless-local need neither libcurl nor libcrypto",
+        arguments: ["define-auth-challenge", "pre-sign-up", "passwordless-local"])
     func withoutCurlOrCrypto(name: String) throws {
         let libraries = try Self.needed(name)
         #expect(!libraries.isEmpty)
         #expect(!libraries.contains { $0.hasPrefix("libcurl") || $0.hasPrefix("libcrypto") || $0.hasPrefix("libssl") }, "\(libraries)")
     }
 
-    @Test("create needs libcurl and libcrypto, so the check above can tell")
-    func createHasThem() throws {
-        let libraries = try Self.needed("create-auth-challenge")
+    @Test("create and verify need libcurl and libcrypto, so the check above can tell", arguments: ["create-auth-challenge", "verify-auth-challenge"])
+    func createHasThem(name: String) throws {
+        let libraries = try Self.needed(name)
         #expect(libraries.contains { $0.hasPrefix("libcurl") }, "\(libraries)")
         #expect(libraries.contains { $0.hasPrefix("libcrypto") }, "\(libraries)")
     }
