@@ -77,9 +77,8 @@ package final class CognitoIdentityProviderClient: Sendable {
         let answer = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }
-        let code =
-            [jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code), xml.flatMap { xmlElementText("Code", in: $0) }]
-            .compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+        let jsonCode = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
+        let code = [jsonCode, xml.flatMap { xmlElementText("Code", in: $0) }].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
         let message = rawMessage.map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         guard let code else { return ServiceFailure(code: "HTTP \(response.status)", message: message) }
         return ServiceFailure(code: sanitizedAWSText(code, redacting: secrets, limit: 100), message: message)

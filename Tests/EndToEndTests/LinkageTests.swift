@@ -31,7 +31,9 @@ struct LinkageTests {
         #expect(!libraries.contains { $0.hasPrefix("libcurl") || $0.hasPrefix("libcrypto") || $0.hasPrefix("libssl") }, "\(libraries)")
     }
 
-    @Test("create and verify need libcurl and libcrypto, so the check above can tell", arguments: ["create-auth-challenge", "verify-auth-challenge"])
+    @Test(
+        "create and verify need libcurl and libcrypto, so the check above can tell",
+        arguments: ["create-auth-challenge", "verify-auth-challenge"])
     func createHasThem(name: String) throws {
         let libraries = try Self.needed(name)
         #expect(libraries.contains { $0.hasPrefix("libcurl") }, "\(libraries)")

@@ -198,7 +198,8 @@ extension MotoHarness {
         let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
         let response = try call("POST", port: info.proxyPort, path: "/__cognito_user", body: body)
         guard response.status == 200 else {
-            throw HarnessFailure(message: "harness pool user failed: HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+            let text = String(decoding: response.body, as: UTF8.self)
+            throw HarnessFailure(message: "harness pool user failed: HTTP \(response.status) \(text)")
         }
         return try JSONDecoder().decode(PoolUser.self, from: Data(response.body))
     }

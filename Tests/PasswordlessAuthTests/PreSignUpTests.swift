@@ -95,9 +95,10 @@ struct PreSignUpTests {
     @Test("no refusal sentence repeats what was sent")
     func sentences() {
         let sent = ["+447700900123", "alice@elsewhere.org", "555-0123"]
-        for refusal in [PreSignUp.Refusal.noDestination, .channelNotAllowed, .invalidPhone, .countryNotAllowed, .invalidEmail,
-            .domainNotAllowed, .twoDestinations]
-        {
+        let all: [PreSignUp.Refusal] = [
+            .noDestination, .channelNotAllowed, .invalidPhone, .countryNotAllowed, .invalidEmail, .domainNotAllowed, .twoDestinations,
+        ]
+        for refusal in all {
             let error = PasswordlessError.signUpRefused(refusal)
             #expect(error.errorType == "SignUpRefused")
             #expect(error.description == refusal.sentence)
