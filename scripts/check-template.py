@@ -25,8 +25,11 @@ METRICS = [
     "AnswersWrong",
     "SignInsSucceeded",
     "SignInsFailed",
+    "VerificationFailures",
 ]
 CREATE = "CreateAuthChallengeFunction"
+VERIFY = "VerifyAuthChallengeFunction"
+PRE_SIGN_UP = "PreSignUpFunction"
 FUNCTION_TYPE = "AWS::Serverless::Function"
 
 
@@ -222,7 +225,7 @@ def check_dashboard(t):
         json.loads(re.sub(r"\$\{[^}!]+\}", "1", body))
     except ValueError as e:
         raise CheckFailed("the dashboard body is not JSON once substituted: %s" % e)
-    return "dashboard %s shows all nine metrics (%s) and is valid JSON" % (name, ", ".join(METRICS))
+    return "dashboard %s shows all %d metrics (%s) and is valid JSON" % (name, len(METRICS), ", ".join(METRICS))
 
 
 def check_alarms(t):
@@ -350,7 +353,6 @@ def check_limits_env(t):
         "RATE_LIMIT_ON_ERROR": ("RateLimitOnError", "allow"),
         "SMS_ALLOWED_COUNTRIES": ("SmsAllowedCountries", ""),
         "MAX_RESENDS": ("MaxResends", "2"),
-        "OTP_REQUIRE_VERIFIED": ("OtpRequireVerified", "true"),
     }
     params = t.get("Parameters") or {}
     e = env(functions(t)[CREATE])
@@ -362,6 +364,127 @@ def check_limits_env(t):
     rk = json.dumps(e.get("HASH_KEY"))
     require("HashKey" in rk and "AWS::StackId" in rk, "create: HASH_KEY must be HashKey, else the stack's UUID")
     return "create gets the limits' settings from their parameters; HASH_KEY from NoEcho HashKey or the stack UUID"
+
+
+def with_defaults(t, **defaults):
+    """A copy of the template whose parameters default to `defaults`, for `evaluate`."""
+    changed = copy.deepcopy(t)
+    for name, value in defaults.items():
+        changed["Parameters"][name]["Default"] = value
+    return changed
+
+
+def check_first_sign_in(t):
+    params = t.get("Parameters") or {}
+    p = params.get("OtpRequireVerified") or {}
+    require(str(p.get("Default")) == "true", "parameter OtpRequireVerified must default to \"true\"")
+    require("first-sign-in" in (p.get("AllowedValues") or []), "OtpRequireVerified must allow first-sign-in")
+    fns = functions(t)
+    rule = {"Fn::If": ["SelfSignUp", "first-sign-in", {"Ref": "OtpRequireVerified"}]}
+    for name in (CREATE, VERIFY):
+        require(env(fns[name]).get("OTP_REQUIRE_VERIFIED") == rule,
+                "%s: OTP_REQUIRE_VERIFIED must be first-sign-in with self sign-up, else !Ref OtpRequireVerified" % name)
+    # Self sign-up wires pre-sign-up, which confirms sign-ups and has no AWS permission of its own.
+    pre = resources(t, FUNCTION_TYPE).get(PRE_SIGN_UP)
+    require(pre and pre.get("Condition") == "SelfSignUp", "no %s deployed with the SelfSignUp condition" % PRE_SIGN_UP)
+    require(not fns[PRE_SIGN_UP].get("Policies"), "%s needs no policy: it calls nothing" % PRE_SIGN_UP)
+    pe = env(fns[PRE_SIGN_UP])
+    require(pe.get("OTP_REQUIRE_VERIFIED") == "first-sign-in" and pe.get("SIGNUP_EMAIL_DOMAINS") == {"Ref": "SignUpEmailDomains"}
+            and pe.get("OTP_CHANNELS") == {"Ref": "OtpChannels"} and pe.get("SMS_ALLOWED_COUNTRIES") == {"Ref": "SmsAllowedCountries"},
+            "%s: needs OTP_REQUIRE_VERIFIED=first-sign-in and the channels, countries and email domains of the stack" % PRE_SIGN_UP)
+    (pool, props), = ((n, r["Properties"]) for n, r in resources(t, "AWS::Cognito::UserPool").items())
+    wired = (props.get("LambdaConfig") or {}).get("PreSignUp")
+    require(wired == {"Fn::If": ["SelfSignUp", {"Fn::GetAtt": [PRE_SIGN_UP, "Arn"]}, {"Ref": "AWS::NoValue"}]},
+            "%s: LambdaConfig.PreSignUp must be %s with self sign-up only" % (pool, PRE_SIGN_UP))
+    permits = [r for r in resources(t, "AWS::Lambda::Permission").values()
+               if r["Properties"].get("FunctionName") == {"Fn::GetAtt": [PRE_SIGN_UP, "Arn"]}]
+    require(len(permits) == 1 and permits[0].get("Condition") == "SelfSignUp"
+            and permits[0]["Properties"].get("Principal") == "cognito-idp.amazonaws.com"
+            and permits[0]["Properties"].get("SourceArn") == {"Fn::GetAtt": [pool, "Arn"]},
+            "Cognito needs one permission to invoke %s, from %s only" % (PRE_SIGN_UP, pool))
+    # Only verify may change users, only AdminUpdateUserAttributes, only on this pool, and from a policy of its
+    # own: a statement in a function's Policies naming the pool would make the pool and the function wait on
+    # each other.
+    for name, fprops in fns.items():
+        bad = [a for s in statements(fprops.get("Policies") or []) for a in actions(s) if a.lower().startswith("cognito") or a == "*"]
+        require(not bad, "%s's own policies grant %s: that names the pool from the function (a cycle) or more than verify needs"
+                % (name, ", ".join(bad)))
+    grants = [(n, r) for n, r in resources(t, "AWS::IAM::Policy").items()
+              if any(a.lower().startswith("cognito") or a == "*"
+                     for s in statements(r["Properties"].get("PolicyDocument")) for a in actions(s))]
+    require(len(grants) == 1, "expected one AWS::IAM::Policy granting Cognito actions, found %d" % len(grants))
+    (name, policy), = grants
+    require(policy["Properties"].get("Roles") == [{"Ref": VERIFY + "Role"}], "%s must be attached to %sRole alone" % (name, VERIFY))
+    (s,) = statements(policy["Properties"]["PolicyDocument"])
+    require(s.get("Effect") == "Allow" and actions(s) == ["cognito-idp:AdminUpdateUserAttributes"],
+            "%s may %r; exactly cognito-idp:AdminUpdateUserAttributes is expected" % (name, actions(s)))
+    require(s.get("Resource") in ({"Fn::GetAtt": [pool, "Arn"]}, [{"Fn::GetAtt": [pool, "Arn"]}]),
+            "%s: the grant must be on %s's ARN alone, not %r" % (name, pool, s.get("Resource")))
+    cond = t["Conditions"][policy.get("Condition")] if policy.get("Condition") else True
+    require(evaluate(with_defaults(t, AllowSelfSignUp="true"), cond) is True, "%s is missing when AllowSelfSignUp=true" % name)
+    require(evaluate(with_defaults(t, OtpRequireVerified="first-sign-in"), cond) is True,
+            "%s is missing when OtpRequireVerified=first-sign-in" % name)
+    require(evaluate(t, cond) is False, "%s is there with the default parameters, when nothing is marked verified" % name)
+    return ("AllowSelfSignUp=true wires pre-sign-up and first-sign-in; verify alone may AdminUpdateUserAttributes on %s, "
+            "from %s (no cycle)" % (pool, name))
+
+
+def references(node):
+    """The logical ids a piece of the template names: Ref, GetAtt and ${...} in Sub (pseudo-parameters left out)."""
+    found = set()
+    if isinstance(node, list):
+        for n in node:
+            found |= references(n)
+    elif isinstance(node, dict):
+        for key, arg in node.items():
+            if key == "Ref" and isinstance(arg, str):
+                found.add(arg)
+            elif key == "Fn::GetAtt":
+                found.add(arg[0] if isinstance(arg, list) else arg.split(".")[0])
+            elif key == "Fn::Sub":
+                text = arg if isinstance(arg, str) else arg[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if not isinstance(arg, str):
+                    found |= references(arg[1])
+            else:
+                found |= references(arg)
+    return {f for f in found if not f.startswith("AWS::")}
+
+
+def check_no_cycles(t):
+    """What each resource waits for once SAM has expanded the functions: a function waits for its role, the role
+    for what its Policies name, and a user pool for the functions its Cognito events wire to it."""
+    res = t.get("Resources") or {}
+    deps = {name: set() for name in res}
+    for name, r in res.items():
+        props = dict(r.get("Properties") or {})
+        depends = r.get("DependsOn") or []
+        deps[name] |= set([depends] if isinstance(depends, str) else depends)
+        if r.get("Type") == FUNCTION_TYPE:
+            role = name + "Role"
+            deps[role] = references(props.pop("Policies", None))
+            deps[name].add(role)
+            for event in (props.pop("Events", None) or {}).values():
+                pool = (event.get("Properties") or {}).get("UserPool")
+                if event.get("Type") == "Cognito" and pool:
+                    deps.setdefault(pool.get("Ref"), set()).add(name)
+        deps[name] |= references(props)
+    deps = {n: {d for d in ds if d in deps} for n, ds in deps.items()}
+    state = {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for d in sorted(deps[node]):
+            if state.get(d) == "open":
+                raise CheckFailed("circular dependency: %s" % " -> ".join(path[path.index(d):] + [d]))
+            if d not in state:
+                visit(d, path + [d])
+        state[node] = "done"
+
+    for n in sorted(deps):
+        if n not in state:
+            visit(n, [n])
+    return "no circular dependency between the resources, functions' roles and the pool's triggers included"
 
 
 def check_timeout(t):
@@ -394,6 +517,8 @@ CHECKS = [
     check_table,
     check_dynamodb_grant,
     check_limits_env,
+    check_first_sign_in,
+    check_no_cycles,
     check_timeout,
     check_makefile,
 ]
@@ -436,6 +561,14 @@ def _ses_statement(t):
 
 def _dynamo_statement(t):
     return next(s for s in _create_statements(t) if isinstance(s, dict) and s.get("Action") == "dynamodb:UpdateItem")
+
+
+def _mark_policy(t):
+    return t["Resources"]["VerifyMarksVerifiedPolicy"]
+
+
+def _mark_statement(t):
+    return _mark_policy(t)["Properties"]["PolicyDocument"]["Statement"][0]
 
 
 def _the(t, type_):
@@ -495,6 +628,28 @@ BREAKAGES = {
     "check_limits_env": [
         lambda t: _fn(t, CREATE)["Environment"]["Variables"].pop("MAX_CODES_PER_USER"),
         lambda t: t["Parameters"]["HashKey"].pop("NoEcho"),
+    ],
+    "check_first_sign_in": [
+        lambda t: _mark_statement(t).update(Resource="*"),
+        lambda t: _mark_statement(t).update(Resource={"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:*:*:userpool/*"}),
+        lambda t: _mark_statement(t).update(Action=["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminSetUserPassword"]),
+        lambda t: _mark_policy(t)["Properties"].update(Roles=[{"Ref": "CreateAuthChallengeFunctionRole"}]),
+        lambda t: _mark_policy(t).pop("Condition"),
+        lambda t: _mark_policy(t).update(Condition="HasAlarmEmail"),
+        lambda t: _fn(t, VERIFY).update(Policies=[{"Statement": [copy.deepcopy(_mark_statement(t))]}]),
+        lambda t: _fn(t, CREATE)["Environment"]["Variables"].update(OTP_REQUIRE_VERIFIED={"Ref": "OtpRequireVerified"}),
+        lambda t: _fn(t, VERIFY).pop("Environment"),
+        lambda t: _the(t, "AWS::Cognito::UserPool").pop("LambdaConfig"),
+        lambda t: t["Resources"][PRE_SIGN_UP].pop("Condition"),
+        lambda t: _fn(t, PRE_SIGN_UP)["Environment"]["Variables"].update(OTP_REQUIRE_VERIFIED={"Ref": "OtpRequireVerified"}),
+        lambda t: _fn(t, PRE_SIGN_UP)["Environment"]["Variables"].pop("SIGNUP_EMAIL_DOMAINS"),
+        lambda t: t["Resources"].pop("PreSignUpPermission"),
+        lambda t: t["Parameters"]["OtpRequireVerified"].update(AllowedValues=["true", "false"]),
+    ],
+    "check_no_cycles": [
+        # The grant in verify's own Policies: the pool waits for verify, verify for its role, the role for the pool.
+        lambda t: _fn(t, VERIFY).update(Policies=[{"Statement": [copy.deepcopy(_mark_statement(t))]}]),
+        lambda t: t["Resources"]["UserPool"].update(DependsOn=["VerifyMarksVerifiedPolicy"]),
     ],
     "check_timeout": [lambda t: t["Globals"]["Function"].update(Timeout=6)],
     "check_makefile": [lambda t: t["Resources"][CREATE].pop("Metadata")],
