@@ -42,6 +42,17 @@ struct EventCodec {
         return answered
     }
 
+    /// The `response` the event came with, for a trigger that leaves it as it is; empty when absent.
+    func response<Response: TriggerResponse>(_ type: Response.Type, of bytes: [UInt8]) throws(TriggerError) -> Response {
+        do {
+            return try decoder.decode(ResponseOnly<Response>.self, from: Data(bytes)).response ?? Response()
+        } catch let error as DecodingError {
+            throw .invalidEvent(Self.describe(error))
+        } catch {
+            throw .invalidEvent("the event is not valid JSON")
+        }
+    }
+
     /// Names the place and the problem, without quoting the event's values.
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
@@ -73,4 +84,9 @@ struct EventCodec {
             return "the event could not be read"
         }
     }
+}
+
+/// The `response` member of an event, alone.
+private struct ResponseOnly<Response: Decodable>: Decodable {
+    var response: Response?
 }

@@ -22,7 +22,9 @@ package struct PreSignUpHandler: TriggerHandler {
         switch decision {
         case .passThrough:
             context.logger.info("sign-up passed through", ["triggerSource": .string(event.triggerSource)])
-            return original
+            // Cognito's own response, as it sent it: nothing confirmed or verified here.
+            event.response = try codec.response(PreSignUpResponse.self, of: original)
+            return try codec.answer(original, event)
         case .accept(let response, let channels):
             event.response = response
             context.logger.info(

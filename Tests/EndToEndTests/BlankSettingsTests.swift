@@ -35,6 +35,14 @@ struct BlankSettingsTests {
             ], "create-retry-after-wrong-code"
         ),
         ("verify-auth-challenge", [:], "verify-wrong-code"),
+        (
+            "verify-auth-challenge",
+            [
+                "OTP_REQUIRE_VERIFIED": "first-sign-in", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+                "AWS_REGION": "us-east-1",
+            ], "verify-wrong-code"
+        ),
+        ("pre-sign-up", [:], "pre-sign-up-email"),
     ]
 
     /// Output with the parts that differ from run to run (timestamps) taken out.

@@ -79,17 +79,18 @@ final class ViolationLog: @unchecked Sendable { var ids: [String] = [] }
 
 @Suite("Mutation fuzzing through the real loop over loopback", .serialized)
 struct FuzzTests {
-    enum FuzzedTrigger: String, CaseIterable, Sendable { case define, create, verify }
+    enum FuzzedTrigger: String, CaseIterable, Sendable { case define, create, verify, preSignUp = "pre-sign-up" }
 
     static let cases: [(FuzzedTrigger, [String])] = [
         (.define, SampleEvents.names(prefix: "define-")),
         (.create, SampleEvents.names(prefix: "create-")),
         (.verify, SampleEvents.names(prefix: "verify-")),
+        (.preSignUp, SampleEvents.names(prefix: "pre-sign-up-")),
     ]
 
     @Test(
         "hundreds of broken events per trigger: every one answered, the loop still alive",
-        arguments: [FuzzedTrigger.define, .create, .verify])
+        arguments: [FuzzedTrigger.define, .create, .verify, .preSignUp])
     func fuzz(trigger: FuzzedTrigger) throws {
         let names = try #require(Self.cases.first { $0.0 == trigger }?.1)
         try #require(!names.isEmpty)
@@ -108,6 +109,7 @@ struct FuzzTests {
             case .define: DefineHandler(configuration: PasswordlessConfiguration())
             case .create: CreateHandler(configuration: PasswordlessConfiguration(), delivery: spy, random: try KernelRandom())
             case .verify: VerifyHandler()
+            case .preSignUp: PreSignUpHandler(policy: SignUpPolicy())
             }
         let mock = try MockRuntimeAPI(events: events)
         var client = try SocketRuntimeClient(address: mock.address)

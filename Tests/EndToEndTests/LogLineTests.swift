@@ -31,6 +31,7 @@ struct LogLineTests {
         ("define-auth-challenge", ["define-first-round", "define-success", "define-lockout"]),
         ("create-auth-challenge", ["create-sms-first-round", "create-user-not-found", "create-retry-after-wrong-code"]),
         ("verify-auth-challenge", ["verify-correct-code", "verify-wrong-code", "verify-user-not-found"]),
+        ("pre-sign-up", ["pre-sign-up-phone", "pre-sign-up-email", "pre-sign-up-external-provider"]),
     ]
 
     @Test("each line: RFC 3339 timestamp, Lambda's level, message, request id; coldStart and traceId where due", arguments: runs.indices)
@@ -69,6 +70,7 @@ struct LogLineTests {
             #expect(totals["CodesSent"] == 1, "console delivery counts too")
             #expect(totals["DecoyChallenges"] == 1)
             #expect(totals["DeliveryLatency"] != nil)
+        case "pre-sign-up": #expect(totals == ["SignUpsAccepted": 2])
         default: #expect(totals == ["AnswersCorrect": 1, "AnswersWrong": 2])
         }
     }
