@@ -196,14 +196,14 @@ private struct CurlHandle: ~Copyable {
 extension TransferSink {
     /// Keeps only the headers of the final response: a status line starts a new header block.
     fileprivate func addHeaderLine(_ rawLine: String) {
-        let line = rawLine.filter { !$0.isNewline }.trimmingSpaces()
+        let line = rawLine.filter { !$0.isNewline }.trimmingWhitespace()
         if line.hasPrefix("HTTP/") {
             headers.removeAll()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon]).trimmingSpaces()
-        let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+        let name = String(line[..<colon]).trimmingWhitespace()
+        let value = String(line[line.index(after: colon)...]).trimmingWhitespace()
         headers.append((name, value))
     }
 }
