@@ -131,13 +131,6 @@ package final class DynamoDBClient: Sendable {
         itemCount == 1 ? "UpdateItem" : "TransactWriteItems"
     }
 
-    /// The signed request for one attempt at `nowEpochMs`.
-    package func incrementRequest(table: String, items: [CounterIncrement], nowEpochMs: Int64) -> HTTPRequest {
-        signedRequest(
-            action: Self.action(itemCount: items.count), body: Array(Self.requestBody(table: table, items: items).utf8),
-            nowEpochMs: nowEpochMs)
-    }
-
     /// A POST to `/` with the JSON 1.0 headers; `X-Amz-Target` is signed along with `Host` and `Content-Type`.
     func signedRequest(action: String, body: [UInt8], nowEpochMs: Int64) -> HTTPRequest {
         connection.signedPOST(
@@ -177,7 +170,7 @@ package final class DynamoDBClient: Sendable {
         let message = rawMessage.map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         let code =
             [jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code), xmlCode]
-            .compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+            .compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
             .map { sanitizedAWSText($0, redacting: secrets, limit: 100) } ?? "HTTP \(response.status)"
         var reasons = answer?.CancellationReasons?.map { $0.Code ?? "None" } ?? []
         if reasons.isEmpty, code == "TransactionCanceledException", let rawMessage {
@@ -189,7 +182,7 @@ package final class DynamoDBClient: Sendable {
     /// The codes in the bracketed list that ends a cancellation message: `... reasons [None, ConditionalCheckFailed]`.
     static func reasonsListed(in message: String) -> [String] {
         guard let open = message.lastIndex(of: "["), let close = message.lastIndex(of: "]"), open < close else { return [] }
-        return message[message.index(after: open)..<close].split(separator: ",").map { String($0).trimmingSpaces() }
+        return message[message.index(after: open)..<close].split(separator: ",").map { String($0).trimmingWhitespace() }
     }
 }
 

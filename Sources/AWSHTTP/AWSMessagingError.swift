@@ -1,3 +1,5 @@
+import Settings
+
 /// An error from calling an AWS service; its description is safe to log.
 ///
 /// Descriptions never include the message being sent or any credential: AWS error messages are cut to their
@@ -109,7 +111,7 @@ private func count(_ attempts: Int) -> String {
 package func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 300) -> String {
     var line = String(text.prefix { !$0.isNewline })
     for secret in secrets where secret.count >= 4 {
-        line = line.replacingAll(secret, with: "<redacted>")
+        line = line.replacing(secret, with: "<redacted>")
     }
     // AWS errors can quote a recipient (SES's sandbox names the unverified address): no address or phone
     // number leaves in an error, whichever one it is.
@@ -117,29 +119,5 @@ package func sanitizedAWSText(_ text: String, redacting secrets: [String], limit
     line = line.replacing(/\+?\d[\d \-]{6,}\d/, with: "<number>")
     line = String(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
     if line.count > limit { line = String(line.prefix(limit)) + "…" }
-    return line.trimmingSpaces()
-}
-
-extension String {
-    /// Replaces every occurrence of `target`, without Foundation.
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-
-    /// Drops leading and trailing spaces and tabs.
-    package func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
-    }
+    return line.trimmingWhitespace()
 }

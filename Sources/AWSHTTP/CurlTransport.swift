@@ -101,68 +101,15 @@ private struct CurlHandle: ~Copyable {
         }
         // curl would otherwise add `Expect: 100-continue` for larger bodies and wait for the server's go-ahead.
         headerList = curl_slist_append(headerList, "Expect:")
-
         errorBuffer.initialize(to: 0)
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         // A NULL POSTFIELDS makes curl read the body from stdin, so an empty body still gets a real buffer.
         let bodyStorage = request.body.isEmpty ? [UInt8(0)] : request.body
         let code: CURLcode = withExtendedLifetime(sink) {
             bodyStorage.withUnsafeBufferPointer { body -> CURLcode in
-                var setup = CURLE_OK
-                func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
-                set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
-                set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-                set(ccurl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
-                // One request at a time: HTTP/2 would add a session set-up and buys nothing.
-                set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, ccurl_http_version_1_1()))
-                set(ccurl_setopt_long(easy, CURLOPT_SSLVERSION, ccurl_sslversion_tls1_2()))
-                // A SOCKS5 proxy from the environment may use user name and password, never GSSAPI.
-                set(ccurl_setopt_long(easy, CURLOPT_SOCKS5_AUTH, ccurl_auth_basic()))
-                set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-                if let caBundlePath {
-                    // The bundle is read one certificate at a time (Sources/CCurlSupport/ca-bundle.c).
-                    set(ccurl_setopt_lazy_ca(easy, caBundlePath))
-                }
-                set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-                set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, connectTimeoutMs))))
-                // A zero timeout means "no timeout" to curl, so never pass zero.
-                set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(max(1, timeoutMs))))
-                set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-                set(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
-                if request.method == "GET" {
-                    set(ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1))
-                } else {
-                    set(ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method))
-                    set(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress)))
-                    set(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-                }
-                set(ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, sinkPointer))
-                set(
-                    ccurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-                        let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
-                        let length = size * count
-                        guard sink.body.count + length <= maxResponseBytes else {
-                            sink.overflowed = true
-                            return 0
-                        }
-                        data!.withMemoryRebound(to: UInt8.self, capacity: length) {
-                            sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
-                        }
-                        return length
-                    })
-                set(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, sinkPointer))
-                set(
-                    ccurl_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-                        let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
-                        let length = size * count
-                        let line = data!.withMemoryRebound(to: UInt8.self, capacity: length) {
-                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                        }
-                        sink.addHeaderLine(line)
-                        return length
-                    })
-                guard setup == CURLE_OK else { return setup }
-                return curl_easy_perform(easy)
+                let setup = configure(
+                    easy, request, body: body, headers: headerList, sink: Unmanaged.passUnretained(sink).toOpaque(),
+                    connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
+                return setup == CURLE_OK ? curl_easy_perform(easy) : setup
             }
         }
         guard code == CURLE_OK else {
@@ -172,6 +119,46 @@ private struct CurlHandle: ~Copyable {
         var status = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// Sets every option of one transfer on a handle just reset; the first failure is returned.
+    private func configure(
+        _ easy: UnsafeMutableRawPointer, _ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>,
+        headers: UnsafeMutablePointer<curl_slist>?, sink: UnsafeMutableRawPointer, connectTimeoutMs: Int64, timeoutMs: Int64
+    ) -> CURLcode {
+        var setup = CURLE_OK
+        func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
+        set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
+        set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        set(ccurl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
+        // One request at a time: HTTP/2 would add a session set-up and buys nothing.
+        set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, ccurl_http_version_1_1()))
+        set(ccurl_setopt_long(easy, CURLOPT_SSLVERSION, ccurl_sslversion_tls1_2()))
+        // A SOCKS5 proxy from the environment may use user name and password, never GSSAPI.
+        set(ccurl_setopt_long(easy, CURLOPT_SOCKS5_AUTH, ccurl_auth_basic()))
+        set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        if let caBundlePath {
+            // The bundle is read one certificate at a time (Sources/CCurlSupport/ca-bundle.c).
+            set(ccurl_setopt_lazy_ca(easy, caBundlePath))
+        }
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, connectTimeoutMs))))
+        // A zero timeout means "no timeout" to curl, so never pass zero.
+        set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(max(1, timeoutMs))))
+        set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers))
+        if request.method == "GET" {
+            set(ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1))
+        } else {
+            set(ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method))
+            set(ccurl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress)))
+            set(ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+        }
+        set(ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, sink))
+        set(ccurl_setopt_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
+        set(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, sink))
+        set(ccurl_setopt_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
+        return setup
     }
 
     private func describe(_ code: CURLcode) -> String {
@@ -193,17 +180,42 @@ private struct CurlHandle: ~Copyable {
     }
 }
 
+/// curl's write callback: appends body bytes to the transfer's sink, and stops the transfer past 1 MiB.
+private let receiveBody: ccurl_data_callback = { data, size, count, context in
+    let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    guard sink.body.count + length <= maxResponseBytes else {
+        sink.overflowed = true
+        return 0
+    }
+    data!.withMemoryRebound(to: UInt8.self, capacity: length) {
+        sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+    }
+    return length
+}
+
+/// curl's header callback: one header line at a time.
+private let receiveHeader: ccurl_data_callback = { data, size, count, context in
+    let sink = Unmanaged<TransferSink>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    let line = data!.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    sink.addHeaderLine(line)
+    return length
+}
+
 extension TransferSink {
     /// Keeps only the headers of the final response: a status line starts a new header block.
     fileprivate func addHeaderLine(_ rawLine: String) {
-        let line = rawLine.filter { !$0.isNewline }.trimmingSpaces()
+        let line = rawLine.filter { !$0.isNewline }.trimmingWhitespace()
         if line.hasPrefix("HTTP/") {
             headers.removeAll()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon]).trimmingSpaces()
-        let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+        let name = String(line[..<colon]).trimmingWhitespace()
+        let value = String(line[line.index(after: colon)...]).trimmingWhitespace()
         headers.append((name, value))
     }
 }

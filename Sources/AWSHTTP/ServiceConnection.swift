@@ -42,5 +42,5 @@ package func jsonProtocolErrorCode(_ response: HTTPResponse, bodyType: String?) 
     let bodyCode = bodyType.map { type in
         String((type.split(separator: "#", omittingEmptySubsequences: false).last ?? "").prefix { $0 != ":" })
     }
-    return [headerCode, bodyCode].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+    return [headerCode, bodyCode].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
 }

@@ -62,7 +62,7 @@ struct RuntimeResponse {
 
     /// The value of a header, its name compared without letter case; blanks around the value removed.
     func header(_ name: String) -> String? {
-        let name = name.utf8.map(asciiLowercased)
+        let name = name.utf8.map(\.asciiLowercased)
         return headerLines.withUnsafeBufferPointer { lines -> String? in
             var lineStart = 0
             while lineStart < lines.count {
@@ -85,7 +85,7 @@ struct RuntimeResponse {
     private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ name: [UInt8]) -> Bool {
         for (offset, expected) in name.enumerated() {
             let byte = bytes[start + offset]
-            if asciiLowercased(byte) != expected { return false }
+            if byte.asciiLowercased != expected { return false }
         }
         return true
     }
@@ -282,8 +282,6 @@ struct HTTPConnection {
         }
     }
 }
-
-private func asciiLowercased(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
 
 private let crlf: [UInt8] = [13, 10]
 private let httpPrefix: [UInt8] = Array("HTTP/1.".utf8)

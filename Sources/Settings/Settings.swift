@@ -81,16 +81,3 @@ package struct Settings: Sendable {
         return words.dropLast().joined(separator: ", ") + " or " + words.last!
     }
 }
-
-extension String {
-    /// The string without whitespace or line breaks at either end.
-    package func trimmingWhitespace() -> String {
-        // Most values have nothing to trim: check the ends on bytes before looking at characters.
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return self
-        }
-        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        let last = lastIndex(where: { !$0.isWhitespace })!
-        return String(self[first...last])
-    }
-}
