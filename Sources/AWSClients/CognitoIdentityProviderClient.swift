@@ -78,7 +78,7 @@ package final class CognitoIdentityProviderClient: Sendable {
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }
         let jsonCode = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
-        let code = [jsonCode, xml.flatMap { xmlElementText("Code", in: $0) }].compactMap { $0?.trimmingSpaces() }.first { !$0.isEmpty }
+        let code = [jsonCode, xml.flatMap { xmlElementText("Code", in: $0) }].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
         let message = rawMessage.map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         guard let code else { return ServiceFailure(code: "HTTP \(response.status)", message: message) }
         return ServiceFailure(code: sanitizedAWSText(code, redacting: secrets, limit: 100), message: message)
