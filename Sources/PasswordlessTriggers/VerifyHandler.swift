@@ -5,7 +5,8 @@ import Platform
 /// Answers VerifyAuthChallengeResponse events.
 package struct VerifyHandler: TriggerHandler {
     package static let functionName = "verify-auth-challenge"
-    package static let summary = "Cognito VerifyAuthChallengeResponse trigger: checks the code."
+    package static let summary =
+        "Cognito VerifyAuthChallengeResponse trigger: checks the code; under first-sign-in, marks its destination verified."
     package static let triggerSource = "VerifyAuthChallengeResponse_Authentication"
     package static let logName = "verify"
     let clock: any WallClock

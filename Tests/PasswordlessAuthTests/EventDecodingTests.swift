@@ -45,6 +45,21 @@ struct EventDecodingTests {
             }
         }
 
+        @Test("pre-sign-up fixtures decode as PreSignUpEvent", arguments: Fixtures.preSignUpNames)
+        func preSignUpFixtures(name: String) throws {
+            let event = try Fixtures.preSignUp(name)
+            #expect(event.triggerSource.hasPrefix("PreSignUp_"))
+            #expect(event.request.userAttributes["email"] != nil || event.request.userAttributes["phone_number"] != nil)
+            #expect(event.response == PreSignUpResponse(), "the response is the trigger's to write")
+        }
+
+        @Test("the first-sign-in verify fixture carries the current attributes and what create noted")
+        func firstSignInFixture() throws {
+            let event = try Fixtures.verify("verify-first-sign-in")
+            #expect(event.request.userAttributes["phone_number_verified"] == "false")
+            #expect(FirstSignInVerification.target(of: event.request)?.attribute == "phone_number")
+        }
+
         @Test("the SMS retry fixture carries the earlier round and its metadata")
         func sessionContents() throws {
             let event = try Fixtures.create("create-retry-after-wrong-code")

@@ -1,6 +1,4 @@
-import FoundationEssentials
 import Settings
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
@@ -122,13 +120,5 @@ struct PreSignUpTests {
             let error = #expect(throws: SettingsError.self) { try SignUpPolicy(Settings(["SIGNUP_EMAIL_DOMAINS": bad])) }
             #expect(error?.variable == "SIGNUP_EMAIL_DOMAINS")
         }
-    }
-
-    @Test("the sample events decode", arguments: SampleEvents.names(prefix: "pre-sign-up-"))
-    func samples(name: String) throws {
-        let event = try JSONDecoder().decode(PreSignUpEvent.self, from: Data(try SampleEvents.bytes(name)))
-        #expect(PreSignUp.triggerSources.contains(event.triggerSource))
-        #expect(!event.request.userAttributes.isEmpty)
-        #expect(event.response == PreSignUpResponse(), "the response is the trigger's to write")
     }
 }

@@ -16,9 +16,13 @@ enum Fixtures {
         "create-retry-after-wrong-code", "create-sms-first-round", "create-user-not-found",
     ]
     static let verifyNames = [
-        "verify-correct-code", "verify-expired-code", "verify-user-not-found", "verify-wrong-code",
+        "verify-correct-code", "verify-expired-code", "verify-first-sign-in", "verify-user-not-found", "verify-wrong-code",
     ]
-    static var allNames: [String] { defineNames + createNames + verifyNames }
+    static let preSignUpNames = [
+        "pre-sign-up-admin-create-user", "pre-sign-up-email", "pre-sign-up-external-provider", "pre-sign-up-phone",
+        "pre-sign-up-phone-and-email",
+    ]
+    static var allNames: [String] { defineNames + createNames + verifyNames + preSignUpNames }
 
     static func data(_ name: String) throws -> Data { Data(try SampleEvents.bytes(name)) }
 
@@ -29,6 +33,7 @@ enum Fixtures {
     static func define(_ name: String) throws -> DefineAuthChallengeEvent { try decode(DefineAuthChallengeEvent.self, from: name) }
     static func create(_ name: String) throws -> CreateAuthChallengeEvent { try decode(CreateAuthChallengeEvent.self, from: name) }
     static func verify(_ name: String) throws -> VerifyAuthChallengeEvent { try decode(VerifyAuthChallengeEvent.self, from: name) }
+    static func preSignUp(_ name: String) throws -> PreSignUpEvent { try decode(PreSignUpEvent.self, from: name) }
 }
 
 // MARK: - JSON helpers
