@@ -1,3 +1,5 @@
+import Settings
+
 /// The first right code verifies: create notes in the round's private parameters which unverified attribute the
 /// code went to and its value, and verify, after a right answer, marks that attribute verified when the user's
 /// attributes still hold that value. The client never sees these parameters and cannot name the attribute.
