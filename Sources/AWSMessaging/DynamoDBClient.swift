@@ -24,6 +24,8 @@ package enum IncrementResult: Equatable, Sendable {
     case incremented
     /// Nothing was added: the counters at these positions of the request are at their limit.
     case atLimit(indices: [Int])
+    /// Nothing was added: concurrent writers to the same items kept the write from landing until the deadline.
+    case contended
 }
 
 /// Counters in Amazon DynamoDB, over its JSON 1.0 protocol (`POST /` with an `X-Amz-Target` header).
@@ -72,9 +74,10 @@ package final class DynamoDBClient: Sendable {
     /// Adds 1 to every counter in `items`, all or none: when any counter is at its limit, nothing is added.
     ///
     /// One item is an `UpdateItem`; several are one `TransactWriteItems`, so they count together or not at all
-    /// (no two items may share a `pk`). Throttling, 5xx answers, network failures and transactions cancelled by
-    /// concurrent writers are retried; everything, waits included, ends before `deadlineEpochMs` minus the
-    /// policy's safety margin. Writers that still conflict on the last try give an error, never an increment.
+    /// (no two items may share a `pk`). Throttling, 5xx answers and network failures are retried as the policy
+    /// says. A write that meets a concurrent one on the same item (`TransactionConflict`) is waited out, with
+    /// jittered backoff, until `deadlineEpochMs` minus the policy's margin; if it still has not landed, the answer is
+    /// `.contended`, never an increment.
     package func incrementBelowLimits(
         table: String, items: [CounterIncrement], deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> IncrementResult {
@@ -82,7 +85,23 @@ package final class DynamoDBClient: Sendable {
         // A fresh item passes `attribute_not_exists`, so a limit of 0 has to be answered here.
         let unreachable = items.indices.filter { items[$0].limit <= 0 }
         guard unreachable.isEmpty else { return .atLimit(indices: unreachable) }
+        let executor = connection.executor
+        let budgetEnd = deadlineEpochMs - executor.policy.deadlineSafetyMarginMs
+        var waits = 0
+        while true {
+            if let result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs) { return result }
+            // Conflicted: wait a jittered while and write again, as long as a try can still start in time.
+            let delay = executor.scheduling.jitterMs(executor.policy.backoffCeilingMs(afterAttempt: waits))
+            guard executor.scheduling.nowEpochMs() + delay < budgetEnd else { return .contended }
+            executor.scheduling.sleepMs(delay)
+            waits += 1
+        }
+    }
 
+    /// One run of the retry loop: the result, or nil when the last try met a concurrent writer.
+    func incrementOnce(
+        table: String, items: [CounterIncrement], deadlineEpochMs: Int64
+    ) throws(AWSMessagingError) -> IncrementResult? {
         let action = Self.action(itemCount: items.count)
         let operation = "DynamoDB \(action)"
         let body = Array(Self.requestBody(table: table, items: items).utf8)
@@ -94,6 +113,7 @@ package final class DynamoDBClient: Sendable {
                 operation: operation, deadlineEpochMs: deadlineEpochMs,
                 makeRequest: { now in
                     attempts += 1
+                    last = nil
                     return signedRequest(action: action, body: body, nowEpochMs: now)
                 },
                 parseFailure: { response in
@@ -103,8 +123,9 @@ package final class DynamoDBClient: Sendable {
                 })
             return .incremented
         } catch {
-            // `last` is the answer behind a service error; timeouts and network errors carry no code.
-            guard let code = error.awsErrorCode, let (failure, status) = last else { throw error }
+            // `last` is the answer to the last try; timeouts and network errors carry none.
+            guard let (failure, status) = last else { throw error }
+            if failure.retryCode.hasPrefix("TransactionConflict") { return nil }
             switch failure.code {
             case "ConditionalCheckFailedException" where items.count == 1:
                 return .atLimit(indices: [0])
@@ -113,8 +134,8 @@ package final class DynamoDBClient: Sendable {
                     failure.cancellationReasons[$0] == "ConditionalCheckFailed" && $0 < items.count
                 }
                 if !full.isEmpty { return .atLimit(indices: full) }
-                if code != failure.code {
-                    // Every try was cancelled by conflicts or capacity: report the cancellation itself.
+                if error.awsErrorCode.map({ $0 != failure.code }) ?? false {
+                    // Every try was cancelled by capacity: report the cancellation itself.
                     throw .serviceError(
                         operation: operation, code: failure.code, message: failure.message, status: status, attempts: attempts)
                 }

@@ -21,9 +21,9 @@ struct LimitStoreTests {
 
     static func deadline() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) + 10_000 }
 
-    static func store(_ harness: MotoHarness, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
-        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable, "HASH_KEY": secret]) { $1 }
-        return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }))
+    static func store(_ harness: MotoHarness, hashKey: String? = secret, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
+        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable]) { $1 }
+        return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }), hashKey: hashKey)
     }
 
     static func item(_ key: String, _ harness: MotoHarness) throws -> DynamoItem? {
@@ -62,15 +62,15 @@ struct LimitStoreTests {
         #expect(ours[0].hasPrefix("user#\(now - now % 3_600)#"))
     }
 
-    @Test("the key depends on HASH_KEY; a blank one falls back to the table name")
+    @Test("the key depends on HASH_KEY as the configuration read it; without one, the table name is the key")
     func hashKeySetting() throws {
         let harness = try #require(MotoHarness.current)
         let counter = LimitCounter(kind: .user, identity: "bob", limit: 5, windowSeconds: 3_600)
         let key = { (store: DynamoDBLimitStore) in store.key(for: counter, now: 1_800_000_000) }
         let secret = key(try Self.store(harness))
-        let other = key(try Self.store(harness, ["HASH_KEY": "another-secret"]))
-        let blank = key(try Self.store(harness, ["HASH_KEY": "  "]))
-        let tableName = key(try Self.store(harness, ["HASH_KEY": harness.info.rateLimitTable]))
+        let other = key(try Self.store(harness, hashKey: "another-secret"))
+        let blank = key(try Self.store(harness, hashKey: nil))
+        let tableName = key(try Self.store(harness, hashKey: harness.info.rateLimitTable))
         #expect(secret != other)
         #expect(blank == tableName)
         #expect(blank != secret)
@@ -79,7 +79,7 @@ struct LimitStoreTests {
             for: LimitCounter(kind: .destination, identity: "bob", limit: 5, windowSeconds: 3_600), now: 1_800_000_000)
         #expect(asDestination.split(separator: "#").last != secret.split(separator: "#").last)
         #expect(throws: SettingsError.missing("RATE_LIMIT_TABLE")) {
-            try DynamoDBLimitStore(Settings(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }))
+            try DynamoDBLimitStore(Settings(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }), hashKey: Self.secret)
         }
     }
 
