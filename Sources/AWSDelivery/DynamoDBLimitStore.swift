@@ -52,7 +52,16 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
                     pk: key(for: counter, shard: shards[index], now: now), limit: counter.limit(ofShard: shards[index]),
                     expiresAt: counter.windowStart(at: now) + Int64(counter.windowSeconds))
             }
-            switch try client.incrementBelowLimits(table: table, items: items, deadlineEpochMs: deadlineEpochMs) {
+            let result: IncrementResult
+            let answeredBefore = tried.contains { $0 > 1 }
+            do {
+                result = try client.incrementBelowLimits(table: table, items: items, deadlineEpochMs: deadlineEpochMs)
+            } catch {
+                // The table answered for the shards tried so far: time ran out on a busy ceiling, not an unreachable one.
+                if answeredBefore && error.ranOutOfTime { return .contended }
+                throw error
+            }
+            switch result {
             case .incremented:
                 return .allowed
             case .contended:

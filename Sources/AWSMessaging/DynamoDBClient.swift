@@ -88,8 +88,16 @@ package final class DynamoDBClient: Sendable {
         let executor = connection.executor
         let budgetEnd = deadlineEpochMs - executor.policy.deadlineSafetyMarginMs
         var waits = 0
+        var conflicted = false
         while true {
-            if let result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs) { return result }
+            let result: IncrementResult?
+            do {
+                result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs, conflicted: &conflicted)
+            } catch where conflicted && error.ranOutOfTime {
+                // The table answered, with conflicts, until time ran out: busy, not out of reach.
+                return .contended
+            }
+            if let result { return result }
             // Conflicted: wait a jittered while and write again, as long as a try can still start in time.
             let delay = executor.scheduling.jitterMs(executor.policy.backoffCeilingMs(afterAttempt: waits))
             guard executor.scheduling.nowEpochMs() + delay < budgetEnd else { return .contended }
@@ -98,9 +106,10 @@ package final class DynamoDBClient: Sendable {
         }
     }
 
-    /// One run of the retry loop: the result, or nil when the last try met a concurrent writer.
+    /// One run of the retry loop: the result, or nil when the last try met a concurrent writer. Sets `conflicted`
+    /// when any try did.
     func incrementOnce(
-        table: String, items: [CounterIncrement], deadlineEpochMs: Int64
+        table: String, items: [CounterIncrement], deadlineEpochMs: Int64, conflicted: inout Bool
     ) throws(AWSMessagingError) -> IncrementResult? {
         let action = Self.action(itemCount: items.count)
         let operation = "DynamoDB \(action)"
@@ -119,6 +128,7 @@ package final class DynamoDBClient: Sendable {
                 parseFailure: { response in
                     let failure = Self.parseFailure(response, redacting: secrets)
                     last = (failure, response.status)
+                    if failure.retryCode.hasPrefix("TransactionConflict") { conflicted = true }
                     return ServiceFailure(code: failure.retryCode, message: failure.message)
                 })
             return .incremented

@@ -156,6 +156,21 @@ package final class MotoHarness: @unchecked Sendable {
         _ = try call("POST", port: info.proxyPort, path: "/__script", body: steps.joined(separator: ","))
     }
 
+    /// Makes the proxy answer `rate` (0–1) of the DynamoDB writes through it with a conflict, as DynamoDB does when
+    /// a write meets a concurrent transaction on the same item; which ones comes from a generator seeded with
+    /// `seed`. Resets the tallies.
+    package func dynamoConflicts(rate: Double, seed: Int = 1) throws {
+        _ = try call("POST", port: info.proxyPort, path: "/__dynamodb_conflicts", body: "\(rate),\(seed)")
+    }
+
+    /// DynamoDB writes through the proxy, and how many of them it answered with a conflict, since the rate was set.
+    package func dynamoTally() throws -> (writes: Int, conflicts: Int) {
+        let response = try call("GET", port: info.proxyPort, path: "/__dynamodb_tally")
+        let parts = String(decoding: response.body, as: UTF8.self).split(separator: ",").compactMap { Int($0) }
+        guard parts.count == 2 else { throw HarnessFailure(message: "harness tally: \(response.status)") }
+        return (parts[0], parts[1])
+    }
+
     /// Requests the proxy has seen since the last script was set.
     package func proxyRequestCount() throws -> Int {
         let response = try call("GET", port: info.proxyPort, path: "/__count")

@@ -76,14 +76,15 @@ struct CreateHandlerTests {
         #expect(setup.metrics["RateLimited"] == 1)
     }
 
-    @Test("an unknown user counts against its user name only, and is refused the same way")
+    @Test("an unknown user counts against its user name and the destination it shows, and is refused the same way")
     func decoyCounts() throws {
         let setup = Setup()
         setup.store.answer = .denied(counter: .user, retryAfterSeconds: 60)
         let error = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
         #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
-        #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user]])
+        #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user, .destination]])
         #expect(setup.store.asked.first?.first?.identity == "mallory@example.net")
+        #expect(setup.store.asked.first?.last?.identity.hasPrefix("sms:") == true)
     }
 
     @Test("when the limits cannot be checked: allow sends and logs an error, deny refuses and sends nothing")
