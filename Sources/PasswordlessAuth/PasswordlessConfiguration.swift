@@ -57,7 +57,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or every made-up destination and every
     /// limit key could be computed by anyone who reads this code.
     package func requireHashKey() throws(SettingsError) {
-        guard hasSecretKey else { throw .invalid("HASH_KEY", "must be set to a secret of at least 16 bytes under Lambda") }
+        guard hasSecretKey else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }
 
     static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {

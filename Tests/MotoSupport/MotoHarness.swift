@@ -126,6 +126,7 @@ package final class MotoHarness: @unchecked Sendable {
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)",
             "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:\(port)",
             "EMAIL_FROM": "Sign-in <\(info.sender)>",
+            "HASH_KEY": "moto harness hash key 0001",
         ]
     }
 
