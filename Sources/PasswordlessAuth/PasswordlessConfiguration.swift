@@ -25,11 +25,9 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package var decoys = DecoyDestinations()
     /// `HASH_KEY`: the secret of every keyed hash (made-up destinations, and the limit store's item keys), or nil
     /// when unset. This is its only reader.
-    package var hashKey: String? = nil {
-        didSet { decoyKey = KeyedHash(secret: hashKey ?? "") }
-    }
+    package var hashKey: String? = nil
     /// The key of the made-up destinations, derived from `hashKey`.
-    package private(set) var decoyKey = KeyedHash(secret: "")
+    package var decoyKey: KeyedHash { KeyedHash(secret: hashKey ?? "") }
     /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
     package var hasSecretKey: Bool { hashKey != nil }
 
