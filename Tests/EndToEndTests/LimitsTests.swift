@@ -146,10 +146,41 @@ struct LimitsTests {
         let ceilingSent = try phones.map(Self.smsCount).reduce(0, +)
         #expect(burst.allSatisfy { $0.others.isEmpty }, "\(burst.map(\.others))")
         #expect(burst.map(\.answered).reduce(0, +) == ceilingSent)
-        #expect(sent + ceilingSent <= 4)
+        #expect(sent + ceilingSent <= 4, "\((victim + burst).map(\.logs))")
         #expect(sent + ceilingSent >= 2, "at least half the ceiling usable")
         let tally = try harness.dynamoTally()
         print("create burst with conflicts: victim \(sent) of 3, ceiling \(sent + ceilingSent) of 4, \(tally.conflicts) of \(tally.writes) writes conflicted")
+    }
+
+    @Test("an account under a generated user name and an unknown name typed as a number are refused at the same count")
+    func strangerBesideAccount() throws {
+        let limits = ["MAX_CODES_PER_DESTINATION": "3", "MAX_CODES_PER_USER": "5", "HASH_KEY": "stranger beside account 01"]
+        let accountPhone = "+15555550311"
+        let account = try Self.serve(
+            try (0..<5).map { _ in
+                try SampleEvents.create(userName: "6d0e2a8c-4b1f-4c3a-9e7d-2f5b8a1c0d311", attributes: SampleEvents.phoneUser(accountPhone))
+            }, limits)
+        let stranger = try Self.serve(try (0..<5).map { _ in try SampleEvents.create(userName: "+15555550312", attributes: nil) }, limits)
+        #expect(account.answered == 3 && account.limited == 2)
+        #expect(stranger.answered == 3 && stranger.limited == 2)
+        #expect(try Self.smsCount(accountPhone) == 3)
+        #expect(try Self.smsCount("+15555550312") == 0)
+    }
+
+    @Test("with the SMS ceiling full, an account and an unknown name are both refused, with the same wait")
+    func ceilingFull() throws {
+        // A HASH_KEY of its own: this test's ceiling is a counter no other test has touched.
+        let limits = ["MAX_SMS_PER_HOUR": "2", "HASH_KEY": "ceiling full test key 0001"]
+        let fill = try Self.serve(
+            try ["+15555550313", "+15555550314"].map { try SampleEvents.create(userName: "fill-\($0)", attributes: SampleEvents.phoneUser($0)) },
+            limits)
+        #expect(fill.answered == 2)
+        let account = try Self.serve([try SampleEvents.create(userName: "user-315", attributes: SampleEvents.phoneUser("+15555550315"))], limits)
+        let stranger = try Self.serve([try SampleEvents.create(userName: "+15555550316", attributes: nil)], limits)
+        #expect(account.limited == 1 && stranger.limited == 1)
+        let wait = { (outcome: Outcome) in outcome.logs.firstMatch(of: /"retryAfterSeconds":(\d+)/).map { Int($0.1) ?? 0 } ?? -1 }
+        #expect(abs(wait(account) - wait(stranger)) <= 2, "\(account.logs) \(stranger.logs)")
+        #expect(try Self.smsCount("+15555550315") == 0)
     }
 
     @Test("DynamoDB out of reach: allow sends and logs an error; deny refuses and sends nothing")
