@@ -14,53 +14,67 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CKernelRandom", path: "Sources/CKernelRandom"),
+        // The C that ships with what sends: how libcurl and OpenSSL start, the CA bundle read one certificate at a
+        // time, and OpenSSL's default provider narrowed to what HTTPS to AWS uses (in the static Lambda build).
+        .target(name: "CCurlSupport", dependencies: ["CCurl"]),
 
+        // The few system calls (sockets, time, randomness, files, environment), with Darwin, Glibc and Musl branches.
+        .target(name: "Platform", dependencies: ["CKernelRandom"]),
         // One reader for environment variables and one error that names the variable.
-        .target(name: "Settings"),
+        .target(name: "Settings", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation, JSON logs and the clock. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Settings"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
-        .target(name: "AWSSigning", dependencies: ["Settings", "CCrypto"]),
-        // SNS Publish and SES v2 SendEmail over libcurl, with retries inside the deadline.
-        .target(name: "AWSMessaging", dependencies: ["Settings", "AWSSigning", "CCurl"]),
+        .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
+        // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
+        // endpoints, and the one error type of an AWS call.
+        .target(name: "AWSHTTP", dependencies: ["Platform", "Settings", "AWSSigning", "CCurl", "CCurlSupport"]),
+        // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters.
+        .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
-        .target(name: "PasswordlessAuth", dependencies: ["Settings"]),
+        .target(name: "PasswordlessAuth", dependencies: ["Platform", "Settings"]),
         // The three handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
-            name: "PasswordlessTriggers", dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "CKernelRandom"]),
-        // Code delivery through SNS and SES: the only module that brings libcurl and libcrypto to a trigger.
+            name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth"]),
+        // The rules' AWS parts: codes sent through SNS and SES, the shared limits in DynamoDB. The only module that
+        // brings libcurl and libcrypto to a trigger.
         .target(
-            name: "AWSDelivery",
-            dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSMessaging"]),
+            name: "PasswordlessAWS",
+            dependencies: [
+                "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSHTTP", "AWSClients",
+            ]),
 
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
-            name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "AWSDelivery"]),
+            name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
         .executableTarget(name: "verify-auth-challenge", dependencies: ["PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
-            name: "passwordless-local", dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+            name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
-            name: "TestSupport", dependencies: ["LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"], path: "Tests/TestSupport"),
+            name: "TestSupport", dependencies: ["Platform", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
+            path: "Tests/TestSupport"),
         // moto's server, a fault-injecting proxy and a TLS relay on 127.0.0.1, for the AWS tests.
         .target(
-            name: "MotoSupport", dependencies: ["AWSMessaging", "LambdaRuntime", "Settings", "TestSupport"], path: "Tests/MotoSupport",
+            name: "MotoSupport", dependencies: ["Platform", "AWSHTTP", "AWSClients", "LambdaRuntime", "Settings", "TestSupport"],
+            path: "Tests/MotoSupport",
             exclude: ["moto_harness.py"]),
 
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),
-        .testTarget(name: "AWSMessagingTests", dependencies: ["AWSMessaging", "AWSSigning", "MotoSupport", "TestSupport"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSHTTP", "AWSClients", "AWSSigning", "MotoSupport", "TestSupport"]),
         .testTarget(name: "PasswordlessAuthTests", dependencies: ["PasswordlessAuth", "TestSupport"]),
         .testTarget(
             name: "PasswordlessTriggersTests",
             dependencies: ["PasswordlessTriggers", "LambdaRuntime", "PasswordlessAuth", "TestSupport"]),
         .testTarget(
-            name: "AWSDeliveryTests",
-            dependencies: ["AWSDelivery", "PasswordlessTriggers", "MotoSupport", "TestSupport", "passwordless-local"]),
+            name: "PasswordlessAWSTests",
+            dependencies: ["Platform", "PasswordlessAWS", "PasswordlessTriggers", "MotoSupport", "TestSupport", "passwordless-local"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",

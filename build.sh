@@ -111,7 +111,7 @@ ln -sf "$libstdcxx_a" "$COMPAT/static/libstdc++.a"
 # first, a linker script naming Debian's static libcurl and what it needs: nghttp2, OpenSSL,
 # zlib, and the stubs for the rest; -lssl and -lcrypto find the static archives there too.
 # No -L directory before this one holds those names, so the system's shared libraries are not used.
-rm -f "$COMPAT"/static/lib{curl,curl-stubs,ssl,crypto}.a "$COMPAT"/static/{openssl-provider,ca-bundle}.o
+rm -f "$COMPAT"/static/lib{curl,curl-stubs,ssl,crypto}.a
 STATIC_CURL=0
 static_archives=(libcurl.a libnghttp2.a libssl.a libcrypto.a libz.a)
 if ((${#NO_STUBS[@]} == 0)); then
@@ -127,16 +127,12 @@ if ((${#NO_STUBS[@]} == 0)); then
       die "libcurl.a is here but not ${missing[*]} (Debian: apt-get install libcurl4-openssl-dev libssl-dev libnghttp2-dev zlib1g-dev)"
     echo "==> static libcurl, OpenSSL, nghttp2, zlib; stubs for libcurl's unused dependencies"
     "$ROOT/scripts/make-stub-libs.sh" --static "${archive[libcurl.a]}" "$COMPAT/static/libcurl-stubs.a" | sed 's/^/    /'
-    # OpenSSL's default provider narrowed to what HTTPS to AWS needs (see the file); Sources/CCurl/shim.h
-    # calls it through a weak reference, so only a binary linked with this object uses it.
-    # The same for the CA bundle read one certificate at a time (Sources/CCurl/ca-bundle.c).
-    for c in openssl-provider ca-bundle; do
-      cc -O2 -fPIC -Wall -Werror -c "$ROOT/Sources/CCurl/$c.c" -o "$COMPAT/static/$c.o"
-    done
+    # With the static libcrypto, Sources/CCurlSupport/openssl-provider.c (built by SwiftPM) finds the
+    # default provider's entry point and narrows it to what HTTPS to AWS needs.
     {
       echo "/* -lcurl for the Lambda build (build.sh): Debian's static libcurl and what it needs. */"
       echo "GROUP ( ${archive[libcurl.a]} ${archive[libnghttp2.a]} ${archive[libssl.a]} ${archive[libcrypto.a]} ${archive[libz.a]}"
-      echo "        $COMPAT/static/libcurl-stubs.a $COMPAT/static/openssl-provider.o $COMPAT/static/ca-bundle.o )"
+      echo "        $COMPAT/static/libcurl-stubs.a )"
     } >"$COMPAT/static/libcurl.a"
     ln -sf "${archive[libssl.a]}" "$COMPAT/static/libssl.a"
     ln -sf "${archive[libcrypto.a]}" "$COMPAT/static/libcrypto.a"
@@ -160,6 +156,9 @@ link_flags=(
 ((STATIC_CURL)) || link_flags+=(-Xlinker --disable-new-dtags -Xlinker -rpath -Xlinker '$ORIGIN/lib')
 # (--disable-local-rpath: no DT_RUNPATH $ORIGIN either; nothing but lib/ sits beside bootstrap.)
 scratch=(--scratch-path "${SCRATCH:-.build}" --disable-local-rpath)
+# Sources/CCurlSupport's debug information in DWARF 4: the toolchain's clang writes DWARF 5 forms that
+# valgrind 3.19 (Debian 12), which lays out the code below and runs the benchmark, cannot read.
+link_flags+=(-Xcc -gdwarf-4)
 
 # glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
 # shellcheck source=scripts/lambda-system-libs.sh

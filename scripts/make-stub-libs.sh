@@ -7,7 +7,7 @@
 # Debian's libcurl is built with every feature, so it needs librtmp, libssh2,
 # GSSAPI (krb5), OpenLDAP, libpsl, libidn2, zstd and brotli, and through them
 # gnutls, nettle, gmp, p11-kit, unistring, sasl2, ... Our transport
-# (Sources/AWSMessaging/CurlTransport.swift) makes that code unreachable: it only
+# (Sources/AWSHTTP/CurlTransport.swift) makes that code unreachable: it only
 # allows http and https (CURLOPT_PROTOCOLS_STR, also for redirects, which it does
 # not follow), asks for no compression (no CURLOPT_ACCEPT_ENCODING), enables no
 # cookie engine (libpsl), sets no auth scheme (GSSAPI), and refuses a host name

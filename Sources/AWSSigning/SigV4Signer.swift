@@ -1,3 +1,5 @@
+import Settings
+
 /// One HTTP header as sent on the wire; arrays of these keep order and duplicates.
 package typealias HTTPHeader = (name: String, value: String)
 
@@ -194,7 +196,7 @@ func canonicalHeaders(_ headers: [HTTPHeader]) -> (block: String, signedHeaders:
     var order: [String] = []
     var values: [String: [String]] = [:]
     for header in headers {
-        let name = asciiLowercased(header.name)
+        let name = header.name.asciiLowercased()
         if unsignedHeaderNames.contains(name) { continue }
         if values[name] == nil { order.append(name) }
         values[name, default: []].append(trimAll(header.value))
@@ -205,13 +207,6 @@ func canonicalHeaders(_ headers: [HTTPHeader]) -> (block: String, signedHeaders:
         block += name + ":" + values[name]!.joined(separator: ",") + "\n"
     }
     return (block, order.joined(separator: ";"))
-}
-
-/// Lowercases ASCII letters only, as HTTP header names are ASCII and locale must not matter.
-private func asciiLowercased(_ text: String) -> String {
-    String(
-        decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 },
-        as: UTF8.self)
 }
 
 /// Trims the ends and collapses inner runs of whitespace (including folded line breaks) to one space.

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Platform
 
-/// The two date forms SigV4 uses, computed in UTC with `gmtime_r`.
+/// The two date forms SigV4 uses, in UTC.
 package struct SigningTime: Sendable, Equatable {
     /// `YYYYMMDD'T'HHMMSS'Z'`, the `X-Amz-Date` value.
     package let amzDate: String
@@ -13,17 +9,8 @@ package struct SigningTime: Sendable, Equatable {
 
     /// Creates the date forms for `epochSeconds` (seconds since 1970-01-01 UTC).
     package init(epochSeconds: Int64) {
-        var seconds = time_t(epochSeconds)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let date =
-            pad(Int(parts.tm_year) + 1900, 4) + pad(Int(parts.tm_mon) + 1, 2) + pad(Int(parts.tm_mday), 2)
-        dateStamp = date
-        amzDate = date + "T" + pad(Int(parts.tm_hour), 2) + pad(Int(parts.tm_min), 2) + pad(Int(parts.tm_sec), 2) + "Z"
+        let time = UTCTime(epochMilliseconds: epochSeconds * 1000)
+        dateStamp = time.basicDate
+        amzDate = time.basicDateTime
     }
-}
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

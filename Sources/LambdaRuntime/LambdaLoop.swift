@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Platform
 
 /// What a handler knows about the invocation it serves.
 package struct InvocationContext {
@@ -14,7 +10,7 @@ package struct InvocationContext {
     /// or on a cold start, when the process started (the caller waited for that too).
     package var callerWaitingSinceEpochMs: Int64
 
-    package init(metadata: InvocationMetadata, logger: Logger, callerWaitingSinceEpochMs: Int64 = SystemTime.epochMilliseconds()) {
+    package init(metadata: InvocationMetadata, logger: Logger, callerWaitingSinceEpochMs: Int64 = SystemClock.nowEpochMilliseconds()) {
         self.metadata = metadata
         self.logger = logger
         self.callerWaitingSinceEpochMs = callerWaitingSinceEpochMs
@@ -35,7 +31,7 @@ package enum LambdaLoop {
         client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, processStartEpochMs: Int64? = nil
     ) throws -> Never {
         try serveOne(
-            client: &client, handler: handler, logger: logger, coldStartedAt: processStartEpochMs ?? SystemTime.epochMilliseconds())
+            client: &client, handler: handler, logger: logger, coldStartedAt: processStartEpochMs ?? SystemClock.nowEpochMilliseconds())
         while true {
             try serveOne(client: &client, handler: handler, logger: logger)
         }
@@ -51,17 +47,13 @@ package enum LambdaLoop {
         client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, coldStartedAt: Int64? = nil
     ) throws {
         let invocation = try client.next()
-        let received = SystemTime.epochMilliseconds()
+        let received = SystemClock.nowEpochMilliseconds()
         let metadata = invocation.metadata
         var logger = logger
         logger.requestID = metadata.requestID
         logger.coldStart = coldStartedAt != nil
         logger.traceID = metadata.traceID.flatMap(Self.traceRoot)
-        if let trace = metadata.traceID {
-            setenv(RuntimeAPI.traceVariable, trace, 1)
-        } else {
-            unsetenv(RuntimeAPI.traceVariable)
-        }
+        ProcessEnvironment.set(RuntimeAPI.traceVariable, to: metadata.traceID)
         var waitingSince = received
         if let started = coldStartedAt, received - started < coldStartWindowMs { waitingSince = min(started, received) }
         let context = InvocationContext(metadata: metadata, logger: logger, callerWaitingSinceEpochMs: waitingSince)

@@ -1,10 +1,5 @@
+import Platform
 import Settings
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The start of a function's process: serve the Runtime API when Lambda runs it, or answer one event file locally.
 package enum LambdaMain {
@@ -25,7 +20,7 @@ package enum LambdaMain {
         if let address = settings.string(RuntimeAPI.addressVariable) {
             serve(address: address, settings: settings, baseFields: baseFields, makeHandler: makeHandler)
         }
-        exit(
+        FileIO.exitProcess(
             invokeLocally(
                 name: name, summary: summary, arguments: arguments, settings: settings,
                 baseFields: baseFields, makeHandler: makeHandler))
@@ -34,14 +29,14 @@ package enum LambdaMain {
     static func serve<Handler: LambdaHandler>(
         address: String, settings: Settings, baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Never {
-        let processStart = SystemTime.processStartEpochMilliseconds()
+        let processStart = SystemClock.processStartEpochMilliseconds()
         var logger = Logger(baseFields: baseFields)
         let client: SocketRuntimeClient
         do {
             client = try SocketRuntimeClient(address: address)
         } catch {
             logger.error("cannot start", ["error": .string(error.description)])
-            exit(1)
+            FileIO.exitProcess(1)
         }
         var runtime = client
         let handler: Handler
@@ -54,13 +49,13 @@ package enum LambdaMain {
             do { try runtime.reportInitError(report) } catch {
                 logger.error("cannot report the init error", ["error": .string(String(describing: error))])
             }
-            exit(1)
+            FileIO.exitProcess(1)
         }
         do {
             try LambdaLoop.run(client: &runtime, handler: handler, logger: logger, processStartEpochMs: processStart)
         } catch {
             logger.error("Runtime API failed", ["error": .string(String(describing: error))])
-            exit(1)
+            FileIO.exitProcess(1)
         }
     }
 
@@ -81,7 +76,7 @@ package enum LambdaMain {
 
             """
         if arguments.contains("--help") || arguments.contains("-h") {
-            StandardOutput.write(usage)
+            FileIO.writeToStandardOutput(usage)
             return 0
         }
         guard arguments.count == 1 else {
@@ -99,17 +94,17 @@ package enum LambdaMain {
         }
         let path = arguments[0]
         let event: [UInt8]
-        switch readAll(path: path) {
+        switch FileIO.readAll(path: path) {
         case .success(let bytes): event = bytes
         case .failure(let reason):
             StandardErrorSink().write("\(name): cannot read \(path == "-" ? "standard input" : path): \(reason.message)\n")
             return 1
         }
         logger.requestID = "local-invoke"
-        let metadata = InvocationMetadata(requestID: "local-invoke", deadlineEpochMs: SystemTime.epochMilliseconds() + 5_000)
+        let metadata = InvocationMetadata(requestID: "local-invoke", deadlineEpochMs: SystemClock.nowEpochMilliseconds() + 5_000)
         do {
             let output = try handler.handle(event, context: InvocationContext(metadata: metadata, logger: logger))
-            StandardOutput.write(String(decoding: output, as: UTF8.self) + "\n")
+            FileIO.writeToStandardOutput(String(decoding: output, as: UTF8.self) + "\n")
             return 0
         } catch {
             let report = ErrorReport(error)
@@ -118,27 +113,4 @@ package enum LambdaMain {
         }
     }
 
-    struct ReadFailure: Error { var message: String }
-
-    static func readAll(path: String) -> Result<[UInt8], ReadFailure> {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY)
-        guard fd >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
-        defer { if fd != 0 { close(fd) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(message: String(cString: strerror(errno))))
-            }
-            if count == 0 { return .success(bytes) }
-            bytes += chunk[..<count]
-        }
-    }
-}
-
-/// Writes text to standard output.
-enum StandardOutput {
-    static func write(_ text: String) { writeFully(1, text) }
 }

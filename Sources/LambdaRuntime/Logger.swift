@@ -1,10 +1,5 @@
+import Platform
 import Settings
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// How important a log line is, with Lambda's names.
 package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
@@ -70,21 +65,7 @@ package protocol LogSink: AnyObject {
 package final class StandardErrorSink: LogSink {
     package init() {}
 
-    package func write(_ line: String) { writeFully(2, line) }
-}
-
-/// Writes all of the text to a file descriptor, retrying short writes.
-func writeFully(_ fd: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
-        }
-    }
+    package func write(_ line: String) { FileIO.writeToStandardError(line) }
 }
 
 /// Writes one JSON object per line as Lambda's JSON log format expects: `timestamp` (RFC 3339, UTC, milliseconds),
@@ -122,7 +103,7 @@ package struct Logger {
     /// Writes a line at `level` if it passes the threshold.
     package func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard level >= threshold else { return }
-        var line = head(level, message, SystemTime.epochMilliseconds())
+        var line = head(level, message, SystemClock.nowEpochMilliseconds())
         for (key, value) in fields { line += ",\(JSONText.quoted(key)):\(value.json)" }
         line += "}\n"
         sink.write(line)
@@ -130,7 +111,7 @@ package struct Logger {
 
     /// The opening members every line shares, without the closing brace.
     func head(_ level: LogLevel, _ message: String, _ epochMilliseconds: Int64) -> String {
-        var line = "{\"timestamp\":\"\(RFC3339.format(epochMilliseconds: epochMilliseconds))\",\"level\":\"\(level.name)\""
+        var line = "{\"timestamp\":\"\(UTCTime(epochMilliseconds: epochMilliseconds).rfc3339)\",\"level\":\"\(level.name)\""
         line += ",\"message\":\(JSONText.quoted(message))"
         if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
         if coldStart { line += ",\"coldStart\":true" }
@@ -143,20 +124,4 @@ package struct Logger {
     package func info(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.info, message, fields) }
     package func warn(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.warn, message, fields) }
     package func error(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.error, message, fields) }
-}
-
-/// RFC 3339 timestamps in UTC with milliseconds, such as `2026-11-27T13:52:08.123Z`, made with `gmtime_r`.
-package enum RFC3339 {
-    package static func format(epochMilliseconds: Int64) -> String {
-        var seconds = time_t(epochMilliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
-            + pad(Int32(epochMilliseconds % 1000), 3) + "Z"
-    }
 }

@@ -1,3 +1,5 @@
+import Platform
+
 /// One CloudWatch metric value, written in a log line in CloudWatch's embedded metric format (EMF), so metrics
 /// cost no API call.
 package struct Metric: Sendable, Equatable {
@@ -24,7 +26,7 @@ extension Logger {
     /// Like any INFO line it is dropped below the threshold, as Lambda's log-level filtering would drop it.
     package func emit(_ metrics: [Metric], dimensions: KeyValuePairs<String, String>) {
         guard !metrics.isEmpty, LogLevel.info >= threshold else { return }
-        let now = SystemTime.epochMilliseconds()
+        let now = SystemClock.nowEpochMilliseconds()
         let names = dimensions.map { JSONText.quoted($0.key) }
         let sets = (1...max(1, names.count)).map { "[" + names.prefix($0).joined(separator: ",") + "]" }
         var line = head(.info, "metrics", now)

@@ -1,10 +1,5 @@
+import Platform
 import Settings
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket.
 ///
@@ -67,7 +62,7 @@ struct RuntimeResponse {
 
     /// The value of a header, its name compared without letter case; blanks around the value removed.
     func header(_ name: String) -> String? {
-        let name = name.utf8.map(asciiLowercased)
+        let name = name.utf8.map(\.asciiLowercased)
         return headerLines.withUnsafeBufferPointer { lines -> String? in
             var lineStart = 0
             while lineStart < lines.count {
@@ -90,7 +85,7 @@ struct RuntimeResponse {
     private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ name: [UInt8]) -> Bool {
         for (offset, expected) in name.enumerated() {
             let byte = bytes[start + offset]
-            if asciiLowercased(byte) != expected { return false }
+            if byte.asciiLowercased != expected { return false }
         }
         return true
     }
@@ -101,7 +96,7 @@ struct HTTPConnection {
     let host: String
     let port: UInt16
     let hostHeader: String
-    private var socket: Int32 = -1
+    private var socket: TCPSocket?
     private var buffer: [UInt8] = []
     private var scratch: [UInt8] = []
 
@@ -120,7 +115,7 @@ struct HTTPConnection {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
-        let reused = socket >= 0
+        let reused = socket != nil
         do {
             return try exchange(head: head, body: body)
         } catch let error where reused && error.isPeerClosed {
@@ -132,7 +127,7 @@ struct HTTPConnection {
     }
 
     private mutating func exchange(head: String, body: [UInt8]) throws(ConnectionFailure) -> RuntimeResponse {
-        if socket < 0 { try open() }
+        if socket == nil { try open() }
         do {
             try writeAll(head, body)
             let response = try readResponse()
@@ -145,40 +140,17 @@ struct HTTPConnection {
     }
 
     private mutating func open() throws(ConnectionFailure) {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw .failed("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        do {
+            socket = try TCPSocket.connect(host: host, port: port)
+        } catch {
+            throw .failed(error.description)
         }
-        defer { freeaddrinfo(list) }
-        var lastErrno: Int32 = 0
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let info = entry {
-            let fd = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-            if fd >= 0 {
-                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
-                    var one: Int32 = 1
-                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    socket = fd
-                    buffer.removeAll(keepingCapacity: true)
-                    return
-                }
-                lastErrno = errno
-                Glibc.close(fd)
-            } else {
-                lastErrno = errno
-            }
-            entry = info.pointee.ai_next
-        }
-        throw .failed("cannot connect to \(host):\(port): \(String(cString: strerror(lastErrno)))")
+        buffer.removeAll(keepingCapacity: true)
     }
 
     mutating func close() {
-        if socket >= 0 { Glibc.close(socket) }
-        socket = -1
+        socket?.close()
+        socket = nil
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -186,30 +158,22 @@ struct HTTPConnection {
     private func writeAll(_ head: String, _ body: [UInt8]) throws(ConnectionFailure) {
         var request = Array(head.utf8)
         request.append(contentsOf: body)
-        var offset = 0
-        while offset < request.count {
-            // MSG_NOSIGNAL: a closed peer gives EPIPE, not a SIGPIPE that would end the process.
-            let sent = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                throw errno == EPIPE || errno == ECONNRESET ? .peerClosed : .failed("send: \(String(cString: strerror(errno)))")
-            }
-            offset += sent
+        do {
+            try socket?.sendAll(request)
+        } catch {
+            throw error.isPeerClosed ? .peerClosed : .failed(error.description)
         }
     }
 
     /// Reads more bytes into the buffer; false at end of stream.
     private mutating func fill() throws(ConnectionFailure) -> Bool {
         if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
-        var received = 0
-        var failure: Int32 = 0
-        repeat {
-            received = scratch.withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress!, $0.count, 0) }
-            failure = received < 0 ? errno : 0
-        } while received < 0 && failure == EINTR
-        if received < 0 {
-            if failure == ECONNRESET { throw .peerClosed }
-            throw .failed("recv: \(String(cString: strerror(failure)))")
+        guard let socket else { throw .peerClosed }
+        let received: Int
+        do {
+            received = try socket.receive(into: &scratch)
+        } catch {
+            throw error.isPeerClosed ? .peerClosed : .failed(error.description)
         }
         buffer.append(contentsOf: scratch[..<received])
         return received > 0
@@ -318,8 +282,6 @@ struct HTTPConnection {
         }
     }
 }
-
-private func asciiLowercased(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
 
 private let crlf: [UInt8] = [13, 10]
 private let httpPrefix: [UInt8] = Array("HTTP/1.".utf8)

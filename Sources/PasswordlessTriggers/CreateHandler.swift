@@ -1,5 +1,6 @@
 import LambdaRuntime
 import PasswordlessAuth
+import Platform
 import Settings
 
 /// Answers CreateAuthChallenge events: makes the code, and sends it in the round that makes it.
@@ -32,7 +33,7 @@ package final class CreateHandler: TriggerHandler {
     package init(
         configuration: PasswordlessConfiguration, delivery: any CodeDelivery, limits: (any LimitStore)? = nil,
         onLimitsFailure: LimitFailurePolicy = .allow, clock: any WallClock = SystemClock(), random: any RandomSource,
-        pause: @escaping (Int64) -> Void = SystemTime.sleep(milliseconds:)
+        pause: @escaping (Int64) -> Void = SystemClock.sleep(milliseconds:)
     ) {
         self.configuration = configuration
         self.delivery = delivery

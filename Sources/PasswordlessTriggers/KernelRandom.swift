@@ -1,11 +1,7 @@
-import CKernelRandom
 import PasswordlessAuth
+import Platform
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Random words from the kernel's CSPRNG (`getrandom(2)`), read 64 words at a time; a failure is an error,
+/// Random words from the kernel's CSPRNG (`SystemRandom`), read 64 words at a time; a failure is an error,
 /// never a weak code.
 package final class KernelRandom: RandomSource {
     private var bytes = [UInt8](repeating: 0, count: 512)
@@ -25,15 +21,10 @@ package final class KernelRandom: RandomSource {
     }
 
     private func refill() throws(PasswordlessError) {
-        var filled = 0
-        while filled < bytes.count {
-            // Without GRND_NONBLOCK this waits only until the kernel's pool is first initialised, at boot.
-            let count = bytes.withUnsafeMutableBytes { getrandom($0.baseAddress! + filled, $0.count - filled, 0) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .randomSourceFailed
-            }
-            filled += count
+        do {
+            try SystemRandom.fill(&bytes)
+        } catch {
+            throw .randomSourceFailed
         }
         position = 0
     }

@@ -1,5 +1,6 @@
 import LambdaRuntime
 import PasswordlessAuth
+import Platform
 
 /// Answers VerifyAuthChallengeResponse events.
 package struct VerifyHandler: TriggerHandler {

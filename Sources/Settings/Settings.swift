@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Platform
 
 /// Typed reads of environment variables, with one rule for all of them: a variable that is unset, empty or only
 /// whitespace means the default. A value that cannot be used is a `SettingsError` naming the variable.
@@ -12,18 +8,7 @@ package struct Settings: Sendable {
     package init(_ values: [String: String]) { self.values = values }
 
     /// The process environment, read without Foundation.
-    package static func fromProcess() -> Settings {
-        var values: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                values[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return Settings(values)
-    }
+    package static func fromProcess() -> Settings { Settings(ProcessEnvironment.all()) }
 
     /// The value without surrounding whitespace, or nil when the variable means the default.
     package func string(_ name: String) -> String? {
@@ -94,18 +79,5 @@ package struct Settings: Sendable {
     static func alternatives(_ words: [String]) -> String {
         guard words.count > 1 else { return words.first ?? "" }
         return words.dropLast().joined(separator: ", ") + " or " + words.last!
-    }
-}
-
-extension String {
-    /// The string without whitespace or line breaks at either end.
-    package func trimmingWhitespace() -> String {
-        // Most values have nothing to trim: check the ends on bytes before looking at characters.
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return self
-        }
-        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        let last = lastIndex(where: { !$0.isWhitespace })!
-        return String(self[first...last])
     }
 }

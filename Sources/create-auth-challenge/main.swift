@@ -1,4 +1,4 @@
-import AWSDelivery
+import PasswordlessAWS
 import PasswordlessAuth
 import PasswordlessTriggers
 

@@ -2,6 +2,7 @@ import FoundationEssentials
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
+import Platform
 import Settings
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again.
@@ -135,7 +136,7 @@ struct LocalSignIn {
         var logger = logger
         logger.requestID = "local-sign-in"
         let context = InvocationContext(
-            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: SystemTime.epochMilliseconds() + 5_000),
+            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: SystemClock.nowEpochMilliseconds() + 5_000),
             logger: logger)
         let output = try handler.handle([UInt8](try encoder.encode(event)), context: context)
         return try decoder.decode(Answered<Response>.self, from: Data(output))

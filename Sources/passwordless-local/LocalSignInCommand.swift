@@ -1,11 +1,8 @@
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
+import Platform
 import Settings
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The `passwordless-local` command: a whole sign-in on this machine, codes shown on the console.
 enum LocalSignInCommand {
@@ -71,7 +68,7 @@ enum LocalSignInCommand {
             logger: Logger(threshold: verbose ? .debug : .warn, baseFields: [("trigger", "local")]),
             prompt: { question in
                 print(question, terminator: "")
-                fflush(nil)
+                FileIO.flushBufferedOutput()
                 return readLine()
             },
             say: { print($0) })

@@ -1,3 +1,3 @@
-import Glibc
+import Platform
 
-exit(LocalSignInCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))
+FileIO.exitProcess(LocalSignInCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -41,7 +41,7 @@ struct SendingTests {
             events: [.init(try SampleEvents.bytes("create-sms-first-round.json"), id: "tls-1")], environment: environment)
         let posts = function.waitForPosts(1)
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/tls-1/error")
-        // Changed by issue 10: the caller gets a fixed sentence; the cause is in the log only.
+        // The caller gets a fixed sentence (Cognito shows it); the cause is in the log only.
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)
         #expect(message == "The code could not be sent. Try again in a minute.")
         let logs = function.stop()

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Settings
 import TestSupport
 import Testing
@@ -15,7 +16,7 @@ struct LoggingTests {
             (1_795_000_000_007, "2026-11-18T11:06:40.007Z"),
         ])
     func timestamps(ms: Int64, text: String) {
-        #expect(RFC3339.format(epochMilliseconds: ms) == text)
+        #expect(UTCTime(epochMilliseconds: ms).rfc3339 == text)
     }
 
     @Test("AWS_LAMBDA_LOG_LEVEL sets the threshold; LOG_LEVEL is its alias for local runs")
@@ -60,7 +61,7 @@ struct LoggingTests {
         let sink = MemorySink()
         #expect(throws: Client.Drained.self) {
             try LambdaLoop.run(
-                client: &client, handler: Talker(), logger: Logger(sink: sink), processStartEpochMs: SystemTime.epochMilliseconds())
+                client: &client, handler: Talker(), logger: Logger(sink: sink), processStartEpochMs: SystemClock.nowEpochMilliseconds())
         }
         let lines = try sink.lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(lines.count == 4)
@@ -114,8 +115,8 @@ struct LoggingTests {
 
     @Test("the process start time is in the past and recent")
     func processStart() throws {
-        let start = try #require(SystemTime.processStartEpochMilliseconds())
-        let now = SystemTime.epochMilliseconds()
+        let start = try #require(SystemClock.processStartEpochMilliseconds())
+        let now = SystemClock.nowEpochMilliseconds()
         #expect(start <= now)
         #expect(now - start < 3_600_000)
     }
@@ -138,7 +139,7 @@ struct CallerWaitTests {
             Invocation(metadata: .init(requestID: "b", deadlineEpochMs: 0), body: []),
         ])
         let recorder = Recorder()
-        let before = SystemTime.epochMilliseconds()
+        let before = SystemClock.nowEpochMilliseconds()
         let started = before - processStartedAgoMs
         #expect(throws: LoggingTests.Client.Drained.self) {
             try LambdaLoop.run(client: &client, handler: recorder, logger: Logger(sink: MemorySink()), processStartEpochMs: started)

@@ -74,7 +74,7 @@ struct RuntimeTests {
             #expect(sink.lines.count == 2)
             #expect(sink.lines.allSatisfy { $0.hasSuffix("}\n") && $0.filter { $0 == "\n" }.count == 1 })
             let first = try json(Array(sink.lines[0].utf8))
-            // Lambda's level names (changed by issue 12 from lower case).
+            // Lambda's level names, in upper case as its JSON log format writes them.
             #expect(first["level"] as? String == "INFO")
             let timestamp = try #require(first["timestamp"] as? String)
             #expect(timestamp.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "\(timestamp)")

@@ -1,4 +1,5 @@
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Foundation
 import LambdaRuntime
 import Settings
@@ -264,11 +265,6 @@ extension Trait where Self == MotoHarnessTrait {
     package static var motoHarness: Self { MotoHarnessTrait() }
 }
 #endif
-
-extension RetryScheduling {
-    /// The system clock and a real sleep, as the functions use.
-    package static let system = RetryScheduling(nowEpochMs: SystemTime.epochMilliseconds, sleepMs: SystemTime.sleep(milliseconds:))
-}
 
 extension SNSClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.

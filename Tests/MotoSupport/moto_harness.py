@@ -1,4 +1,4 @@
-"""Loopback harness for the AWSMessaging integration tests.
+"""Loopback harness for the AWS client and PasswordlessAWS tests.
 
 Runs moto's server with IAM checks enforced, creates a role the tests sign with, and runs a small
 fault-injecting proxy in front of moto, plus an HTTPS front with a self-signed certificate for

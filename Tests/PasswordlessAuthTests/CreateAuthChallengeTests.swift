@@ -328,8 +328,8 @@ struct CreateAuthChallengeTests {
             #expect(Set(publicParameters.keys) == codeRoundPublicKeys)
             #expect(publicParameters["step"] == "code")
             #expect(publicParameters["codeLength"] == "6")
-            // Changed by issue 10: like a real user with every channel, the first allowed channel (sms), even though
-            // the user name looks like an email address; the phone number shown is made up.
+            // Like a real user with every channel: the first allowed channel (sms), even though the user name looks
+            // like an email address; the phone number shown is made up.
             #expect(publicParameters["channel"] == "sms")
             #expect(try #require(publicParameters["destination"]).wholeMatch(of: /\+\*{7}[0-9]{4}/) != nil)
             let privateParameters = try #require(outcome.response.privateChallengeParameters)

@@ -53,7 +53,7 @@ struct EventDecodingTests {
             #expect(
                 event.request.session == [
                     ChallengeResult(
-                        challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "OTP:sms:4102444800:482913")
+                        challengeName: "CUSTOM_CHALLENGE", challengeResult: false, challengeMetadata: "OTP:sms:4102444800:482913:0")
                 ])
             #expect(event.request.clientMetadata == [:])
             #expect(event.request.userNotFound == false)

@@ -3,11 +3,13 @@ import Testing
 
 @testable import PasswordlessTriggers
 
-@Suite("OpenSSL random source")
+@Suite("Kernel random source (getrandom)")
 struct RandomTests {
-    /// Chi-square over every 4-digit code: 10,000 bins, 9,999 degrees of freedom.
-    /// The p = 0.001 critical value is about 9999 + 3.09 * sqrt(2 * 9999) ≈ 10,436 (normal approximation).
-    @Test("codes from RAND_bytes are uniform over all 10^4 values")
+    /// Chi-square over every 4-digit code: 10,000 bins, 9,999 degrees of freedom. The kernel's generator cannot be
+    /// seeded, so the bound is the p = 10^-6 critical value (Wilson–Hilferty: 9999 · (1 − 2/(9·9999) + 4.753 ·
+    /// sqrt(2/(9·9999)))³ ≈ 10,686): a sound generator fails it less than once in a million runs, while a gross
+    /// bias (the seeded tests in PasswordlessAuthTests show what the statistic catches) lands far above it.
+    @Test("codes from getrandom are uniform over all 10^4 values")
     func chiSquare() throws {
         let source = try KernelRandom()
         let bins = 10_000
@@ -18,7 +20,7 @@ struct RandomTests {
         }
         let expected = Double(samples) / Double(bins)
         let chiSquare = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
-        #expect(chiSquare < 10_436, "chi-square \(chiSquare) over 9,999 degrees of freedom")
+        #expect(chiSquare < 10_686, "chi-square \(chiSquare) over 9,999 degrees of freedom")
         #expect(counts[0] > 0 && counts[7] > 0, "codes with leading zeros occur")
     }
 

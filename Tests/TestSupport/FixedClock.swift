@@ -1,4 +1,5 @@
 import PasswordlessAuth
+import Platform
 
 /// A clock stopped at one moment.
 package struct FixedClock: WallClock {

@@ -22,7 +22,7 @@ package enum Sample {
         return config
     }
 
-    package static func customRound(_ result: Bool, _ metadata: String? = "OTP:sms:4102444800:482913") -> ChallengeResult {
+    package static func customRound(_ result: Bool, _ metadata: String? = "OTP:sms:4102444800:482913:0") -> ChallengeResult {
         ChallengeResult(challengeName: "CUSTOM_CHALLENGE", challengeResult: result, challengeMetadata: metadata)
     }
 

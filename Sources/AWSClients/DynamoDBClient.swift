@@ -1,0 +1,295 @@
+import AWSHTTP
+import AWSSigning
+import FoundationEssentials
+import Settings
+
+/// One counter to raise by 1, unless it has reached its limit.
+package struct CounterIncrement: Equatable, Sendable {
+    /// The partition key (`pk`) of the counter's item.
+    package var pk: String
+    /// The count the item may reach; once there, nothing more is added. Zero or less is always at the limit.
+    package var limit: Int
+    /// When the item may go (seconds since 1970), written to `expiresAt` for the table's time to live.
+    package var expiresAt: Int64
+
+    package init(pk: String, limit: Int, expiresAt: Int64) {
+        self.pk = pk
+        self.limit = limit
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What `incrementBelowLimits` did.
+package enum IncrementResult: Equatable, Sendable {
+    /// Every counter was below its limit and is now 1 higher.
+    case incremented
+    /// Nothing was added: the counters at these positions of the request are at their limit.
+    case atLimit(indices: [Int])
+    /// Nothing was added: concurrent writers to the same items kept the write from landing until the deadline.
+    case contended
+}
+
+/// Counters in Amazon DynamoDB, over its JSON 1.0 protocol (`POST /` with an `X-Amz-Target` header).
+///
+/// Each counter is an item with a string key `pk`, a number `n` and a number `expiresAt`. Callers see neither
+/// expressions nor attribute values. Safe to share: all stored state is immutable, and the libcurl handle inside
+/// is guarded by a mutex.
+package final class DynamoDBClient: Sendable {
+    static let targetPrefix = "DynamoDB_20120810."
+    static let contentType = "application/x-amz-json-1.0"
+    /// Adds 1 to the count and sets the expiry, on an item that is missing or below the limit.
+    static let updateExpression = "ADD #n :one SET #e = :exp"
+    static let conditionExpression = "attribute_not_exists(#n) OR #n < :limit"
+    static let attributeNames = ["#n": "n", "#e": "expiresAt"]
+    /// Cancellation reasons that a later try may not meet: concurrent writers, or capacity.
+    static let transientCancellationReasons: Set<String> = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]
+
+    let connection: ServiceConnection
+
+    package init(
+        credentials: Credentials, region: String, endpoint: Endpoint, transport: any HTTPTransport,
+        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling
+    ) {
+        connection = ServiceConnection(
+            credentials: credentials, region: region, signingName: "dynamodb", endpoint: endpoint, transport: transport,
+            retryPolicy: retryPolicy, scheduling: scheduling)
+    }
+
+    /// Builds a client from the settings; errors name the variable at fault.
+    ///
+    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` or `AWS_DEFAULT_REGION`,
+    /// and `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`.
+    package convenience init(
+        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+        scheduling: RetryScheduling
+    ) throws(SettingsError) {
+        let credentials = try Credentials(settings)
+        let region = try AWSRegion.read(settings)
+        self.init(
+            credentials: credentials, region: region,
+            endpoint: try Endpoint.resolve(
+                prefix: "dynamodb", region: region, serviceVariable: "AWS_ENDPOINT_URL_DYNAMODB", settings: settings),
+            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
+    }
+
+    /// Adds 1 to every counter in `items`, all or none: when any counter is at its limit, nothing is added.
+    ///
+    /// One item is an `UpdateItem`; several are one `TransactWriteItems`, so they count together or not at all
+    /// (no two items may share a `pk`). Throttling, 5xx answers and network failures are retried as the policy
+    /// says. A write that meets a concurrent one on the same item (`TransactionConflict`) is waited out, with
+    /// jittered backoff, until `deadlineEpochMs` minus the policy's margin; if it still has not landed, the answer is
+    /// `.contended`, never an increment.
+    package func incrementBelowLimits(
+        table: String, items: [CounterIncrement], deadlineEpochMs: Int64
+    ) throws(AWSMessagingError) -> IncrementResult {
+        guard !items.isEmpty else { return .incremented }
+        // A fresh item passes `attribute_not_exists`, so a limit of 0 has to be answered here.
+        let unreachable = items.indices.filter { items[$0].limit <= 0 }
+        guard unreachable.isEmpty else { return .atLimit(indices: unreachable) }
+        let executor = connection.executor
+        let budgetEnd = deadlineEpochMs - executor.policy.deadlineSafetyMarginMs
+        var waits = 0
+        var conflicted = false
+        while true {
+            let result: IncrementResult?
+            do {
+                result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs, conflicted: &conflicted)
+            } catch where conflicted && error.ranOutOfTime {
+                // The table answered, with conflicts, until time ran out: busy, not out of reach.
+                return .contended
+            }
+            if let result { return result }
+            // Conflicted: wait a jittered while and write again, as long as a try can still start in time.
+            let delay = executor.scheduling.jitterMs(executor.policy.backoffCeilingMs(afterAttempt: waits))
+            guard executor.scheduling.nowEpochMs() + delay < budgetEnd else { return .contended }
+            executor.scheduling.sleepMs(delay)
+            waits += 1
+        }
+    }
+
+    /// One run of the retry loop: the result, or nil when the last try met a concurrent writer. Sets `conflicted`
+    /// when any try did.
+    func incrementOnce(
+        table: String, items: [CounterIncrement], deadlineEpochMs: Int64, conflicted: inout Bool
+    ) throws(AWSMessagingError) -> IncrementResult? {
+        let action = Self.action(itemCount: items.count)
+        let operation = "DynamoDB \(action)"
+        let body = Array(Self.requestBody(table: table, items: items).utf8)
+        let secrets = items.map(\.pk) + connection.secrets
+        var attempts = 0
+        var last: (failure: DynamoDBFailure, status: Int)?
+        do {
+            _ = try connection.executor.execute(
+                operation: operation, deadlineEpochMs: deadlineEpochMs,
+                makeRequest: { now in
+                    attempts += 1
+                    last = nil
+                    return signedRequest(action: action, body: body, nowEpochMs: now)
+                },
+                parseFailure: { response in
+                    let failure = Self.parseFailure(response, redacting: secrets)
+                    last = (failure, response.status)
+                    if failure.retryCode.hasPrefix("TransactionConflict") { conflicted = true }
+                    return ServiceFailure(code: failure.retryCode, message: failure.message)
+                })
+            return .incremented
+        } catch {
+            // `last` is the answer to the last try; timeouts and network errors carry none.
+            guard let (failure, status) = last else { throw error }
+            if failure.retryCode.hasPrefix("TransactionConflict") { return nil }
+            switch failure.code {
+            case "ConditionalCheckFailedException" where items.count == 1:
+                return .atLimit(indices: [0])
+            case "TransactionCanceledException":
+                let full = failure.cancellationReasons.indices.filter {
+                    failure.cancellationReasons[$0] == "ConditionalCheckFailed" && $0 < items.count
+                }
+                if !full.isEmpty { return .atLimit(indices: full) }
+                if error.awsErrorCode.map({ $0 != failure.code }) ?? false {
+                    // Every try was cancelled by capacity: report the cancellation itself.
+                    throw .serviceError(
+                        operation: operation, code: failure.code, message: failure.message, status: status, attempts: attempts)
+                }
+                throw error
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// `UpdateItem` for one item, `TransactWriteItems` for several.
+    package static func action(itemCount: Int) -> String {
+        itemCount == 1 ? "UpdateItem" : "TransactWriteItems"
+    }
+
+    /// The signed request for one attempt at `nowEpochMs`.
+    package func incrementRequest(table: String, items: [CounterIncrement], nowEpochMs: Int64) -> HTTPRequest {
+        signedRequest(
+            action: Self.action(itemCount: items.count), body: Array(Self.requestBody(table: table, items: items).utf8),
+            nowEpochMs: nowEpochMs)
+    }
+
+    /// A POST to `/` with the JSON 1.0 headers; `X-Amz-Target` is signed along with `Host` and `Content-Type`.
+    func signedRequest(action: String, body: [UInt8], nowEpochMs: Int64) -> HTTPRequest {
+        connection.signedPOST(
+            "/", contentType: Self.contentType, extraHeaders: [("X-Amz-Target", Self.targetPrefix + action)], body: body,
+            nowEpochMs: nowEpochMs)
+    }
+
+    /// The request body, with sorted keys so the bytes are fixed: the `UpdateItem` input for one item, else a
+    /// `TransactWriteItems` input with one `Update` per item, in order.
+    package static func requestBody(table: String, items: [CounterIncrement]) -> String {
+        let updates = items.map { item in
+            Update(
+                TableName: table, Key: ["pk": .string(item.pk)], UpdateExpression: updateExpression,
+                ConditionExpression: conditionExpression, ExpressionAttributeNames: attributeNames,
+                ExpressionAttributeValues: [
+                    ":one": .number(1), ":exp": .number(item.expiresAt), ":limit": .number(Int64(item.limit)),
+                ])
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings and objects only: encoding cannot fail.
+        let data =
+            updates.count == 1
+            ? try? encoder.encode(updates[0])
+            : try? encoder.encode(TransactWriteItems(TransactItems: updates.map { TransactWriteItem(Update: $0) }))
+        return String(decoding: data ?? Data(), as: UTF8.self)
+    }
+
+    /// Reads a DynamoDB error: the code as `jsonProtocolErrorCode` reads it (header, else the body's `__type`), the
+    /// message, and a cancelled transaction's reasons. An XML error (as moto sends for a failed signature or
+    /// policy check) gives its `Code` and `Message`; anything else gives the HTTP status as the code.
+    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> DynamoDBFailure {
+        let answer = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+        let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
+        let xmlCode = xml.flatMap { xmlElementText("Code", in: $0) }
+        let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }
+        let message = rawMessage.map { sanitizedAWSText($0, redacting: secrets) } ?? ""
+        let code =
+            [jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code), xmlCode]
+            .compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
+            .map { sanitizedAWSText($0, redacting: secrets, limit: 100) } ?? "HTTP \(response.status)"
+        var reasons = answer?.CancellationReasons?.map { $0.Code ?? "None" } ?? []
+        if reasons.isEmpty, code == "TransactionCanceledException", let rawMessage {
+            reasons = reasonsListed(in: rawMessage)
+        }
+        return DynamoDBFailure(code: code, message: message, cancellationReasons: reasons)
+    }
+
+    /// The codes in the bracketed list that ends a cancellation message: `... reasons [None, ConditionalCheckFailed]`.
+    static func reasonsListed(in message: String) -> [String] {
+        guard let open = message.lastIndex(of: "["), let close = message.lastIndex(of: "]"), open < close else { return [] }
+        return message[message.index(after: open)..<close].split(separator: ",").map { String($0).trimmingWhitespace() }
+    }
+}
+
+/// What a DynamoDB error answer said, already made safe to log.
+package struct DynamoDBFailure: Equatable, Sendable {
+    /// The AWS error code, e.g. `ConditionalCheckFailedException` or `AccessDeniedException`.
+    package var code: String
+    package var message: String
+    /// For `TransactionCanceledException`, each item's reason in request order (`None` for an item that was fine).
+    package var cancellationReasons: [String]
+
+    package init(code: String, message: String, cancellationReasons: [String] = []) {
+        self.code = code
+        self.message = message
+        self.cancellationReasons = cancellationReasons
+    }
+
+    /// The code the retry loop judges: a transaction cancelled only by conflicts or capacity counts as its
+    /// first such reason (e.g. `TransactionConflict`), which `RetryPolicy` retries; anything else as `code`.
+    package var retryCode: String {
+        guard code == "TransactionCanceledException" else { return code }
+        let causes = cancellationReasons.filter { $0 != "None" }
+        guard let first = causes.first, causes.allSatisfy(DynamoDBClient.transientCancellationReasons.contains) else {
+            return code
+        }
+        return first
+    }
+}
+
+/// A DynamoDB attribute value: a string or a number (sent as text).
+private enum AttributeValue: Encodable {
+    case string(String)
+    case number(Int64)
+
+    private enum Keys: String, CodingKey {
+        case S, N
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .string(let text): try container.encode(text, forKey: .S)
+        case .number(let value): try container.encode(String(value), forKey: .N)
+        }
+    }
+}
+
+/// The members of `UpdateItem`'s input, and of an `Update` in a transaction, that this client sets.
+private struct Update: Encodable {
+    var TableName: String
+    var Key: [String: AttributeValue]
+    var UpdateExpression: String
+    var ConditionExpression: String
+    var ExpressionAttributeNames: [String: String]
+    var ExpressionAttributeValues: [String: AttributeValue]
+}
+
+private struct TransactWriteItem: Encodable { var Update: Update }
+
+private struct TransactWriteItems: Encodable { var TransactItems: [TransactWriteItem] }
+
+/// The fields DynamoDB error answers carry.
+private struct ErrorBody: Decodable {
+    struct Reason: Decodable { var Code: String? }
+
+    var __type: String?
+    var code: String?
+    var Code: String?
+    var message: String?
+    var Message: String?
+    var CancellationReasons: [Reason]?
+}

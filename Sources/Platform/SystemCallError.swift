@@ -1,0 +1,31 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A system call that failed, with the C library's words for its `errno`.
+package struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The `errno` value.
+    package let code: Int32
+    /// What was being done, such as `recv` or `cannot connect to 127.0.0.1:9001`.
+    package let operation: String
+
+    package init(_ operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
+    /// The failure of the call that just returned, from `errno`.
+    static func last(_ operation: String) -> SystemCallError { SystemCallError(operation, code: errno) }
+
+    /// The peer closed or reset the connection.
+    package var isPeerClosed: Bool { code == EPIPE || code == ECONNRESET }
+
+    /// The C library's words for the error, such as `No such file or directory`.
+    package var message: String { String(cString: strerror(code)) }
+
+    package var description: String { code == 0 ? operation : "\(operation): \(message)" }
+}

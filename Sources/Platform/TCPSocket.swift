@@ -1,0 +1,94 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A connected TCP socket: the calls a blocking HTTP/1.1 client makes.
+package struct TCPSocket: Sendable {
+    /// The file descriptor; -1 once closed.
+    package private(set) var descriptor: Int32
+
+    /// Connects to `host`:`port`, trying each address the name resolves to, with Nagle's algorithm off (requests
+    /// are written whole).
+    package static func connect(host: String, port: UInt16) throws(SystemCallError) -> TCPSocket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = streamType
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw SystemCallError("cannot resolve \(host): \(String(cString: gai_strerror(status)))", code: 0)
+        }
+        defer { freeaddrinfo(list) }
+        var lastErrno: Int32 = 0
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            if fd >= 0 {
+                if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                    var one: Int32 = 1
+                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    #if canImport(Darwin)
+                    // Darwin has no MSG_NOSIGNAL: the socket itself must not raise SIGPIPE.
+                    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+                    #endif
+                    return TCPSocket(descriptor: fd)
+                }
+                lastErrno = errno
+                systemClose(fd)
+            } else {
+                lastErrno = errno
+            }
+            entry = info.pointee.ai_next
+        }
+        throw SystemCallError("cannot connect to \(host):\(port)", code: lastErrno)
+    }
+
+    /// Sends all of `bytes`; a peer that closed gives an error whose `isPeerClosed` is true, never a SIGPIPE.
+    package func sendAll(_ bytes: [UInt8]) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, noSignal) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw .last("send")
+            }
+            offset += sent
+        }
+    }
+
+    /// Reads what has arrived into `buffer`, waiting for at least one byte; 0 at end of stream.
+    package func receive(into buffer: inout [UInt8]) throws(SystemCallError) -> Int {
+        while true {
+            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) }
+            if received >= 0 { return received }
+            if errno != EINTR { throw .last("recv") }
+        }
+    }
+
+    package mutating func close() {
+        if descriptor >= 0 { systemClose(descriptor) }
+        descriptor = -1
+    }
+}
+
+#if canImport(Glibc)
+private let streamType = Int32(SOCK_STREAM.rawValue)
+private let noSignal = Int32(MSG_NOSIGNAL)
+#elseif canImport(Musl)
+private let streamType = SOCK_STREAM
+private let noSignal = MSG_NOSIGNAL
+#else
+private let streamType = SOCK_STREAM
+private let noSignal: Int32 = 0
+#endif
+
+// The C functions under names that the methods above do not hide.
+private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>!, _ length: socklen_t) -> Int32 {
+    connect(fd, address, length)
+}
+
+private func systemClose(_ fd: Int32) { _ = close(fd) }
