@@ -94,7 +94,7 @@ package final class DynamoDBClient: Sendable {
             let result: IncrementResult?
             do {
                 result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs, conflicted: &conflicted)
-            } catch where conflicted && error.ranOutOfTime {
+            } catch  where conflicted && error.ranOutOfTime {
                 // The table answered, with conflicts, until time ran out: busy, not out of reach.
                 return .contended
             }

@@ -25,7 +25,8 @@ package struct DecoyDestinations: Sendable, Equatable {
             guard let weight, (1...1_000).contains(weight), CreateAuthChallenge.looksLikeEmail("a@" + domain),
                 let dot = domain.lastIndex(of: "."), dot != domain.startIndex, domain.index(after: dot) != domain.endIndex
             else {
-                throw .invalid("DECOY_EMAIL_DOMAINS", "must list domain:weight entries such as gmail.com:40,outlook.com:10, got \"\(entry)\"")
+                throw .invalid(
+                    "DECOY_EMAIL_DOMAINS", "must list domain:weight entries such as gmail.com:40,outlook.com:10, got \"\(entry)\"")
             }
             return Weighted(value: domain, weight: weight)
         }

@@ -141,7 +141,9 @@ struct LimitsTests {
         // Ten users at once against the SMS ceiling of 4 (the victim's sends count in it too).
         let phones = (0..<10).map { "+1555555032\($0)" }
         let burst = try Self.serveOnTwo(
-            try phones.enumerated().map { try SampleEvents.create(userName: "user-32\($0.offset)", attributes: SampleEvents.phoneUser($0.element)) },
+            try phones.enumerated().map {
+                try SampleEvents.create(userName: "user-32\($0.offset)", attributes: SampleEvents.phoneUser($0.element))
+            },
             environment, tag: "ceiling")
         let ceilingSent = try phones.map(Self.smsCount).reduce(0, +)
         #expect(burst.allSatisfy { $0.others.isEmpty }, "\(burst.map(\.others))")
@@ -149,7 +151,9 @@ struct LimitsTests {
         #expect(sent + ceilingSent <= 4, "\((victim + burst).map(\.logs))")
         #expect(sent + ceilingSent >= 2, "at least half the ceiling usable")
         let tally = try harness.dynamoTally()
-        print("create burst with conflicts: victim \(sent) of 3, ceiling \(sent + ceilingSent) of 4, \(tally.conflicts) of \(tally.writes) writes conflicted")
+        print(
+            "create burst with conflicts: victim \(sent) of 3, ceiling \(sent + ceilingSent) of 4, \(tally.conflicts) of \(tally.writes) writes conflicted"
+        )
     }
 
     @Test("an account under a generated user name and an unknown name typed as a number are refused at the same count")
@@ -172,10 +176,13 @@ struct LimitsTests {
         // A HASH_KEY of its own: this test's ceiling is a counter no other test has touched.
         let limits = ["MAX_SMS_PER_HOUR": "2", "HASH_KEY": "ceiling full test key 0001"]
         let fill = try Self.serve(
-            try ["+15555550313", "+15555550314"].map { try SampleEvents.create(userName: "fill-\($0)", attributes: SampleEvents.phoneUser($0)) },
+            try ["+15555550313", "+15555550314"].map {
+                try SampleEvents.create(userName: "fill-\($0)", attributes: SampleEvents.phoneUser($0))
+            },
             limits)
         #expect(fill.answered == 2)
-        let account = try Self.serve([try SampleEvents.create(userName: "user-315", attributes: SampleEvents.phoneUser("+15555550315"))], limits)
+        let account = try Self.serve(
+            [try SampleEvents.create(userName: "user-315", attributes: SampleEvents.phoneUser("+15555550315"))], limits)
         let stranger = try Self.serve([try SampleEvents.create(userName: "+15555550316", attributes: nil)], limits)
         #expect(account.limited == 1 && stranger.limited == 1)
         let wait = { (outcome: Outcome) in outcome.logs.firstMatch(of: /"retryAfterSeconds":(\d+)/).map { Int($0.1) ?? 0 } ?? -1 }

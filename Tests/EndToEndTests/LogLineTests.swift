@@ -16,7 +16,7 @@ struct LogLineTests {
                 "OTP_DELIVERY": "console", "METRICS_NAMESPACE": "Passwordless-E2E", "PATH": "/usr/bin:/bin",
                 "HASH_KEY": "log line test key 0001",
             ]
-                .merging(environment) { $1 })
+            .merging(environment) { $1 })
         _ = function.waitForPosts(events.count)
         let output = function.stop()
         // Console delivery writes framed messages, not log lines; everything else must be one JSON object a line.

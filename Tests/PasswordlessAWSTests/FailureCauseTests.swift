@@ -1,14 +1,15 @@
-import AWSDelivery
-import AWSMessaging
+import AWSClients
+import AWSHTTP
 import Foundation
 import LambdaRuntime
 import MotoSupport
 import PasswordlessAuth
+import Platform
 import Settings
 import TestSupport
 import Testing
 
-@testable import AWSDelivery
+@testable import PasswordlessAWS
 @testable import PasswordlessTriggers
 
 /// Each class of AWS error from a send, answered by the fault proxy in AWS's own error bodies: only a refusal of
@@ -117,6 +118,6 @@ struct FailureCauseTests {
         // Real sends work again: one success beside one failure leaves a chance of one half; ten make it 1/11.
         try harness.proxyScript("forward")
         for _ in 0..<10 { _ = try handler.handle(try Self.event(.sms), context: testContext()) }
-        #expect(handler.recentSends.failureRate(atMs: SystemTime.epochMilliseconds()) == 1.0 / 11.0)
+        #expect(handler.recentSends.failureRate(atMs: SystemClock.nowEpochMilliseconds()) == 1.0 / 11.0)
     }
 }

@@ -228,7 +228,8 @@ struct LimitStoreTests {
     static func smsCounters(pool: String, ceiling: Int) -> [LimitCounter] {
         var policy = SendLimitPolicy()
         policy.maxSMSPerHour = ceiling
-        var counters = policy.counters(userName: unique("user"), delivery: (.sms, "+1" + String(UInt64.random(in: 2_000_000_000..<9_999_999_999))))
+        var counters = policy.counters(
+            userName: unique("user"), delivery: (.sms, "+1" + String(UInt64.random(in: 2_000_000_000..<9_999_999_999))))
         counters[2].identity = pool
         return counters
     }

@@ -29,8 +29,16 @@ struct StrangerBesideAccountTests {
     }
 
     static let configurations: [PasswordlessConfiguration] = [
-        keyed, Sample.config { $0 = keyed; $0.channels = [.email] }, Sample.config { $0 = keyed; $0.channels = [.email, .sms] },
-        Sample.config { $0 = keyed; $0.channelChoice = true },
+        keyed,
+        Sample.config {
+            $0 = keyed; $0.channels = [.email]
+        },
+        Sample.config {
+            $0 = keyed; $0.channels = [.email, .sms]
+        },
+        Sample.config {
+            $0 = keyed; $0.channelChoice = true
+        },
     ]
 
     @Test(
@@ -98,7 +106,8 @@ struct StrangerBesideAccountTests {
             $0.smsAllowedCountries = countries
         }
         for name in ["mallory", "trent", "eve", "oscar"] {
-            let shown = try #require(try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: name, config: config).maskedDestination)
+            let shown = try #require(
+                try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: name, config: config).maskedDestination)
             #expect(shown.hasPrefix("+" + String(repeating: "*", count: hiddenDigits)), "\(shown)")
             #expect(shown.utf8.count == 1 + hiddenDigits + 4, "\(shown)")
         }
@@ -128,7 +137,8 @@ struct StrangerBesideAccountTests {
             $0.channels = [.email]
         }
         let masks = try (0..<2_000).map { index in
-            try #require(try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: "user\(index)", config: config).maskedDestination)
+            try #require(
+                try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: "user\(index)", config: config).maskedDestination)
         }
         let endings = Dictionary(grouping: masks) { String($0.split(separator: ".").last ?? "") }.mapValues(\.count)
         let gmail = masks.filter { $0.hasSuffix("@g***.com") }.count
@@ -149,7 +159,8 @@ struct StrangerBesideAccountTests {
         #expect(config.decoys.emailDomains.map(\.value) == ["example.org", "mail.example.de"])
         #expect(config.decoys.emailDomains.map(\.weight) == [3, 1])
         let masks = try (0..<200).map {
-            try #require(try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: "n\($0)", config: config).maskedDestination)
+            try #require(
+                try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: "n\($0)", config: config).maskedDestination)
         }
         #expect(masks.allSatisfy { $0.hasSuffix("@e***.org") || $0.hasSuffix("@m***.de") })
         #expect(masks.contains { $0.hasSuffix(".org") } && masks.contains { $0.hasSuffix(".de") })
@@ -181,7 +192,9 @@ struct SMSCountriesTests {
         let config = try PasswordlessConfiguration(Settings(["SMS_ALLOWED_COUNTRIES": "1,!1876"]))
         let attributes = ["phone_number": phone, "phone_number_verified": "true"]
         #expect(CreateAuthChallenge.usableDestination(of: .sms, in: attributes, config) == nil)
-        #expect(CreateAuthChallenge.usableDestination(of: .sms, in: ["phone_number": "+15555550123", "phone_number_verified": "true"], config) != nil)
+        #expect(
+            CreateAuthChallenge.usableDestination(of: .sms, in: ["phone_number": "+15555550123", "phone_number_verified": "true"], config)
+                != nil)
     }
 
     @Test("bad entries name the variable", arguments: ["0", "abc", "!", "1234567890123456", "!+", "44a", "!044"])
