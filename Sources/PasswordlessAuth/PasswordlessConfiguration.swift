@@ -25,9 +25,11 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package var decoys = DecoyDestinations()
     /// `HASH_KEY`: the secret of every keyed hash (made-up destinations, and the limit store's item keys), or nil
     /// when unset. This is its only reader.
-    package var hashKey: String? = nil
-    /// The key of the made-up destinations, derived from `hashKey`.
-    package var decoyKey: KeyedHash { KeyedHash(secret: hashKey ?? "") }
+    package var hashKey: String? = nil {
+        didSet { decoyKey = KeyedHash(secret: hashKey ?? "") }
+    }
+    /// The key of the made-up destinations, derived from `hashKey` once rather than on every round.
+    package private(set) var decoyKey = KeyedHash(secret: "")
     /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
     package var hasSecretKey: Bool { hashKey != nil }
 
@@ -49,6 +51,8 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         if let secret = settings.text("HASH_KEY") {
             guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
             hashKey = secret
+            // An initializer's own assignments run no observers.
+            decoyKey = KeyedHash(secret: secret)
         }
     }
 
