@@ -67,6 +67,9 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
                 return .allowed
             case .contended:
                 return .contended
+            case .outOfTime:
+                // After a full shard answered, the table is busy rather than slow to reach.
+                return answeredBefore ? .contended : .outOfTime
             case .atLimit(let indices):
                 let index = indices.min() ?? 0
                 // Only sharded counters are full, and one of them has shards left: move it to its next shard.

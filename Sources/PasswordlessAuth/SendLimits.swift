@@ -52,6 +52,8 @@ package enum LimitDecision: Equatable, Sendable {
     /// The send is refused; unlike a store that cannot be reached, this says the counters are busy, so it is
     /// never taken as leave to send uncounted.
     case contended
+    /// Nothing was counted: the deadline had passed before the store could try. The send is refused too.
+    case outOfTime
 }
 
 /// Shared counters, such as a DynamoDB table every instance writes to.

@@ -113,6 +113,11 @@ package final class CreateHandler: TriggerHandler {
                 "send refused: the shared limits stayed busy with concurrent sign-ins until the deadline",
                 ["decoy": .bool(outcome.isDecoy), "destination": Self.shown(outcome).destination])
             throw refused(logger)
+        case .outOfTime:
+            logger.warn(
+                "send refused: no time was left to count it before the deadline",
+                ["decoy": .bool(outcome.isDecoy), "destination": Self.shown(outcome).destination])
+            throw refused(logger)
         }
     }
 

@@ -277,6 +277,27 @@ struct DynamoDBTests {
             #expect(transport.sent.count == 5)
         }
 
+        @Test("less than the minimum budget before a first try: out of time, and nothing sent", arguments: [0, 150, 199])
+        func noTimeLeft(budgetMs: Int64) throws {
+            let clock = FakeClock()
+            let transport = FakeTransport([.respond(DynamoSamples.success())], clock: clock)
+            let result = try DynamoSamples.client(transport)
+                .incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: clock.now + 500 + budgetMs)
+            #expect(result == .outOfTime)
+            #expect(transport.sent.isEmpty)
+        }
+
+        @Test("throttling that never ends is a busy table: contended, never an error a caller could take for an outage")
+        func throttledUntilDeadline() throws {
+            let clock = FakeClock()
+            let transport = FakeTransport(
+                [.respond(DynamoSamples.error(400, type: "ThrottlingException", message: "slow down"))], clock: clock)
+            let result = try DynamoSamples.client(transport)
+                .incrementBelowLimits(table: "t", items: DynamoSamples.one, deadlineEpochMs: clock.now + 3_000)
+            #expect(result == .contended)
+            #expect(transport.sent.count > 3)
+        }
+
         @Test("conflicts until the deadline, tries slow: contended, within the deadline")
         func conflictsUntilDeadline() throws {
             let clock = FakeClock()

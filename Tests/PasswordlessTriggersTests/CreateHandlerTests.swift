@@ -183,11 +183,12 @@ struct CreateHandlerTests {
     }
 
     @Test(
-        "counters busy with concurrent writers until the deadline: RateLimited under allow as under deny, nothing sent",
+        "counters busy until the deadline, or no time to count: RateLimited under allow as under deny, nothing sent",
         arguments: [LimitFailurePolicy.allow, .deny])
     func contended(policy: LimitFailurePolicy) throws {
         let setup = Setup(onFailure: policy)
         setup.store.answer = .contended
+
         let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
         #expect(error?.errorType == "RateLimited")
         #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
@@ -199,6 +200,12 @@ struct CreateHandlerTests {
         // A stranger's round meets the same answer.
         let stranger = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
         #expect(stranger == error)
+        // No time left to count at all is no table out of reach either: refused, nothing sent.
+        let late = Setup(onFailure: policy)
+        late.store.answer = .outOfTime
+        let lateError = #expect(throws: TriggerError.self) { try late.run("create-sms-first-round") }
+        #expect(lateError?.errorType == "RateLimited")
+        #expect(late.spy.messages.isEmpty)
     }
 
     @Test("a failure of the deployment reaches the caller as DeliveryFailed and unknown names fail with it")
