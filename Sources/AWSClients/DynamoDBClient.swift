@@ -171,13 +171,6 @@ package final class DynamoDBClient: Sendable {
         itemCount == 1 ? "UpdateItem" : "TransactWriteItems"
     }
 
-    /// The signed request for one attempt at `nowEpochMs`.
-    package func incrementRequest(table: String, items: [CounterIncrement], nowEpochMs: Int64) -> HTTPRequest {
-        signedRequest(
-            action: Self.action(itemCount: items.count), body: Array(Self.requestBody(table: table, items: items).utf8),
-            nowEpochMs: nowEpochMs)
-    }
-
     /// A POST to `/` with the JSON 1.0 headers; `X-Amz-Target` is signed along with `Host` and `Content-Type`.
     func signedRequest(action: String, body: [UInt8], nowEpochMs: Int64) -> HTTPRequest {
         connection.signedPOST(

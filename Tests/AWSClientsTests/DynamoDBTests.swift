@@ -1,9 +1,19 @@
-import AWSClients
 import AWSHTTP
 import AWSSigning
 import MotoSupport
 import Settings
 import Testing
+
+@testable import AWSClients
+
+extension DynamoDBClient {
+    /// The signed request of one attempt at `nowEpochMs`, as `incrementBelowLimits` sends it.
+    func incrementRequest(table: String, items: [CounterIncrement], nowEpochMs: Int64) -> HTTPRequest {
+        signedRequest(
+            action: Self.action(itemCount: items.count), body: Array(Self.requestBody(table: table, items: items).utf8),
+            nowEpochMs: nowEpochMs)
+    }
+}
 
 /// DynamoDB answers as the service writes them: JSON with a namespaced `__type`.
 enum DynamoSamples {

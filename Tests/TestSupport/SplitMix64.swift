@@ -15,6 +15,15 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+/// Adapts any `RandomNumberGenerator`, such as a seeded one, to the rules' `RandomSource`.
+package final class GeneratorRandomSource<Generator: RandomNumberGenerator>: RandomSource {
+    package private(set) var generator: Generator
+
+    package init(_ generator: Generator) { self.generator = generator }
+
+    package func next() -> UInt64 { generator.next() }
+}
+
 /// A seeded source of words for code generation.
 package func seededSource(_ seed: UInt64 = 0x5EED) -> GeneratorRandomSource<SplitMix64> {
     GeneratorRandomSource(SplitMix64(seed: seed))
