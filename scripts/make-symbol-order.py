@@ -89,8 +89,9 @@ def main():
             info = json.loads(endpoint.stdout.readline())
             aws = {"OTP_DELIVERY": "aws", "AWS_ENDPOINT_URL": f"https://127.0.0.1:{info['port']}",
                    "SSL_CERT_FILE": info["certificate"], "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-                   "AWS_SECRET_ACCESS_KEY": "example", "EMAIL_FROM": "no-reply@example.com"}
-            console = {"OTP_DELIVERY": "console"}
+                   "AWS_SECRET_ACCESS_KEY": "example", "EMAIL_FROM": "no-reply@example.com",
+                   "HASH_KEY": "symbol order key, not secret"}
+            console = {"OTP_DELIVERY": "console", "HASH_KEY": "symbol order key, not secret"}
             # The same paths on every run, so the same build gives the same zip: Swift seeds its hashing
             # per process otherwise, and the code a dictionary runs depends on the seed.
             os.environ["SWIFT_DETERMINISTIC_HASHING"] = "1"
