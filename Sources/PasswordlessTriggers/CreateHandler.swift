@@ -194,10 +194,8 @@ extension CreateHandler {
     static func sendingDeadline(_ invocationDeadline: Int64, callerWaitingSince: Int64) -> Int64 {
         min(invocationDeadline, callerWaitingSince + cognitoWaitMs)
     }
-}
 
-extension CreateHandler {
-    /// Time kept for the send after the shared limits: conflicts are waited out until the sending deadline less this.
+    /// Time kept for the send after the shared limits: a busy table is waited out until the sending deadline less this.
     static let sendReserveMs: Int64 = 1_500
 }
 
