@@ -218,7 +218,7 @@ struct LimitStoreTests {
         #expect(try Self.proxied(harness).consume(counters, now: now, deadlineEpochMs: deadline) == .contended)
         let elapsed = Date().timeIntervalSince(start)
         #expect(elapsed < 2.5, "answered before the deadline: \(elapsed) s")
-        #expect(try harness.proxyRequestCount() >= 4, "kept trying while there was time")
+        #expect(try harness.proxyRequestCount() >= 2, "kept trying while there was time")
         for counter in counters {
             #expect(try Self.item(Self.store(harness).key(for: counter, now: now), harness) == nil)
         }
