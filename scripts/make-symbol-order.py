@@ -15,7 +15,7 @@ every function it executes:
     certificate, canned answers), and a retry.
 Names the executables do not define (glibc's) are left out. Why it matters: the kernel maps a file's
 pages 64 KB around each page a process touches, so scattered code costs resident memory and page
-faults on every cold start; see "Performance" in README.md. Needs valgrind, python3 and openssl.
+faults on every cold start; see bench/README.md. Needs valgrind, python3 and openssl.
 """
 import json
 import os
