@@ -57,6 +57,24 @@ struct BlankSettingsTests {
         #expect(named >= 20)
     }
 
+    @Test("every variable a source file reads through the settings reader is in the table")
+    func sourcesReadOnlyDocumentedVariables() throws {
+        let sources = SampleEvents.directory.deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }
+        var read: Set<String> = []
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: /\.(?:trimmed|verbatim|string|text|required|integer|boolean|oneOf|list|url)\("([A-Z][A-Z0-9_]+)"/)
+            {
+                read.insert(String(match.1))
+            }
+        }
+        #expect(read.count >= 25, "\(read.sorted())")
+        for name in read.sorted() {
+            #expect(Self.documentedVariables.contains(name), "\(name) is read but not in docs/configuration.md")
+        }
+    }
+
     @Test("the configuration table lists the variables the functions read")
     func tableIsRead() {
         #expect(Self.documentedVariables.count >= 20, "\(Self.documentedVariables)")
