@@ -152,7 +152,7 @@ package final class CreateHandler: TriggerHandler {
     /// Stands in for a send in a round that sends nothing: takes about as long (never past the deadline), and
     /// fails as often as real sends lately did.
     private func standIn(channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64, logger: Logger) throws {
-        pause(min(sendTimes.sample(channel), deadline - RetryMargin.milliseconds - clock.nowEpochMilliseconds()))
+        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
         let (channelValue, destination) = Self.shown(outcome)
         logger.info("challenge made without sending", ["round": "decoy", "channel": channelValue, "destination": destination])
         logger.emit([Metric("DecoyChallenges")], dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
@@ -197,11 +197,6 @@ extension CreateHandler {
 
     /// Time kept for the send after the shared limits: a busy table is waited out until the sending deadline less this.
     static let sendReserveMs: Int64 = 1_500
-}
-
-/// Time kept free before the deadline so the function can still answer Lambda.
-enum RetryMargin {
-    static let milliseconds: Int64 = 500
 }
 
 extension CreateHandler {
