@@ -17,8 +17,9 @@ package final class AWSCodeDelivery: CodeDelivery {
     /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
     /// naming the variable.
     package init(_ settings: Settings, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
-        sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: .system) : nil
-        ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: .system) : nil
+        let clients = try AWSClientFactory(settings, transport: transport)
+        sns = channels.contains(.sms) ? try clients.sns() : nil
+        ses = channels.contains(.email) ? try clients.ses() : nil
     }
 
     /// Sends the message; every attempt and wait ends before the deadline.

@@ -26,7 +26,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
 
     /// Builds the store and its client from the settings; errors name the variable at fault.
     ///
-    /// Reads `RATE_LIMIT_TABLE` (required) and the client's variables (see `DynamoDBClient`). `hashKey` is
+    /// Reads `RATE_LIMIT_TABLE` (required) and the client's variables (see `AWSClientFactory`). `hashKey` is
     /// `HASH_KEY` as `PasswordlessConfiguration` read it; without one (local runs only: create requires it under
     /// Lambda) the table name is used, which is not secret.
     package convenience init(
@@ -35,7 +35,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     ) throws(SettingsError) {
         let table = try settings.required("RATE_LIMIT_TABLE")
         self.init(
-            client: try DynamoDBClient(settings, transport: transport, retryPolicy: retryPolicy, scheduling: scheduling),
+            client: try AWSClientFactory(settings, transport: transport, retryPolicy: retryPolicy, scheduling: scheduling).dynamoDB(),
             table: table, hashKey: Array((hashKey ?? table).utf8))
     }
 

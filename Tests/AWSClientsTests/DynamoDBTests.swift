@@ -45,7 +45,7 @@ enum DynamoSamples {
     static func client(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = AWSSamples.baseEnv
     ) throws -> DynamoDBClient {
-        try DynamoDBClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
+        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).dynamoDB()
     }
 }
 

@@ -269,20 +269,20 @@ extension Trait where Self == MotoHarnessTrait {
 extension SNSClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SNSClient {
-        try SNSClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).sns()
     }
 }
 
 extension SESClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
-        try SESClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).ses()
     }
 }
 
 extension DynamoDBClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> DynamoDBClient {
-        try DynamoDBClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).dynamoDB()
     }
 }
