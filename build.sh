@@ -73,7 +73,7 @@ fi
 
 # --- Native build. -----------------------------------------------------------
 [[ $ARCH == "$(host_arch)" ]] ||
-  die "cannot build $ARCH on a $(host_arch) host without Docker; see 'Cross-building for arm64' in README.md"
+  die "cannot build $ARCH on a $(host_arch) host without Docker; see 'Cross-building for arm64' in docs/deploy.md"
 for tool in swift cc zip unzip objdump readelf ldd strip; do
   command -v "$tool" >/dev/null || die "'$tool' not found (needs the Swift toolchain, gcc, zip, unzip, binutils)"
 done
@@ -147,7 +147,7 @@ link_flags=(
   -Xlinker -L"$COMPAT/static"
 )
 # Position-dependent unless --pie: a PIE's ~50,000 relative relocations (Swift metadata, OpenSSL's method
-# tables) dirty their pages on every cold start. The trade-off is written in README.md ("Security").
+# tables) dirty their pages on every cold start. The trade-off is written in docs/security.md.
 ((${#PIE[@]})) || link_flags+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 # Only when libraries travel in lib/: DT_RPATH (not RUNPATH), also used for the libraries' own
 # dependencies, and searched before LD_LIBRARY_PATH, so lib/ wins over the runtime's /lib64. Without

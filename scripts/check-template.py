@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks that template.yaml keeps the promises the README makes about a deployed stack.
+"""Checks that template.yaml keeps the promises the docs make about a deployed stack.
 
     python3 scripts/check-template.py [template.yaml] [--self-test]
 

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NS, SEED, BUCKETS = "PasswordlessLocal", 20251127, 12
 MAY_BE_ZERO = {"RateLimited", "DeliveryFailures"}
 ENV = {"OTP_DELIVERY": "console", "METRICS_NAMESPACE": NS, "AWS_LAMBDA_LOG_LEVEL": "INFO", "MAX_ATTEMPTS": "3",
-       "MAX_RESENDS": "2", "OTP_CHANNELS": "sms,email", "OTP_CHANNEL_CHOICE": "false", "RATE_LIMIT_TABLE": ""}
+       "MAX_RESENDS": "2", "OTP_CHANNELS": "sms,email", "OTP_CHANNEL_CHOICE": "false", "RATE_LIMIT_TABLE": "",
+       "HASH_KEY": "dashboard drawing key, not secret"}
 COLOURS = ["#1f77b4", "#ff7f0e", "#d62728"]
 HALO = 'stroke="#fff" stroke-width="3" paint-order="stroke"'  # numbers stay legible over lines
 GOOD_BAD = {"right": "#2ca02c", "succeeded": "#2ca02c", "wrong": "#d62728", "failed": "#d62728"}

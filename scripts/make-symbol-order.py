@@ -16,7 +16,7 @@ every function it executes:
     certificate, canned answers), and a retry.
 Names the executables do not define (glibc's) are left out. Why it matters: the kernel maps a file's
 pages 64 KB around each page a process touches, so scattered code costs resident memory and page
-faults on every cold start; see "Performance" in README.md. Needs valgrind, python3 and openssl.
+faults on every cold start; see bench/README.md. Needs valgrind, python3 and openssl.
 """
 import json
 import os
@@ -90,8 +90,9 @@ def main():
             info = json.loads(endpoint.stdout.readline())
             aws = {"OTP_DELIVERY": "aws", "AWS_ENDPOINT_URL": f"https://127.0.0.1:{info['port']}",
                    "SSL_CERT_FILE": info["certificate"], "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-                   "AWS_SECRET_ACCESS_KEY": "example", "EMAIL_FROM": "no-reply@example.com"}
-            console = {"OTP_DELIVERY": "console"}
+                   "AWS_SECRET_ACCESS_KEY": "example", "EMAIL_FROM": "no-reply@example.com",
+                   "HASH_KEY": "symbol order key, not secret"}
+            console = {"OTP_DELIVERY": "console", "HASH_KEY": "symbol order key, not secret"}
             # The same paths on every run, so the same build gives the same zip: Swift seeds its hashing
             # per process otherwise, and the code a dictionary runs depends on the seed.
             os.environ["SWIFT_DETERMINISTIC_HASHING"] = "1"

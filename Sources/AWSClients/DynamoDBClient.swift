@@ -25,6 +25,10 @@ package enum IncrementResult: Equatable, Sendable {
     case incremented
     /// Nothing was added: the counters at these positions of the request are at their limit.
     case atLimit(indices: [Int])
+    /// Nothing was added: concurrent writers to the same items kept the write from landing until the deadline.
+    case contended
+    /// Nothing was tried: too little time was left before the deadline, less the policy's margin.
+    case outOfTime
 }
 
 /// Counters in Amazon DynamoDB, over its JSON 1.0 protocol (`POST /` with an `X-Amz-Target` header).
@@ -44,38 +48,16 @@ package final class DynamoDBClient: Sendable {
 
     let connection: ServiceConnection
 
-    package init(
-        credentials: Credentials, region: String, endpoint: Endpoint, transport: any HTTPTransport,
-        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling
-    ) {
-        connection = ServiceConnection(
-            credentials: credentials, region: region, signingName: "dynamodb", endpoint: endpoint, transport: transport,
-            retryPolicy: retryPolicy, scheduling: scheduling)
-    }
-
-    /// Builds a client from the settings; errors name the variable at fault.
-    ///
-    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` or `AWS_DEFAULT_REGION`,
-    /// and `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`.
-    package convenience init(
-        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling
-    ) throws(SettingsError) {
-        let credentials = try Credentials(settings)
-        let region = try AWSRegion.read(settings)
-        self.init(
-            credentials: credentials, region: region,
-            endpoint: try Endpoint.resolve(
-                prefix: "dynamodb", region: region, serviceVariable: "AWS_ENDPOINT_URL_DYNAMODB", settings: settings),
-            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
-    }
+    package init(connection: ServiceConnection) { self.connection = connection }
 
     /// Adds 1 to every counter in `items`, all or none: when any counter is at its limit, nothing is added.
     ///
     /// One item is an `UpdateItem`; several are one `TransactWriteItems`, so they count together or not at all
-    /// (no two items may share a `pk`). Throttling, 5xx answers, network failures and transactions cancelled by
-    /// concurrent writers are retried; everything, waits included, ends before `deadlineEpochMs` minus the
-    /// policy's safety margin. Writers that still conflict on the last try give an error, never an increment.
+    /// (no two items may share a `pk`). 5xx answers and network failures are retried as the policy says. A table
+    /// that answers busy (a write that met a concurrent one on the same item, `TransactionConflict`, or
+    /// throttling) is waited out, with jittered backoff, until `deadlineEpochMs` minus the policy's margin; if the
+    /// write still has not landed, the answer is `.contended`, never an error, so that no caller takes a busy
+    /// table for one out of reach. With less than `minimumBudgetMs` left to begin with, nothing is tried.
     package func incrementBelowLimits(
         table: String, items: [CounterIncrement], deadlineEpochMs: Int64
     ) throws(AWSMessagingError) -> IncrementResult {
@@ -83,29 +65,68 @@ package final class DynamoDBClient: Sendable {
         // A fresh item passes `attribute_not_exists`, so a limit of 0 has to be answered here.
         let unreachable = items.indices.filter { items[$0].limit <= 0 }
         guard unreachable.isEmpty else { return .atLimit(indices: unreachable) }
+        let executor = connection.executor
+        let budgetEnd = deadlineEpochMs - executor.policy.deadlineSafetyMarginMs
+        // Time running out on so short a budget would say nothing about the table: it must not pass for one out of reach.
+        guard budgetEnd - executor.scheduling.nowEpochMs() >= Self.minimumBudgetMs else { return .outOfTime }
+        var waits = 0
+        var busy = false
+        while true {
+            let result: IncrementResult?
+            do {
+                result = try incrementOnce(table: table, items: items, deadlineEpochMs: deadlineEpochMs, busy: &busy)
+            } catch {
+                // The table answered busy, then time ran out or a try failed: busy, not out of reach.
+                if busy { return .contended }
+                throw error
+            }
+            if let result { return result }
+            // Busy: wait a jittered while and write again, as long as a try can still start in time.
+            let delay = executor.scheduling.jitterMs(executor.policy.backoffCeilingMs(afterAttempt: waits))
+            guard executor.scheduling.nowEpochMs() + delay < budgetEnd else { return .contended }
+            executor.scheduling.sleepMs(delay)
+            waits += 1
+        }
+    }
 
+    /// Less time than this before the deadline (after the margin) is too little to count: a DynamoDB write takes
+    /// a few milliseconds in-region, but a try that times out on a budget this short proves nothing.
+    package static let minimumBudgetMs: Int64 = 200
+
+    /// Whether an answer says the table is busy rather than failing: a conflicting writer, or throttling.
+    static func isBusy(_ retryCode: String) -> Bool {
+        retryCode.hasPrefix("TransactionConflict") || retryCode.contains("Throttl")
+            || ["ProvisionedThroughputExceeded", "RequestLimitExceeded"].contains(where: { retryCode.hasPrefix($0) })
+    }
+
+    /// One run of the retry loop: the result, or nil when the last try found the table busy. Sets `busy` when any
+    /// try did.
+    func incrementOnce(
+        table: String, items: [CounterIncrement], deadlineEpochMs: Int64, busy: inout Bool
+    ) throws(AWSMessagingError) -> IncrementResult? {
         let action = Self.action(itemCount: items.count)
         let operation = "DynamoDB \(action)"
         let body = Array(Self.requestBody(table: table, items: items).utf8)
         let secrets = items.map(\.pk) + connection.secrets
-        var attempts = 0
-        var last: (failure: DynamoDBFailure, status: Int)?
+        var last: DynamoDBFailure?
         do {
             _ = try connection.executor.execute(
                 operation: operation, deadlineEpochMs: deadlineEpochMs,
                 makeRequest: { now in
-                    attempts += 1
+                    last = nil
                     return signedRequest(action: action, body: body, nowEpochMs: now)
                 },
                 parseFailure: { response in
                     let failure = Self.parseFailure(response, redacting: secrets)
-                    last = (failure, response.status)
+                    last = failure
+                    if Self.isBusy(failure.retryCode) { busy = true }
                     return ServiceFailure(code: failure.retryCode, message: failure.message)
                 })
             return .incremented
         } catch {
-            // `last` is the answer behind a service error; timeouts and network errors carry no code.
-            guard let code = error.awsErrorCode, let (failure, status) = last else { throw error }
+            // `last` is the answer to the last try; timeouts and network errors carry none.
+            guard let failure = last else { throw error }
+            if Self.isBusy(failure.retryCode) { return nil }
             switch failure.code {
             case "ConditionalCheckFailedException" where items.count == 1:
                 return .atLimit(indices: [0])
@@ -114,11 +135,6 @@ package final class DynamoDBClient: Sendable {
                     failure.cancellationReasons[$0] == "ConditionalCheckFailed" && $0 < items.count
                 }
                 if !full.isEmpty { return .atLimit(indices: full) }
-                if code != failure.code {
-                    // Every try was cancelled by conflicts or capacity: report the cancellation itself.
-                    throw .serviceError(
-                        operation: operation, code: failure.code, message: failure.message, status: status, attempts: attempts)
-                }
                 throw error
             default:
                 throw error

@@ -14,37 +14,10 @@ package final class SESClient: Sendable {
     let fromAddress: String
     let configurationSet: String?
 
-    package init(
-        credentials: Credentials, region: String, endpoint: Endpoint, fromAddress: String,
-        configurationSet: String? = nil, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling
-    ) {
-        // SES v2 is reached at `email.` hosts but signs with the name `ses`.
-        connection = ServiceConnection(
-            credentials: credentials, region: region, signingName: "ses", endpoint: endpoint, transport: transport,
-            retryPolicy: retryPolicy, scheduling: scheduling)
+    package init(connection: ServiceConnection, fromAddress: String, configurationSet: String? = nil) {
+        self.connection = connection
         self.fromAddress = fromAddress
         self.configurationSet = configurationSet
-    }
-
-    /// Builds a client from the settings; errors name the variable at fault.
-    ///
-    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `SES_REGION` or `AWS_REGION`
-    /// or `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SESV2` or `AWS_ENDPOINT_URL`, `EMAIL_FROM` (required) and
-    /// `SES_CONFIGURATION_SET`.
-    package convenience init(
-        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling
-    ) throws(SettingsError) {
-        let fromAddress = try Self.senderAddress(settings)
-        let credentials = try Credentials(settings)
-        let region = try AWSRegion.read(settings, override: "SES_REGION")
-        self.init(
-            credentials: credentials, region: region,
-            endpoint: try Endpoint.resolve(
-                prefix: "email", region: region, serviceVariable: "AWS_ENDPOINT_URL_SESV2", settings: settings),
-            fromAddress: fromAddress, configurationSet: settings.string("SES_CONFIGURATION_SET"),
-            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
     }
 
     /// `EMAIL_FROM`, checked to be `address@domain` or `Name <address@domain>`.

@@ -14,35 +14,12 @@ package final class SNSClient: Sendable {
     let originationNumber: String?
 
     package init(
-        credentials: Credentials, region: String, endpoint: Endpoint, smsType: String = "Transactional",
-        senderID: String? = nil, originationNumber: String? = nil, transport: any HTTPTransport,
-        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling
+        connection: ServiceConnection, smsType: String = "Transactional", senderID: String? = nil, originationNumber: String? = nil
     ) {
-        connection = ServiceConnection(
-            credentials: credentials, region: region, signingName: "sns", endpoint: endpoint, transport: transport,
-            retryPolicy: retryPolicy, scheduling: scheduling)
+        self.connection = connection
         self.smsType = smsType
         self.senderID = senderID
         self.originationNumber = originationNumber
-    }
-
-    /// Builds a client from the settings; errors name the variable at fault.
-    ///
-    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `SNS_REGION` or `AWS_REGION`
-    /// or `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SNS` or `AWS_ENDPOINT_URL`, `SMS_TYPE`, `SMS_SENDER_ID`
-    /// and `SMS_ORIGINATION_NUMBER`.
-    package convenience init(
-        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling
-    ) throws(SettingsError) {
-        let credentials = try Credentials(settings)
-        let region = try AWSRegion.read(settings, override: "SNS_REGION")
-        self.init(
-            credentials: credentials, region: region,
-            endpoint: try Endpoint.resolve(prefix: "sns", region: region, serviceVariable: "AWS_ENDPOINT_URL_SNS", settings: settings),
-            smsType: try settings.oneOf("SMS_TYPE", ["Transactional": "Transactional", "Promotional": "Promotional"]) ?? "Transactional",
-            senderID: settings.string("SMS_SENDER_ID"), originationNumber: settings.string("SMS_ORIGINATION_NUMBER"),
-            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
     }
 
     /// Publishes `message` as an SMS to `phoneNumber` (E.164) and returns the SNS MessageId.

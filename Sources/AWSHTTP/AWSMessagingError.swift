@@ -65,6 +65,18 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
         return nil
     }
 
+    /// Whether the time before the deadline ran out, after a try or before one could start.
+    package var ranOutOfTime: Bool {
+        if case .deadlineExceeded = kind { return true }
+        return false
+    }
+
+    /// The AWS error message, already made safe to log, when AWS answered with an error.
+    package var awsErrorMessage: String? {
+        if case .service(_, _, let message, _, _) = kind { return message }
+        return nil
+    }
+
     /// Whether AWS refused this request for good (a 4xx other than throttling): the same request will fail again.
     package var isRejection: Bool {
         if case .service(_, let code, _, let status, _) = kind {

@@ -16,7 +16,7 @@ package struct RetryPolicy: Sendable, Equatable {
     /// Creates a policy; the defaults suit Cognito triggers, which must answer within 5 seconds.
     package init(
         maxAttempts: Int = 3, baseDelayMs: Int64 = 100, maxDelayMs: Int64 = 1_000,
-        deadlineSafetyMarginMs: Int64 = 500, maxConnectTimeoutMs: Int64 = 2_000
+        deadlineSafetyMarginMs: Int64 = deadlineMarginMilliseconds, maxConnectTimeoutMs: Int64 = 2_000
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelayMs = max(0, baseDelayMs)

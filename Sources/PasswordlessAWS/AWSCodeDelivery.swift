@@ -17,8 +17,9 @@ package final class AWSCodeDelivery: CodeDelivery {
     /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
     /// naming the variable.
     package init(_ settings: Settings, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
-        sns = channels.contains(.sms) ? try SNSClient(settings, transport: transport, scheduling: .system) : nil
-        ses = channels.contains(.email) ? try SESClient(settings, transport: transport, scheduling: .system) : nil
+        let clients = try AWSClientFactory(settings, transport: transport)
+        sns = channels.contains(.sms) ? try clients.sns() : nil
+        ses = channels.contains(.email) ? try clients.ses() : nil
     }
 
     /// Sends the message; every attempt and wait ends before the deadline.
@@ -27,24 +28,44 @@ package final class AWSCodeDelivery: CodeDelivery {
             switch message {
             case .sms(let phoneNumber, let text):
                 guard let sns else {
-                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .rejected, detail: "SMS is not among OTP_CHANNELS"))
+                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .deployment, detail: "SMS is not among OTP_CHANNELS"))
                 }
                 _ = try sns.publishSMS(to: phoneNumber, message: text, deadlineEpochMs: deadlineEpochMs)
             case .email(let address, let subject, let text, let html):
                 guard let ses else {
-                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .rejected, detail: "email is not among OTP_CHANNELS"))
+                    throw TriggerError.deliveryFailed(DeliveryFailure(kind: .deployment, detail: "email is not among OTP_CHANNELS"))
                 }
                 _ = try ses.sendEmail(to: address, subject: subject, text: text, html: html, deadlineEpochMs: deadlineEpochMs)
             }
         } catch let error as AWSMessagingError {
             throw .deliveryFailed(
                 DeliveryFailure(
-                    kind: error.isRejection ? .rejected : .transient, awsErrorCode: error.awsErrorCode,
-                    awsRequestID: error.awsRequestID, detail: error.description))
+                    kind: Self.kind(of: error), awsErrorCode: error.awsErrorCode, awsRequestID: error.awsRequestID,
+                    detail: error.description))
         } catch let error as TriggerError {
             throw error
         } catch {
             throw .deliveryFailed(DeliveryFailure(kind: .transient, detail: String(describing: type(of: error))))
         }
+    }
+
+    /// SES codes that refuse this recipient only: the address is suppressed, or not verified in the sandbox.
+    static let sesRecipientRefusals: Set<String> = ["MessageRejected"]
+    /// SNS codes that refuse this number only. `InvalidParameter` counts only when it is about the number.
+    static let snsRecipientRefusals: Set<String> = ["OptedOut", "OptedOutException"]
+
+    /// Sorts a failed send by cause. Only a refusal of this recipient is `.rejected` (answered as if sent, since an
+    /// error only an account can get would tell it from a stranger). Throttling, server faults, the network and the
+    /// deadline are `.transient`. Every other refusal (access, credentials, signature, a paused or suspended
+    /// account, a missing configuration set or sender) is `.deployment`: it meets every user alike.
+    static func kind(of error: AWSMessagingError) -> DeliveryFailure.Kind {
+        guard error.isRejection, let code = error.awsErrorCode else { return .transient }
+        if sesRecipientRefusals.contains(code) || snsRecipientRefusals.contains(code) { return .rejected }
+        if ["InvalidParameter", "InvalidParameterValue"].contains(code),
+            (error.awsErrorMessage ?? "").lowercased().contains("phone")
+        {
+            return .rejected
+        }
+        return .deployment
     }
 }

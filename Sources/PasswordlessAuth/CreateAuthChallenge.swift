@@ -85,63 +85,51 @@ package enum CreateAuthChallenge {
             throw .unexpectedEvent("create-auth-challenge answers CUSTOM_CHALLENGE only, got \(request.challengeName)")
         }
         let rounds = SignInRounds(request.session)
-        // The user's usable destinations, read once: none for an unknown user.
-        var destinations: [Channel: String] = [:]
-        if !request.userNotFound {
-            for channel in configuration.channels {
-                destinations[channel] = usableDestination(of: channel, in: request.userAttributes, configuration)
+        let recipient = Recipient(request, userName: userName, configuration: configuration)
+        let shown = { (channel: Channel) in recipient.shown(channel, configuration) }
+        let finish = { (outcome: Outcome) in
+            var outcome = outcome
+            outcome.warning = recipient.warning
+            if let channel = outcome.channel {
+                FirstSignInVerification.record(&outcome, channel, recipient.usable[channel], request, configuration)
             }
+            return outcome
         }
-        let isDecoy = destinations.isEmpty
-        // An unknown or unreachable user is answered as a real user who has every allowed channel, verified.
-        let offered = isDecoy ? configuration.channels : configuration.channels.filter { destinations[$0] != nil }
-        var warning: String?
-        if !request.userNotFound && isDecoy {
-            warning = "user has no usable destination for \(configuration.channels.map(\.rawValue).joined(separator: ","))"
-        }
-        let shown: (Channel) -> String = { channel in
-            destinations[channel].map { mask(channel, $0) }
-                ?? decoyDestination(for: channel, userName: userName, key: configuration.decoyKey)
-        }
-        let requested = request.clientMetadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.trimmingWhitespace().lowercased()) }
+        let requested = requestedChannel(request.clientMetadata).flatMap { recipient.offered.contains($0) ? $0 : nil }
         var resends = 0
-        var isResend = false
         var channel: Channel
         if case .code(let lastChannel, let expiresAt, let code, let lastResends)? = rounds.lastCodeRound {
             guard ResendRequest.isRequested(request.clientMetadata) else {
-                var outcome = codeRound(
-                    channel: lastChannel, masked: shown(lastChannel), code: code, expiresAt: expiresAt,
-                    resends: lastResends, configuration: configuration, kind: .reusedCode, isDecoy: isDecoy)
-                outcome.warning = warning
-                FirstSignInVerification.record(&outcome, lastChannel, destinations[lastChannel], request, configuration)
-                return outcome
+                return finish(
+                    codeRound(
+                        channel: lastChannel, masked: shown(lastChannel), code: code, expiresAt: expiresAt,
+                        resends: lastResends, configuration: configuration, kind: .reusedCode, isDecoy: recipient.isDecoy))
             }
             guard lastResends < configuration.maxResends else { throw .resendLimitReached }
             resends = lastResends + 1
-            isResend = true
-            channel = requested.flatMap { offered.contains($0) ? $0 : nil } ?? lastChannel
+            channel = requested ?? lastChannel
         } else {
             let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
-            if configuration.channelChoice, offered.count > 1, !choiceDone {
-                var outcome = channelChoice(offered, masked: shown, isDecoy: isDecoy)
-                outcome.warning = warning
-                return outcome
+            if configuration.channelChoice, recipient.offered.count > 1, !choiceDone {
+                return finish(channelChoice(recipient.offered, masked: shown, isDecoy: recipient.isDecoy))
             }
-            channel = requested.flatMap { offered.contains($0) ? $0 : nil } ?? offered[0]
+            channel = requested ?? recipient.offered[0]
         }
-        let expiresAt = now + Int64(configuration.codeLifetimeSeconds)
-        let address = destinations[channel]
-        // A decoy round stores no code, and no answer passes it.
+        let address = recipient.usable[channel]
+        // A round that sends nothing stores no code, and no answer passes it.
         let code = try address == nil ? "" : OneTimeCode.generate(length: configuration.codeLength, using: random)
         var outcome = codeRound(
-            channel: channel, masked: shown(channel), code: code, expiresAt: expiresAt, resends: resends,
-            configuration: configuration, kind: .newCode, isDecoy: isDecoy)
-        outcome.isResend = isResend
-        outcome.warning = warning
-        outcome.limitCounters = configuration.limits.counters(userName: userName, delivery: address.map { (channel, $0) })
+            channel: channel, masked: shown(channel), code: code, expiresAt: now + Int64(configuration.codeLifetimeSeconds),
+            resends: resends, configuration: configuration, kind: .newCode, isDecoy: recipient.isDecoy)
+        outcome.isResend = resends > 0
+        outcome.limitCounters = configuration.limits.counters(userName: userName, delivery: (channel, recipient.counted(channel)))
         if let address { outcome.message = message(channel: channel, address: address, code: code, configuration: configuration) }
-        FirstSignInVerification.record(&outcome, channel, address, request, configuration)
-        return outcome
+        return finish(outcome)
+    }
+
+    /// The channel `clientMetadata.channel` asks for, if it names one.
+    static func requestedChannel(_ metadata: [String: String]?) -> Channel? {
+        metadata?[channelMetadataKey].flatMap { Channel(rawValue: $0.trimmingWhitespace().lowercased()) }
     }
 
     /// The user's destination for a channel, if the attribute holds one that may receive codes: in the right
@@ -154,9 +142,7 @@ package enum CreateAuthChallenge {
         switch channel {
         case .sms:
             guard looksLikePhone(value) else { return nil }
-            let countries = configuration.smsAllowedCountries
-            guard countries.isEmpty || countries.contains(where: { value.utf8.dropFirst().starts(with: $0.utf8) }) else { return nil }
-            return value
+            return configuration.smsAllowedCountries.allows(value) ? value : nil
         case .email:
             return looksLikeEmail(value) ? value : nil
         }
@@ -231,23 +217,5 @@ package enum CreateAuthChallenge {
                 challengeMetadata: RoundMetadata.channelChoice.text),
             message: nil, kind: .channelChoice, isDecoy: isDecoy, isResend: false, channel: nil, maskedDestination: nil,
             limitCounters: [], warning: nil)
-    }
-
-    /// The masked destination shown to an unknown user: the user name masked when it looks like one of the
-    /// channel's destinations (lower case, as a real user's would be), else one made from a keyed hash of it, so
-    /// every round for the same name shows the same and nobody without `HASH_KEY` can predict it.
-    static func decoyDestination(for channel: Channel, userName: String, key: KeyedHash) -> String {
-        let name = userName.trimmingWhitespace().lowercased()
-        if channel == .email, looksLikeEmail(name) { return Masking.email(name) }
-        if channel == .sms, looksLikePhone(name) { return Masking.phone(name) }
-        let hash = key.hash(channel.rawValue + ":" + name)
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        switch channel {
-        case .sms:
-            let digits = String(hash % 10_000)
-            return "+*******" + String(repeating: "0", count: 4 - digits.count) + digits
-        case .email:
-            return "\(letters[Int(hash % 26)])***@\(letters[Int((hash >> 8) % 26)])***.com"
-        }
     }
 }

@@ -15,16 +15,23 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package var templates = MessageTemplates()
     /// Which attributes may get a code by whether they are verified (`OTP_REQUIRE_VERIFIED`).
     package var requireVerified: VerifiedRequirement = .always
-    /// Calling codes (without `+`) SMS may go to (`SMS_ALLOWED_COUNTRIES`); empty allows every country.
-    package var smsAllowedCountries: [String] = []
+    /// Which numbers SMS may go to (`SMS_ALLOWED_COUNTRIES`); by default every number.
+    package var smsAllowedCountries = SMSCountries()
     /// Codes sent again on the client's request in one sign-in (`MAX_RESENDS`, 0–5, default 2).
     package var maxResends = 2
     /// The shared send limits.
     package var limits = SendLimitPolicy()
-    /// The key of the made-up destinations shown for unknown users (`HASH_KEY`).
-    package var decoyKey = KeyedHash(secret: "")
+    /// How made-up destinations are picked (`DECOY_EMAIL_DOMAINS`).
+    package var decoys = DecoyDestinations()
+    /// `HASH_KEY`: the secret of every keyed hash (made-up destinations, and the limit store's item keys), or nil
+    /// when unset. This is its only reader.
+    package var hashKey: String? = nil {
+        didSet { decoyKey = KeyedHash(secret: hashKey ?? "") }
+    }
+    /// The key of the made-up destinations, derived from `hashKey` once rather than on every round.
+    package private(set) var decoyKey = KeyedHash(secret: "")
     /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
-    package var hasSecretKey = false
+    package var hasSecretKey: Bool { hashKey != nil }
 
     package init() {}
 
@@ -37,23 +44,22 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         channelChoice = try settings.boolean("OTP_CHANNEL_CHOICE") ?? channelChoice
         templates = try MessageTemplates(settings)
         requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified
-        smsAllowedCountries = try Self.callingCodes(settings, "SMS_ALLOWED_COUNTRIES") ?? smsAllowedCountries
+        smsAllowedCountries = try settings.list("SMS_ALLOWED_COUNTRIES").map(SMSCountries.init) ?? smsAllowedCountries
         maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
         limits = try SendLimitPolicy(settings)
+        decoys = try DecoyDestinations(settings)
         if let secret = settings.text("HASH_KEY") {
-            guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 characters long") }
+            guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
+            hashKey = secret
+            // An initializer's own assignments run no observers.
             decoyKey = KeyedHash(secret: secret)
-            hasSecretKey = true
         }
     }
 
-    static func callingCodes(_ settings: Settings, _ name: String) throws(SettingsError) -> [String]? {
-        guard let items = try settings.list(name) else { return nil }
-        let codes = items.map { $0.hasPrefix("+") ? String($0.dropFirst()) : $0 }
-        for code in codes where !(1...3).contains(code.utf8.count) || !code.isASCIIDigits || code.hasPrefix("0") {
-            throw .invalid(name, "must list country calling codes such as 1,44,49, got \"\(code)\"")
-        }
-        return codes
+    /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or every made-up destination and every
+    /// limit key could be computed by anyone who reads this code.
+    package func requireHashKey() throws(SettingsError) {
+        guard hasSecretKey else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }
 
     static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {

@@ -42,8 +42,8 @@ package typealias PreSignUpEvent = TriggerEvent<PreSignUpRequest, PreSignUpRespo
 package struct SignUpPolicy: Sendable, Equatable {
     /// `OTP_CHANNELS`: a sign-up needs a destination of one of them.
     package var channels: [Channel] = [.sms, .email]
-    /// `SMS_ALLOWED_COUNTRIES`: calling codes without `+`; empty allows every country.
-    package var smsAllowedCountries: [String] = []
+    /// `SMS_ALLOWED_COUNTRIES`: which numbers may sign up; by default every number.
+    package var smsAllowedCountries = SMSCountries()
     /// `SIGNUP_EMAIL_DOMAINS`: the domains an email may be at, in lower case; empty allows every domain.
     package var emailDomains: [String] = []
     /// `OTP_REQUIRE_VERIFIED`: with `first-sign-in`, a self sign-up carries exactly one destination.
@@ -54,7 +54,7 @@ package struct SignUpPolicy: Sendable, Equatable {
     /// Reads the settings; an invalid value throws an error naming its variable.
     package init(_ settings: Settings) throws(SettingsError) {
         channels = try PasswordlessConfiguration.channels(settings, "OTP_CHANNELS") ?? channels
-        smsAllowedCountries = try PasswordlessConfiguration.callingCodes(settings, "SMS_ALLOWED_COUNTRIES") ?? smsAllowedCountries
+        smsAllowedCountries = try settings.list("SMS_ALLOWED_COUNTRIES").map(SMSCountries.init) ?? smsAllowedCountries
         requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified
         if let domains = try settings.list("SIGNUP_EMAIL_DOMAINS") {
             emailDomains = domains.map { $0.lowercased() }
@@ -132,10 +132,7 @@ package enum PreSignUp {
         switch channel {
         case .sms:
             guard CreateAuthChallenge.looksLikePhone(value) else { return .invalidPhone }
-            let countries = policy.smsAllowedCountries
-            guard countries.isEmpty || countries.contains(where: { value.utf8.dropFirst().starts(with: $0.utf8) }) else {
-                return .countryNotAllowed
-            }
+            guard policy.smsAllowedCountries.allows(value) else { return .countryNotAllowed }
         case .email:
             guard CreateAuthChallenge.looksLikeEmail(value), let at = value.lastIndex(of: "@") else { return .invalidEmail }
             let domain = value[value.index(after: at)...].lowercased()

@@ -19,12 +19,21 @@ package struct LimitCounter: Equatable, Sendable {
     /// The most codes the window allows.
     package var limit: Int
     package var windowSeconds: Int
+    /// How many items the count is spread over, so that writers to one busy counter (the SMS ceiling) seldom meet
+    /// on one item; each shard holds its part of `limit`, and together they hold exactly `limit`.
+    package var shards: Int
 
-    package init(kind: Kind, identity: String, limit: Int, windowSeconds: Int) {
+    package init(kind: Kind, identity: String, limit: Int, windowSeconds: Int, shards: Int = 1) {
         self.kind = kind
         self.identity = identity
         self.limit = limit
         self.windowSeconds = windowSeconds
+        self.shards = max(1, shards)
+    }
+
+    /// The part of `limit` that shard `index` (0-based) holds: the shares differ by at most one.
+    package func limit(ofShard index: Int) -> Int {
+        limit / shards + (index < limit % shards ? 1 : 0)
     }
 
     /// The start of the fixed window that holds `now` (seconds since 1970).
@@ -39,6 +48,12 @@ package enum LimitDecision: Equatable, Sendable {
     case allowed
     /// Nothing was counted; `counter` is full until its window ends, `retryAfterSeconds` from now.
     case denied(counter: LimitCounter.Kind, retryAfterSeconds: Int)
+    /// Nothing was counted: other writers to the same counters kept the count from landing before the deadline.
+    /// The send is refused; unlike a store that cannot be reached, this says the counters are busy, so it is
+    /// never taken as leave to send uncounted.
+    case contended
+    /// Nothing was counted: the deadline had passed before the store could try. The send is refused too.
+    case outOfTime
 }
 
 /// Shared counters, such as a DynamoDB table every instance writes to.
@@ -50,7 +65,7 @@ package protocol LimitStore: AnyObject {
     ///   - counters: the counters this send counts against.
     ///   - now: seconds since 1970.
     ///   - deadlineEpochMs: when the store must have answered.
-    /// - Throws: when the store cannot be reached in time; the caller decides whether to send anyway.
+    /// - Throws: when the store cannot be reached or fails; the caller decides whether to send anyway.
     func consume(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws -> LimitDecision
 }
 
@@ -75,8 +90,12 @@ package struct SendLimitPolicy: Sendable, Equatable {
         maxSMSPerHour = try settings.integer("MAX_SMS_PER_HOUR", in: 1...10_000_000)
     }
 
-    /// The counters one code counts against: its user name always, and for a code really sent its destination and,
-    /// for SMS, the pool's hourly ceiling. Identities are normalised so that one person is one counter.
+    /// Items the SMS ceiling is spread over, at most: enough that unrelated sign-ins seldom write the same one.
+    package static let smsPoolShards = 8
+
+    /// The counters one code counts against: its user name, its destination and, for SMS, the pool's hourly
+    /// ceiling. A round that sends nothing in place of a code passes the destination it shows, so it is charged
+    /// as a send would be. Identities are normalised so that one person or mailbox is one counter.
     package func counters(userName: String, delivery: (channel: Channel, address: String)?) -> [LimitCounter] {
         var counters = [
             LimitCounter(
@@ -86,12 +105,30 @@ package struct SendLimitPolicy: Sendable, Equatable {
         if let delivery {
             counters.append(
                 LimitCounter(
-                    kind: .destination, identity: delivery.channel.rawValue + ":" + delivery.address.lowercased(),
+                    kind: .destination, identity: delivery.channel.rawValue + ":" + Self.key(delivery.channel, delivery.address),
                     limit: maxCodesPerDestination, windowSeconds: windowSeconds))
             if delivery.channel == .sms, let maxSMSPerHour {
-                counters.append(LimitCounter(kind: .smsPool, identity: "pool", limit: maxSMSPerHour, windowSeconds: 3600))
+                counters.append(
+                    LimitCounter(
+                        kind: .smsPool, identity: "pool", limit: maxSMSPerHour, windowSeconds: 3600,
+                        shards: min(Self.smsPoolShards, maxSMSPerHour)))
             }
         }
         return counters
+    }
+}
+
+extension SendLimitPolicy {
+    /// The counter key of a destination. An email address is folded the way mail providers deliver it: case, a
+    /// `+tag` in the local part, and for Gmail the dots and the googlemail.com alias, so one mailbox is one counter.
+    package static func key(_ channel: Channel, _ address: String) -> String {
+        let address = address.trimmingWhitespace()
+        guard channel == .email, let at = address.lastIndex(of: "@") else { return address.lowercased() }
+        var local = address[..<at].lowercased()
+        var domain = address[address.index(after: at)...].lowercased()
+        if let plus = local.firstIndex(of: "+"), plus != local.startIndex { local = String(local[..<plus]) }
+        if domain == "googlemail.com" { domain = "gmail.com" }
+        if domain == "gmail.com" { local = local.filter { $0 != "." } }
+        return local + "@" + domain
     }
 }

@@ -18,16 +18,15 @@ package final class CreateHandler: TriggerHandler {
     let pause: (Int64) -> Void
     let codec = EventCodec()
     let sendTimes = SendTimeEstimate()
-    /// When a real send last failed in a way any send could have (an outage, throttling): for a minute after it,
-    /// rounds that send nothing fail the same way, so a failure says nothing about whether the user exists.
-    private var lastTransientFailureMs: Int64?
-    static let failureEchoMs: Int64 = 60_000
+    /// How real sends went lately: rounds that send nothing fail as often, so a failure says nothing about
+    /// whether the user exists.
+    let recentSends = RecentSends()
 
     /// - Parameters:
     ///   - configuration: the passwordless settings.
     ///   - delivery: where messages go.
     ///   - limits: the shared send limits, or nil for none.
-    ///   - onLimitsFailure: what to do when the limits cannot be checked.
+    ///   - onLimitsFailure: what to do when the limits cannot be reached.
     ///   - clock: the time source, injected for tests.
     ///   - random: the code's randomness, injected for tests.
     ///   - pause: sleeps for the given milliseconds; injected for tests.
@@ -45,55 +44,23 @@ package final class CreateHandler: TriggerHandler {
         self.pause = pause
     }
 
-    /// Makes the challenge; counts it against the shared limits, then sends the code, or for a round that sends
-    /// nothing in place of a code, waits about as long as a send takes.
+    /// A round: make the challenge, count it against the shared limits, then send the code, or for a round that
+    /// sends nothing in place of a code, stand in for the send.
     package func handle(_ event: [UInt8], context: InvocationContext) throws -> [UInt8] {
         let now = clock.nowEpochMilliseconds()
         let deadline = Self.sendingDeadline(context.metadata.deadlineEpochMs, callerWaitingSince: context.callerWaitingSinceEpochMs)
-        let original = event
-        var event = try codec.decode(CreateAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
         let logger = context.logger
-        let made = Result { () throws(PasswordlessError) in
-            try CreateAuthChallenge.create(
-                event.request, userName: event.userName, configuration: configuration, now: now / 1000, random: random)
-        }
-        if case .failure(let error) = made, error == .resendLimitReached {
-            logger.warn("resend refused", ["reason": "MAX_RESENDS reached", "maxResends": .int(configuration.maxResends)])
-            logger.emit([Metric("RateLimited")], dimensions: ["Function": Self.logName])
-        }
-        let outcome = try made.get()
-        event.response = outcome.response
-        let answer = try codec.answer(original, event)
-        let channel = LogValue.string(outcome.channel?.rawValue ?? "none")
-        let destination = LogValue.string(outcome.maskedDestination ?? "none")
-        if let warning = outcome.warning {
-            logger.warn(warning, ["channel": channel, "destination": destination])
-        }
-        try count(outcome, now: now, deadline: deadline, logger: logger)
-        let dimensions: KeyValuePairs<String, String> = ["Function": Self.logName, "Channel": outcome.channel?.rawValue ?? "none"]
+        var decoded = try codec.decode(CreateAuthChallengeEvent.self, from: event, triggerSource: Self.triggerSource)
+        let outcome = try makeChallenge(decoded, now: now, logger: logger)
+        decoded.response = outcome.response
+        let answer = try codec.answer(event, decoded)
+        let (channel, destination) = Self.shown(outcome)
+        if let warning = outcome.warning { logger.warn(warning, ["channel": channel, "destination": destination]) }
+        try count(outcome, now: now, deadline: deadline - Self.sendReserveMs, logger: logger)
         if let message = outcome.message, let sent = outcome.channel {
-            let before = clock.nowEpochMilliseconds()
-            do {
-                try delivery.deliver(message, deadlineEpochMs: deadline)
-            } catch {
-                try failed(error, channel: sent, destination: destination, dimensions: dimensions, logger: logger)
-                return answer
-            }
-            let latency = clock.nowEpochMilliseconds() - before
-            sendTimes.record(sent, milliseconds: latency)
-            logger.info(
-                "code sent",
-                ["channel": channel, "destination": destination, "resend": .bool(outcome.isResend), "latencyMs": .int(Int(latency))])
-            logger.emit([Metric("CodesSent"), Metric("DeliveryLatency", Int(latency), .milliseconds)], dimensions: dimensions)
+            try send(message, channel: sent, outcome, deadline: deadline, logger: logger)
         } else if outcome.isDecoy, outcome.kind == .newCode, let shownChannel = outcome.channel {
-            // A real user's code would be on its way now: take as long, but never past the deadline.
-            let wait = min(sendTimes.sample(shownChannel), deadline - RetryMargin.milliseconds - clock.nowEpochMilliseconds())
-            pause(wait)
-            logger.info("challenge made without sending", ["round": "decoy", "channel": channel, "destination": destination])
-            logger.emit([Metric("DecoyChallenges")], dimensions: dimensions)
-            if let failedAt = lastTransientFailureMs, now - failedAt < Self.failureEchoMs {
-                throw TriggerError.deliveryFailed(DeliveryFailure(kind: .transient, detail: "echo of a recent failed send"))
-            }
+            try standIn(channel: shownChannel, outcome, deadline: deadline, logger: logger)
         } else {
             logger.info(
                 "challenge made without sending",
@@ -102,7 +69,22 @@ package final class CreateHandler: TriggerHandler {
         return answer
     }
 
-    /// Counts the round against the shared limits; throws `RateLimited` when one is full.
+    /// The rules' answer; a refused resend is logged and counted as rate limited.
+    private func makeChallenge(_ event: CreateAuthChallengeEvent, now: Int64, logger: Logger) throws -> CreateAuthChallenge.Outcome {
+        do {
+            return try CreateAuthChallenge.create(
+                event.request, userName: event.userName, configuration: configuration, now: now / 1000, random: random)
+        } catch {
+            if error == .resendLimitReached {
+                logger.warn("resend refused", ["reason": "MAX_RESENDS reached", "maxResends": .int(configuration.maxResends)])
+                logger.emit([Metric("RateLimited")], dimensions: ["Function": Self.logName])
+            }
+            throw error
+        }
+    }
+
+    /// Counts the round against the shared limits; throws `RateLimited` when one is full, or when the counters
+    /// stayed busy until the deadline.
     private func count(_ outcome: CreateAuthChallenge.Outcome, now: Int64, deadline: Int64, logger: Logger) throws {
         guard let limits, !outcome.limitCounters.isEmpty else { return }
         let decision: LimitDecision
@@ -113,40 +95,93 @@ package final class CreateHandler: TriggerHandler {
                 "shared limits could not be checked",
                 ["error": .string(String(describing: error)), "onError": .string("\(onLimitsFailure)")])
             guard onLimitsFailure == .deny else { return }
-            logger.emit([Metric("RateLimited")], dimensions: ["Function": Self.logName])
-            throw TriggerError.rateLimited(retryAfterMinutes: 1)
+            throw refused(logger)
         }
-        if case .denied(let counter, let retryAfter) = decision {
+        switch decision {
+        case .allowed:
+            return
+        case .denied(let counter, let retryAfter):
             logger.warn(
                 "send refused by a shared limit",
                 [
                     "limit": .string(counter.rawValue), "retryAfterSeconds": .int(retryAfter), "decoy": .bool(outcome.isDecoy),
-                    "destination": .string(outcome.maskedDestination ?? "none"),
+                    "destination": Self.shown(outcome).destination,
                 ])
-            logger.emit([Metric("RateLimited")], dimensions: ["Function": Self.logName])
-            throw TriggerError.rateLimited(retryAfterMinutes: (retryAfter + 59) / 60)
+            throw refused(logger, retryAfterMinutes: (retryAfter + 59) / 60)
+        case .contended:
+            logger.warn(
+                "send refused: the shared limits stayed busy with concurrent sign-ins until the deadline",
+                ["decoy": .bool(outcome.isDecoy), "destination": Self.shown(outcome).destination])
+            throw refused(logger)
+        case .outOfTime:
+            logger.warn(
+                "send refused: no time was left to count it before the deadline",
+                ["decoy": .bool(outcome.isDecoy), "destination": Self.shown(outcome).destination])
+            throw refused(logger)
         }
     }
 
-    /// Logs and counts a failed send. A transient failure is reported to Cognito with a fixed sentence; a rejection
-    /// of this recipient is answered as if sent, since an error only a real user can get would show that the
-    /// user exists.
-    private func failed(
-        _ error: any Error, channel: Channel, destination: LogValue, dimensions: KeyValuePairs<String, String>, logger: Logger
+    private func refused(_ logger: Logger, retryAfterMinutes: Int = 1) -> TriggerError {
+        logger.emit([Metric("RateLimited")], dimensions: ["Function": Self.logName])
+        return TriggerError.rateLimited(retryAfterMinutes: retryAfterMinutes)
+    }
+
+    /// Sends the code; logs and counts the send, or the failure.
+    private func send(
+        _ message: CreateAuthChallenge.Message, channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64,
+        logger: Logger
     ) throws {
+        let before = clock.nowEpochMilliseconds()
+        do {
+            try delivery.deliver(message, deadlineEpochMs: deadline)
+        } catch {
+            return try failed(error, channel: channel, outcome, logger: logger)
+        }
+        let latency = clock.nowEpochMilliseconds() - before
+        sendTimes.record(channel, milliseconds: latency)
+        recentSends.record(failed: false, atMs: before)
+        let (channelValue, destination) = Self.shown(outcome)
+        logger.info(
+            "code sent",
+            ["channel": channelValue, "destination": destination, "resend": .bool(outcome.isResend), "latencyMs": .int(Int(latency))])
+        logger.emit(
+            [Metric("CodesSent"), Metric("DeliveryLatency", Int(latency), .milliseconds)],
+            dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
+    }
+
+    /// Stands in for a send in a round that sends nothing: takes about as long (never past the deadline), and
+    /// fails as often as real sends lately did.
+    private func standIn(channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64, logger: Logger) throws {
+        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
+        let (channelValue, destination) = Self.shown(outcome)
+        logger.info("challenge made without sending", ["round": "decoy", "channel": channelValue, "destination": destination])
+        logger.emit([Metric("DecoyChallenges")], dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
+        if recentSends.shouldFail(atMs: clock.nowEpochMilliseconds()) {
+            throw TriggerError.deliveryFailed(DeliveryFailure(kind: .transient, detail: "echo of recent failed sends"))
+        }
+    }
+
+    /// Logs and counts a failed send. A rejection of this recipient is answered as if sent, since an error only an
+    /// account can get would show that it exists; any other failure goes back to Cognito as a fixed sentence.
+    private func failed(_ error: any Error, channel: Channel, _ outcome: CreateAuthChallenge.Outcome, logger: Logger) throws {
         let failure =
             (error as? TriggerError)?.deliveryFailure ?? DeliveryFailure(kind: .transient, detail: String(describing: type(of: error)))
         logger.error(
             "code not delivered",
             [
-                "channel": .string(channel.rawValue), "destination": destination, "failure": .string(failure.kind.rawValue),
-                "awsErrorCode": .string(failure.awsErrorCode ?? "none"), "awsRequestId": .string(failure.awsRequestID ?? "none"),
-                "error": .string(failure.detail),
+                "channel": .string(channel.rawValue), "destination": Self.shown(outcome).destination,
+                "failure": .string(failure.kind.rawValue), "awsErrorCode": .string(failure.awsErrorCode ?? "none"),
+                "awsRequestId": .string(failure.awsRequestID ?? "none"), "error": .string(failure.detail),
             ])
-        logger.emit([Metric("DeliveryFailures")], dimensions: dimensions)
-        guard failure.kind == .transient else { return }
-        lastTransientFailureMs = clock.nowEpochMilliseconds()
+        logger.emit([Metric("DeliveryFailures")], dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
+        recentSends.record(failed: failure.kind != .rejected, atMs: clock.nowEpochMilliseconds())
+        guard failure.kind != .rejected else { return }
         throw TriggerError.deliveryFailed(failure)
+    }
+
+    /// The round's channel and masked destination, as log values.
+    static func shown(_ outcome: CreateAuthChallenge.Outcome) -> (channel: LogValue, destination: LogValue) {
+        (.string(outcome.channel?.rawValue ?? "none"), .string(outcome.maskedDestination ?? "none"))
     }
 }
 
@@ -159,30 +194,27 @@ extension CreateHandler {
     static func sendingDeadline(_ invocationDeadline: Int64, callerWaitingSince: Int64) -> Int64 {
         min(invocationDeadline, callerWaitingSince + cognitoWaitMs)
     }
-}
 
-/// Time kept free before the deadline so the function can still answer Lambda.
-enum RetryMargin {
-    static let milliseconds: Int64 = 500
+    /// Time kept for the send after the shared limits: a busy table is waited out until the sending deadline less this.
+    static let sendReserveMs: Int64 = 1_500
 }
 
 extension CreateHandler {
-    /// Warns once at start-up, under Lambda, about protections a deployment should have: real delivery (console
-    /// delivery would put every code in the function's logs), shared limits (`RATE_LIMIT_TABLE`) and a secret for
-    /// keyed hashes (`HASH_KEY`).
-    package static func warnAboutMissingProtections(
+    /// Checks at start-up, under Lambda, the protections a deployment should have: a secret for keyed hashes
+    /// (`HASH_KEY`, required: without it made-up destinations and limit keys can be computed offline), and with a
+    /// warning, real delivery (console delivery would put every code in the function's logs) and shared limits
+    /// (`RATE_LIMIT_TABLE`).
+    package static func checkProtections(
         _ settings: Settings, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
         _ logger: Logger
-    ) {
+    ) throws(SettingsError) {
         guard settings.string(RuntimeAPI.addressVariable) != nil else { return }
+        try configuration.requireHashKey()
         if delivery == .console {
             logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
         }
         if !hasLimits {
             logger.warn("RATE_LIMIT_TABLE is not set: codes are sent without shared limits, and anyone can run up the SMS bill")
-        }
-        if !configuration.hasSecretKey {
-            logger.warn("HASH_KEY is not set: the made-up destinations shown for unknown users can be predicted")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Settings
 
-/// What create does when the shared limits cannot be checked in time (`RATE_LIMIT_ON_ERROR`).
+/// What create does when the shared limits cannot be reached (`RATE_LIMIT_ON_ERROR`). A table that answers busy
+/// until the deadline, or too little time to count, is no outage: such a round is refused under either policy.
 package enum LimitFailurePolicy: Sendable {
     /// Send anyway and log an error (the default): an outage of the table does not stop sign-ins.
     case allow

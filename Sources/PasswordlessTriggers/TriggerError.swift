@@ -59,11 +59,14 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
 /// Why a message was not delivered: the service's error code and request id kept as data, and a log-safe description.
 package struct DeliveryFailure: Equatable, Sendable {
     package enum Kind: String, Sendable {
-        /// The service refused this message for good (a rejected or unverified recipient, a bad number, a
-        /// permission): trying again will not help, and it says something about the recipient.
+        /// The service refused this recipient (a suppressed or unverified address, an opted-out or invalid
+        /// number): it says something about the recipient, so the round is answered as if sent.
         case rejected
         /// Throttling, a server fault, the network or the deadline: any send could have met it.
         case transient
+        /// The deployment cannot send to anyone (access, credentials, signature, a paused account, a missing
+        /// configuration): every send meets it until an operator acts.
+        case deployment
     }
 
     package var kind: Kind

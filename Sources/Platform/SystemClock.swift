@@ -14,6 +14,10 @@ package protocol WallClock: Sendable {
     func nowEpochMilliseconds() -> Int64
 }
 
+/// The one margin kept before an invocation's deadline: AWS calls and waits end this long before it, so the
+/// function can still answer the Runtime API in time.
+package let deadlineMarginMilliseconds: Int64 = 500
+
 /// The system's wall clock, and the one way this package sleeps.
 package struct SystemClock: WallClock {
     package init() {}

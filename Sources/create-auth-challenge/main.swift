@@ -10,8 +10,8 @@ CreateHandler.main { settings, logger in
         case .aws: try AWSCodeDelivery(settings, channels: configuration.channels)
         case .console: ConsoleDelivery()
         }
-    let limits = try settings.string("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings) }
-    CreateHandler.warnAboutMissingProtections(settings, configuration, delivery: mode, hasLimits: limits != nil, logger)
+    let limits = try settings.string("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings, hashKey: configuration.hashKey) }
+    try CreateHandler.checkProtections(settings, configuration, delivery: mode, hasLimits: limits != nil, logger)
     return CreateHandler(
         configuration: configuration, delivery: delivery, limits: limits, onLimitsFailure: try LimitFailurePolicy(settings),
         random: try KernelRandom())

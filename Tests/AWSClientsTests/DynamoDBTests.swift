@@ -45,7 +45,7 @@ enum DynamoSamples {
     static func client(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = AWSSamples.baseEnv
     ) throws -> DynamoDBClient {
-        try DynamoDBClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
+        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).dynamoDB()
     }
 }
 
@@ -259,41 +259,66 @@ struct DynamoDBTests {
             #expect(Set(transport.sent.map(\.request.bodyText)).count == 1)
         }
 
-        @Test("conflicts on every try are an error naming the cancellation, never an increment")
+        @Test("conflicts on every try are waited out with backoff until the deadline, then contended, never an increment")
         func conflictsPersist() throws {
             let transport = FakeTransport([.respond(DynamoSamples.cancelled(["None", "TransactionConflict"]))], clock: FakeClock())
             let client = try DynamoSamples.client(transport)
-            do {
-                let result =
-                    try client
-                    .incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: transport.clock.now + 4_000)
-                Issue.record("persistent conflicts gave \(result)")
-            } catch {
-                #expect(error.awsErrorCode == "TransactionCanceledException")
-                #expect(
-                    error.description.hasPrefix("DynamoDB TransactWriteItems failed: TransactionCanceledException: Transaction cancelled"))
-                #expect(error.description.hasSuffix("(after 3 attempts)"))
-            }
-            #expect(transport.sent.count == 3)
+            let start = transport.clock.now
+            let result = try client.incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: start + 4_000)
+            #expect(result == .contended)
+            // Past the policy's three tries: writes go on while a try can start before the deadline less the margin.
+            #expect(transport.sent.count > 3)
+            #expect(transport.clock.now < start + 4_000 - 500)
+            let sleeps = transport.clock.sleeps
+            #expect(sleeps.count == transport.sent.count - 1)
+            #expect(sleeps.max() ?? 0 <= RetryPolicy().maxDelayMs / 2, "full jitter under the policy's ceiling: \(sleeps)")
         }
 
-        @Test("conflicts until the deadline: a timeout error that names the last problem")
+        @Test("an UpdateItem that meets a transaction (TransactionConflictException) is waited out the same way")
+        func singleItemConflict() throws {
+            let clock = FakeClock()
+            let conflict = DynamoSamples.error(400, type: "TransactionConflictException", message: "Transaction is ongoing for the item")
+            let transport = FakeTransport(
+                [.respond(conflict), .respond(conflict), .respond(conflict), .respond(conflict), .respond(DynamoSamples.success())],
+                clock: clock)
+            let result = try DynamoSamples.client(transport)
+                .incrementBelowLimits(table: "t", items: DynamoSamples.one, deadlineEpochMs: clock.now + 4_000)
+            #expect(result == .incremented)
+            #expect(transport.sent.count == 5)
+        }
+
+        @Test("less than the minimum budget before a first try: out of time, and nothing sent", arguments: [0, 150, 199])
+        func noTimeLeft(budgetMs: Int64) throws {
+            let clock = FakeClock()
+            let transport = FakeTransport([.respond(DynamoSamples.success())], clock: clock)
+            let result = try DynamoSamples.client(transport)
+                .incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: clock.now + 500 + budgetMs)
+            #expect(result == .outOfTime)
+            #expect(transport.sent.isEmpty)
+        }
+
+        @Test("throttling that never ends is a busy table: contended, never an error a caller could take for an outage")
+        func throttledUntilDeadline() throws {
+            let clock = FakeClock()
+            let transport = FakeTransport(
+                [.respond(DynamoSamples.error(400, type: "ThrottlingException", message: "slow down"))], clock: clock)
+            let result = try DynamoSamples.client(transport)
+                .incrementBelowLimits(table: "t", items: DynamoSamples.one, deadlineEpochMs: clock.now + 3_000)
+            #expect(result == .contended)
+            #expect(transport.sent.count > 3)
+        }
+
+        @Test("conflicts until the deadline, tries slow: contended, within the deadline")
         func conflictsUntilDeadline() throws {
             let clock = FakeClock()
             let transport = FakeTransport(
                 [.respond(DynamoSamples.cancelled(["TransactionConflict", "None"]))], clock: clock, latencyMs: 400)
             let client = try DynamoSamples.client(transport, policy: RetryPolicy(maxAttempts: 10))
-            do {
-                _ =
-                    try client
-                    .incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: clock.now + 1_500)
-                Issue.record("persistent conflicts were taken for success")
-            } catch {
-                #expect(error.awsErrorCode == nil)
-                #expect(error.description.contains("timed out before the invocation deadline"))
-                #expect(error.description.contains("last error: TransactionConflict"))
-            }
+            let start = clock.now
+            let result = try client.incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: start + 1_500)
+            #expect(result == .contended)
             #expect(transport.sent.count == 3)
+            #expect(clock.now <= start + 1_500)
         }
 
         @Test(
@@ -440,7 +465,9 @@ struct DynamoDBIntegrationTests {
         #expect(try harness.dynamoItems(table: harness.info.deniedTable).isEmpty)
     }
 
-    @Test("through the proxy: throttling and a conflict-cancelled transaction are retried and counted once; a validation error is not")
+    @Test(
+        "through the proxy: throttling and a conflict-cancelled transaction are retried and counted once; a validation error is not; endless conflicts are contended"
+    )
     func retriedThroughProxy() throws {
         let harness = try #require(MotoHarness.current)
         let client = try DynamoDBClient.live(harness.proxyEnv)
@@ -464,10 +491,8 @@ struct DynamoDBIntegrationTests {
         #expect(try harness.proxyRequestCount() == 1, "a ValidationException is not retried")
 
         try harness.proxyScript("conflict")
-        #expect(throws: AWSMessagingError.self) {
-            try client.incrementBelowLimits(table: table, items: pair, deadlineEpochMs: nowEpochMs() + 10_000)
-        }
-        #expect(try harness.proxyRequestCount() == 3)
+        #expect(try client.incrementBelowLimits(table: table, items: pair, deadlineEpochMs: nowEpochMs() + 2_000) == .contended)
+        #expect(try harness.proxyRequestCount() >= 3)
         #expect(try pair.map { try Self.count($0.pk, harness: harness) } == [1, 1])
     }
 }

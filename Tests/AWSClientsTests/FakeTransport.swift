@@ -133,13 +133,13 @@ enum AWSSamples {
     static func snsClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SNSClient {
-        try SNSClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
+        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).sns()
     }
 
     static func sesClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SESClient {
-        try SESClient(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
+        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).ses()
     }
 }
 

@@ -2,21 +2,22 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Every variable in the README's configuration table means its default when it holds only whitespace, exactly as
+/// Every variable in the configuration table (docs/configuration.md) means its default when it holds only whitespace, exactly as
 /// when it is unset: the same answer, the same logs, the same start-up error.
 @Suite("Blank settings", .serialized)
 struct BlankSettingsTests {
-    /// The variable names in the first column of README.md's table under "## Configuration".
+    /// The rows of the one configuration table, docs/configuration.md, as columns.
+    static let tableRows: [[Substring]] = {
+        let path = SampleEvents.directory.deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        guard let text = try? String(contentsOf: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { $0.dropFirst(2).split(separator: "|") }
+    }()
+
+    /// The variable names in the table's first column.
     static let documentedVariables: [String] = {
-        let readme = SampleEvents.directory.deletingLastPathComponent().appendingPathComponent("README.md")
-        guard let text = try? String(contentsOf: readme, encoding: .utf8),
-            let section = text.range(of: "\n## Configuration\n")
-        else { return [] }
         var names: [String] = []
-        for line in text[section.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("## ") { break }
-            guard line.hasPrefix("| `"), let firstColumn = line.dropFirst(2).split(separator: "|").first else { continue }
-            for match in firstColumn.matches(of: /`([A-Z][A-Z0-9_]*)`/) where !names.contains(String(match.1)) {
+        for row in tableRows {
+            for match in row[0].matches(of: /`([A-Z][A-Z0-9_]*)`/) where !names.contains(String(match.1)) {
                 names.append(String(match.1))
             }
         }
@@ -50,7 +51,39 @@ struct BlankSettingsTests {
         text.replacing(/"timestamp":"[^"]*",?/, with: "").replacing(/"Timestamp":\d+/, with: "")
     }
 
-    @Test("the README's table lists the variables the functions read")
+    @Test("the SAM parameters the table names are parameters of template.yaml")
+    func samParameters() throws {
+        let template = try String(
+            contentsOf: SampleEvents.directory.deletingLastPathComponent().appendingPathComponent("template.yaml"), encoding: .utf8)
+        var named = 0
+        for row in Self.tableRows {
+            for match in (row.last ?? "").matches(of: /`([A-Za-z][A-Za-z0-9]*)`/) {
+                named += 1
+                #expect(template.contains("\n  \(match.1):\n"), "\(match.1) is not a parameter of template.yaml")
+            }
+        }
+        #expect(named >= 20)
+    }
+
+    @Test("every variable a source file reads through the settings reader is in the table")
+    func sourcesReadOnlyDocumentedVariables() throws {
+        let sources = SampleEvents.directory.deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }
+        var read: Set<String> = []
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: /\.(?:trimmed|verbatim|string|text|required|integer|boolean|oneOf|list|url)\("([A-Z][A-Z0-9_]+)"/)
+            {
+                read.insert(String(match.1))
+            }
+        }
+        #expect(read.count >= 25, "\(read.sorted())")
+        for name in read.sorted() {
+            #expect(Self.documentedVariables.contains(name), "\(name) is read but not in docs/configuration.md")
+        }
+    }
+
+    @Test("the configuration table lists the variables the functions read")
     func tableIsRead() {
         #expect(Self.documentedVariables.count >= 20, "\(Self.documentedVariables)")
         for name in ["OTP_LENGTH", "OTP_DELIVERY", "EMAIL_FROM", "AWS_ENDPOINT_URL_SNS", "LOG_LEVEL"] {

@@ -112,7 +112,7 @@ struct ExecutableTests {
         let function = try ServedFunction(
             try Self.executable("create-auth-challenge"),
             events: [.init(Array("{oops".utf8), id: "bad"), .init(good, id: "good")],
-            environment: ["OTP_DELIVERY": "console", "LOG_LEVEL": "error"])
+            environment: ["OTP_DELIVERY": "console", "LOG_LEVEL": "error", "HASH_KEY": "executable test key 01"])
         let posts = function.waitForPosts(2)
         #expect(
             posts.map(\.path) == ["/2018-06-01/runtime/invocation/bad/error", "/2018-06-01/runtime/invocation/good/response"],
@@ -135,6 +135,9 @@ struct ExecutableTests {
             ("AWS_ACCESS_KEY_ID", [:]),
             ("AWS_REGION", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]),
             ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
+            // Without HASH_KEY every made-up destination and limit key could be computed offline.
+            ("HASH_KEY", ["OTP_DELIVERY": "console"]),
+            ("HASH_KEY", ["OTP_DELIVERY": "console", "HASH_KEY": "fifteen bytes.."]),
         ])
     func initError(variable: String, environment: [String: String]) throws {
         let function = try ServedFunction(

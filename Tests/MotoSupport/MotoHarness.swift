@@ -131,6 +131,7 @@ package final class MotoHarness: @unchecked Sendable {
             "AWS_ENDPOINT_URL": "http://127.0.0.1:\(port)",
             "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:\(port)",
             "EMAIL_FROM": "Sign-in <\(info.sender)>",
+            "HASH_KEY": "moto harness hash key 0001",
         ]
     }
 
@@ -159,6 +160,21 @@ package final class MotoHarness: @unchecked Sendable {
     /// Sets what the proxy does with the next requests, e.g. ["throttle", "forward"]; resets its counter.
     package func proxyScript(_ steps: String...) throws {
         _ = try call("POST", port: info.proxyPort, path: "/__script", body: steps.joined(separator: ","))
+    }
+
+    /// Makes the proxy answer `rate` (0–1) of the DynamoDB writes through it with a conflict, as DynamoDB does when
+    /// a write meets a concurrent transaction on the same item; which ones comes from a generator seeded with
+    /// `seed`. Resets the tallies.
+    package func dynamoConflicts(rate: Double, seed: Int = 1) throws {
+        _ = try call("POST", port: info.proxyPort, path: "/__dynamodb_conflicts", body: "\(rate),\(seed)")
+    }
+
+    /// DynamoDB writes through the proxy, and how many of them it answered with a conflict, since the rate was set.
+    package func dynamoTally() throws -> (writes: Int, conflicts: Int) {
+        let response = try call("GET", port: info.proxyPort, path: "/__dynamodb_tally")
+        let parts = String(decoding: response.body, as: UTF8.self).split(separator: ",").compactMap { Int($0) }
+        guard parts.count == 2 else { throw HarnessFailure(message: "harness tally: \(response.status)") }
+        return (parts[0], parts[1])
     }
 
     /// Requests the proxy has seen since the last script was set.
@@ -278,14 +294,14 @@ extension Trait where Self == MotoHarnessTrait {
 extension SNSClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SNSClient {
-        try SNSClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).sns()
     }
 }
 
 extension SESClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
-        try SESClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).ses()
     }
 }
 
@@ -299,6 +315,6 @@ extension CognitoIdentityProviderClient {
 extension DynamoDBClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> DynamoDBClient {
-        try DynamoDBClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).dynamoDB()
     }
 }

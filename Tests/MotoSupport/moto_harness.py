@@ -12,6 +12,7 @@ import http.client
 import json
 import logging
 import os
+import random
 import datetime
 import ipaddress
 import socket
@@ -182,6 +183,13 @@ SNS_ERRORS = {
     "throttle": (400, "Throttling", "Rate exceeded"),
     "fail500": (500, "InternalError", "Internal failure"),
     "denied": (403, "AccessDenied", "User is not authorized to perform: SNS:Publish"),
+    "authorization": (403, "AuthorizationError", "User: arn:aws:sts::123456789012:assumed-role/passwordless-sender/tests "
+                      "is not authorized to perform: SNS:Publish on resource: +15555550100"),
+    "invalid_number": (400, "InvalidParameter", "Invalid parameter: PhoneNumber Reason: +15555550100 is not valid to "
+                       "publish to"),
+    "opted_out": (400, "OptedOut", "Phone number is opted out"),
+    "bad_token": (403, "InvalidClientTokenId", "The security token included in the request is invalid."),
+    "expired": (403, "ExpiredToken", "The security token included in the request is expired"),
 }
 DYNAMODB_ERRORS = {
     "throttle": (400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput "
@@ -195,6 +203,11 @@ SES_ERRORS = {
     "fail500": (500, "InternalFailure", "Internal failure"),
     "denied": (403, "AccessDeniedException", "User is not authorized to perform: ses:SendEmail"),
     "rejected": (400, "MessageRejected", "Email address is not verified."),
+    "paused": (400, "SendingPausedException", "Email sending is disabled for your entire Amazon SES account."),
+    "suspended": (400, "AccountSuspendedException", "Your account has been suspended."),
+    "no_configuration_set": (404, "NotFoundException", "Configuration set <sign-in> does not exist."),
+    "signature": (403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you "
+                  "provided."),
 }
 
 
@@ -206,6 +219,18 @@ class ProxyState:
         self.lock = threading.Lock()
         self.script = ["forward"]
         self.count = 0
+        # DynamoDB writes answered as conflicting, at this rate, from a seeded generator.
+        self.conflict_rate = 0.0
+        self.conflicts = random.Random(0)
+        self.dynamodb_writes = 0
+        self.dynamodb_conflicts = 0
+
+    def conflicts_now(self):
+        with self.lock:
+            self.dynamodb_writes += 1
+            hit = self.conflict_rate > 0 and self.conflicts.random() < self.conflict_rate
+            self.dynamodb_conflicts += hit
+            return hit
 
     def next_step(self):
         with self.lock:
@@ -236,6 +261,17 @@ def make_handler(state):
                     state.script = body.decode().split(",")
                     state.count = 0
                 return self.reply(200, b"ok")
+            if self.path == "/__dynamodb_conflicts":
+                # "<rate>,<seed>": answer that share of DynamoDB writes with a conflict; resets the tallies.
+                rate, seed = body.decode().split(",")
+                with state.lock:
+                    state.conflict_rate = float(rate)
+                    state.conflicts = random.Random(int(seed))
+                    state.dynamodb_writes = state.dynamodb_conflicts = 0
+                return self.reply(200, b"ok")
+            if self.path == "/__dynamodb_tally":
+                with state.lock:
+                    return self.reply(200, f"{state.dynamodb_writes},{state.dynamodb_conflicts}".encode())
             if self.path == "/__count":
                 with state.lock:
                     return self.reply(200, str(state.count).encode())
@@ -251,6 +287,9 @@ def make_handler(state):
                 except Exception as error:  # noqa: BLE001  (the test reads the reason)
                     return self.reply(500, repr(error).encode())
                 return self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
+            dynamodb = (self.headers.get("X-Amz-Target") or "").startswith("DynamoDB_")
+            if dynamodb and state.conflicts_now():
+                return self.dynamodb_error("conflict", body)
             step = state.next_step()
             ses = self.path.startswith("/v2/")
             if step == "forward":
@@ -281,9 +320,15 @@ def make_handler(state):
             return self.reply(status, xml.encode(), [("Content-Type", "text/xml")])
 
         def dynamodb_error(self, step, body):
-            if step == "conflict":
+            request = json.loads(body or b"{}")
+            if step == "conflict" and "TransactItems" not in request:
+                # An UpdateItem that met a transaction in progress on its item.
+                answer = {"__type": "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
+                          "message": "Transaction is ongoing for the item"}
+                status = 400
+            elif step == "conflict":
                 # A transaction cancelled by concurrent writers: one reason per item, all TransactionConflict.
-                items = json.loads(body or b"{}").get("TransactItems") or [{}]
+                items = request.get("TransactItems")
                 answer = {"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
                           "Message": "Transaction cancelled, please refer cancellation reasons for specific "
                                      "reasons [" + ", ".join(["TransactionConflict"] * len(items)) + "]",

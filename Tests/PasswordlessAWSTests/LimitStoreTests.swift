@@ -22,9 +22,9 @@ struct LimitStoreTests {
 
     static func deadline() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) + 10_000 }
 
-    static func store(_ harness: MotoHarness, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
-        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable, "HASH_KEY": secret]) { $1 }
-        return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }))
+    static func store(_ harness: MotoHarness, hashKey: String? = secret, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
+        let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable]) { $1 }
+        return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }), hashKey: hashKey)
     }
 
     static func item(_ key: String, _ harness: MotoHarness) throws -> DynamoItem? {
@@ -63,15 +63,15 @@ struct LimitStoreTests {
         #expect(ours[0].hasPrefix("user#\(now - now % 3_600)#"))
     }
 
-    @Test("the key depends on HASH_KEY; a blank one falls back to the table name")
+    @Test("the key depends on HASH_KEY as the configuration read it; without one, the table name is the key")
     func hashKeySetting() throws {
         let harness = try #require(MotoHarness.current)
         let counter = LimitCounter(kind: .user, identity: "bob", limit: 5, windowSeconds: 3_600)
         let key = { (store: DynamoDBLimitStore) in store.key(for: counter, now: 1_800_000_000) }
         let secret = key(try Self.store(harness))
-        let other = key(try Self.store(harness, ["HASH_KEY": "another-secret"]))
-        let blank = key(try Self.store(harness, ["HASH_KEY": "  "]))
-        let tableName = key(try Self.store(harness, ["HASH_KEY": harness.info.rateLimitTable]))
+        let other = key(try Self.store(harness, hashKey: "another-secret"))
+        let blank = key(try Self.store(harness, hashKey: nil))
+        let tableName = key(try Self.store(harness, hashKey: harness.info.rateLimitTable))
         #expect(secret != other)
         #expect(blank == tableName)
         #expect(blank != secret)
@@ -80,7 +80,7 @@ struct LimitStoreTests {
             for: LimitCounter(kind: .destination, identity: "bob", limit: 5, windowSeconds: 3_600), now: 1_800_000_000)
         #expect(asDestination.split(separator: "#").last != secret.split(separator: "#").last)
         #expect(throws: SettingsError.missing("RATE_LIMIT_TABLE")) {
-            try DynamoDBLimitStore(Settings(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }))
+            try DynamoDBLimitStore(Settings(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }), hashKey: Self.secret)
         }
     }
 
@@ -177,5 +177,133 @@ struct LimitStoreTests {
             #expect(!error.description.contains(counter.identity))
         }
         #expect(try harness.dynamoItems(table: harness.info.deniedTable).isEmpty)
+    }
+
+    /// Through the fault proxy, which can answer DynamoDB writes as conflicting.
+    static func proxied(_ harness: MotoHarness) throws -> DynamoDBLimitStore {
+        try store(harness, harness.proxyEnv)
+    }
+
+    @Test("a write that meets concurrent ones is waited out, then counted once", arguments: [1, 2])
+    func conflictWaitedOut(counters: Int) throws {
+        let harness = try #require(MotoHarness.current)
+        // One counter is an UpdateItem (TransactionConflictException), two a transaction (TransactionCanceledException).
+        try harness.proxyScript("conflict", "conflict", "conflict", "conflict", "conflict", "forward")
+        defer { try? harness.proxyScript("forward") }
+        let now = Int64(Date().timeIntervalSince1970)
+        let all = [
+            LimitCounter(kind: .user, identity: Self.unique("gina"), limit: 3, windowSeconds: 3_600),
+            LimitCounter(kind: .destination, identity: Self.unique("gina@example.com"), limit: 3, windowSeconds: 3_600),
+        ]
+        let store = try Self.proxied(harness)
+        #expect(try store.consume(Array(all.prefix(counters)), now: now, deadlineEpochMs: Self.deadline()) == .allowed)
+        #expect(try harness.proxyRequestCount() == 6, "five conflicts, then the write that landed")
+        for counter in all.prefix(counters) {
+            #expect(try Self.item(store.key(for: counter, now: now), harness)?.number("n") == 1)
+        }
+    }
+
+    @Test("conflicts until the deadline: the answer is contended, within the deadline, and nothing is counted")
+    func conflictUntilDeadline() throws {
+        let harness = try #require(MotoHarness.current)
+        try harness.proxyScript("conflict")
+        defer { try? harness.proxyScript("forward") }
+        let now = Int64(Date().timeIntervalSince1970)
+        let counters = [
+            LimitCounter(kind: .user, identity: Self.unique("hank"), limit: 3, windowSeconds: 3_600),
+            LimitCounter(kind: .destination, identity: Self.unique("+1555"), limit: 3, windowSeconds: 3_600),
+        ]
+        let start = Date()
+        let deadline = Int64(start.timeIntervalSince1970 * 1_000) + 2_500
+        #expect(try Self.proxied(harness).consume(counters, now: now, deadlineEpochMs: deadline) == .contended)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed < 2.5, "answered before the deadline: \(elapsed) s")
+        #expect(try harness.proxyRequestCount() >= 2, "kept trying while there was time")
+        for counter in counters {
+            #expect(try Self.item(Self.store(harness).key(for: counter, now: now), harness) == nil)
+        }
+    }
+
+    /// The counters of an SMS to a new number for a new user, under a ceiling of `ceiling` spread as the policy does.
+    static func smsCounters(pool: String, ceiling: Int) -> [LimitCounter] {
+        var policy = SendLimitPolicy()
+        policy.maxSMSPerHour = ceiling
+        var counters = policy.counters(
+            userName: unique("user"), delivery: (.sms, "+1" + String(UInt64.random(in: 2_000_000_000..<9_999_999_999))))
+        counters[2].identity = pool
+        return counters
+    }
+
+    @Test("the SMS ceiling is spread over shards that together hold exactly the ceiling")
+    func shardedCeiling() throws {
+        let harness = try #require(MotoHarness.current)
+        let store = try Self.store(harness)
+        let pool = Self.unique("pool")
+        let now = Int64(Date().timeIntervalSince1970)
+        let decisions = try (0..<10).map { _ in
+            try store.consume(Self.smsCounters(pool: pool, ceiling: 6), now: now, deadlineEpochMs: Self.deadline())
+        }
+        #expect(decisions.filter { $0 == .allowed }.count == 6)
+        #expect(decisions.suffix(4).allSatisfy { if case .denied(.smsPool, _) = $0 { true } else { false } }, "\(decisions)")
+        let ceiling = Self.smsCounters(pool: pool, ceiling: 6)[2]
+        #expect(ceiling.shards == 6)
+        let counts = try (0..<ceiling.shards).map { try Self.item(store.key(for: ceiling, shard: $0, now: now), harness)?.number("n") }
+        #expect(counts == Array(repeating: 1, count: 6), "one count per shard: \(counts)")
+    }
+
+    /// Runs `rounds` concurrent consumes over 4 stores; returns the decisions and the errors.
+    static func concurrently(
+        _ stores: [DynamoDBLimitStore], rounds: Int, now: Int64, deadlineMs: Int64,
+        counters: @escaping @Sendable (Int) -> [LimitCounter]
+    ) -> (decisions: [LimitDecision], failures: [String]) {
+        let decisions = Mutex<[LimitDecision]>([])
+        let failures = Mutex<[String]>([])
+        let done = DispatchGroup()
+        let deadline = Int64(Date().timeIntervalSince1970 * 1_000) + deadlineMs
+        for index in 0..<rounds {
+            done.enter()
+            let store = stores[index % stores.count]
+            Thread {
+                defer { done.leave() }
+                do {
+                    let decision = try store.consume(counters(index), now: now, deadlineEpochMs: deadline)
+                    decisions.withLock { $0.append(decision) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }.start()
+        }
+        done.wait()
+        return (decisions.withLock { $0 }, failures.withLock { $0 })
+    }
+
+    @Test("with 60 % of writes conflicting, a burst never passes a limit, and most of a ceiling stays usable")
+    func burstWithConflicts() throws {
+        let harness = try #require(MotoHarness.current)
+        try harness.dynamoConflicts(rate: 0.6, seed: 16)
+        defer { try? harness.dynamoConflicts(rate: 0) }
+        let stores = try (0..<4).map { _ in try Self.proxied(harness) }
+        // One victim: 10 sign-ins at once against MAX_CODES_PER_USER=3, with 3.5 s to count each (Cognito's 5 s less
+        // the time create keeps for the send).
+        let user = LimitCounter(kind: .user, identity: Self.unique("ivy"), limit: 3, windowSeconds: 900)
+        let phone = LimitCounter(kind: .destination, identity: Self.unique("sms:+1555"), limit: 100, windowSeconds: 900)
+        let now = Int64(Date().timeIntervalSince1970)
+        let victim = Self.concurrently(stores, rounds: 10, now: now, deadlineMs: 3_500) { _ in [user, phone] }
+        #expect(victim.failures == [])
+        let victimAllowed = victim.decisions.filter { $0 == .allowed }.count
+        #expect(victimAllowed <= 3)
+        #expect(try Self.item(stores[0].key(for: user, now: now), harness)?.number("n") ?? 0 == Int64(victimAllowed))
+        // The ceiling: 10 users at once against MAX_SMS_PER_HOUR=4.
+        let pool = Self.unique("pool")
+        let ceiling = Self.concurrently(stores, rounds: 10, now: now, deadlineMs: 3_500) { _ in Self.smsCounters(pool: pool, ceiling: 4) }
+        #expect(ceiling.failures == [])
+        let ceilingAllowed = ceiling.decisions.filter { $0 == .allowed }.count
+        #expect(ceilingAllowed <= 4)
+        #expect(ceilingAllowed >= 2, "at least half the ceiling usable: \(ceiling.decisions)")
+        let tally = try harness.dynamoTally()
+        let contended = (victim.decisions + ceiling.decisions).filter { $0 == .contended }.count
+        print(
+            "burst with conflicts: victim \(victimAllowed)/3 allowed of 10; ceiling \(ceilingAllowed)/4 allowed of 10; "
+                + "\(contended) contended; \(tally.conflicts) of \(tally.writes) writes conflicted")
     }
 }

@@ -57,7 +57,7 @@ struct PreSignUpTests {
         ] as [([String: String], PreSignUp.Refusal)])
     func refusals(attributes: [String: String], refusal: PreSignUp.Refusal) {
         let decision = Self.decide(attributes) {
-            $0.smsAllowedCountries = ["1"]
+            $0.smsAllowedCountries = try! SMSCountries(["1"])
             $0.emailDomains = ["example.com"]
         }
         #expect(decision == .refuse(refusal))
@@ -113,7 +113,7 @@ struct PreSignUpTests {
             ]))
         #expect(policy.emailDomains == ["example.com", "example.org"])
         #expect(policy.channels == [.email])
-        #expect(policy.smsAllowedCountries == ["44"])
+        #expect(policy.smsAllowedCountries == (try SMSCountries(["44"])))
         #expect(policy.requireVerified == .firstSignIn)
         #expect(try SignUpPolicy(Settings([:])) == SignUpPolicy())
         for bad in ["alice@example.com", "localhost"] {

@@ -78,7 +78,7 @@ struct ResendTests {
         #expect(again.isResend)
         #expect(again.kind == .newCode)
         #expect(again.response.challengeMetadata?.hasSuffix(":1") == true)
-        #expect(again.limitCounters.map(\.kind) == [.user])
+        #expect(again.limitCounters.map(\.kind) == [.user, .destination], "charged as a real resend would be")
         let config = Sample.config { $0.maxResends = 1 }
         #expect(throws: PasswordlessError.resendLimitReached) {
             try Self.create([Self.round(first), Self.round(again)], userNotFound: true, config: config)

@@ -74,9 +74,9 @@ struct UnknownUserTests {
     @Test("made-up destinations depend on HASH_KEY, so they cannot be predicted from the code")
     func keyed() throws {
         var first = Sample.config { $0.channels = [.sms] }
-        first.decoyKey = KeyedHash(secret: "first secret key, 32 bytes long!")
+        first.hashKey = "first secret key, 32 bytes long!"
         var second = first
-        second.decoyKey = KeyedHash(secret: "second secret key, also long!!!")
+        second.hashKey = "second secret key, also long!!!"
         let names = ["mallory", "trent", "eve", "oscar", "peggy", "victor"]
         let underFirst = try names.map {
             try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: $0, config: first).maskedDestination
@@ -134,7 +134,8 @@ struct UnknownUserTests {
 
     @Test("SMS_ALLOWED_COUNTRIES: a number outside the list is no destination")
     func countries() throws {
-        let config = Sample.config { $0.smsAllowedCountries = ["1", "49"] }
+        let countries = try SMSCountries(["1", "49"])
+        let config = Sample.config { $0.smsAllowedCountries = countries }
         let uk = try Self.create(
             CreateAuthChallengeRequest(userAttributes: ["phone_number": "+447700900123", "phone_number_verified": "true"]), userName: "bob",
             config: config)

@@ -12,8 +12,10 @@ final class FakeLimitStore: LimitStore, @unchecked Sendable {
     var answer: LimitDecision = .allowed
     var fails = false
     var asked: [[LimitCounter]] = []
+    var deadlines: [Int64] = []
     func consume(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws -> LimitDecision {
         asked.append(counters)
+        deadlines.append(deadlineEpochMs)
         if fails { throw Down() }
         return answer
     }
@@ -76,14 +78,15 @@ struct CreateHandlerTests {
         #expect(setup.metrics["RateLimited"] == 1)
     }
 
-    @Test("an unknown user counts against its user name only, and is refused the same way")
+    @Test("an unknown user counts against its user name and the destination it shows, and is refused the same way")
     func decoyCounts() throws {
         let setup = Setup()
         setup.store.answer = .denied(counter: .user, retryAfterSeconds: 60)
         let error = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
         #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
-        #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user]])
+        #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user, .destination]])
         #expect(setup.store.asked.first?.first?.identity == "mallory@example.net")
+        #expect(setup.store.asked.first?.last?.identity.hasPrefix("sms:") == true)
     }
 
     @Test("when the limits cannot be checked: allow sends and logs an error, deny refuses and sends nothing")
@@ -130,7 +133,7 @@ struct CreateHandlerTests {
         #expect(CreateHandler.sendingDeadline(3_000, callerWaitingSince: 1_000) == 3_000)
     }
 
-    @Test("a transient failure reaches the caller as a fixed sentence; for a minute decoys fail the same way")
+    @Test("a transient failure reaches the caller as a fixed sentence; decoys fail as often as real sends lately did")
     func transientFailure() throws {
         let setup = Setup()
         setup.spy.failure = .deliveryFailed(
@@ -177,5 +180,80 @@ struct CreateHandlerTests {
         #expect(error?.errorType == "RateLimited")
         #expect(setup.metrics["RateLimited"] == 1)
         #expect(setup.spy.messages.isEmpty)
+    }
+
+    @Test(
+        "counters busy until the deadline, or no time to count: RateLimited under allow as under deny, nothing sent",
+        arguments: [LimitFailurePolicy.allow, .deny])
+    func contended(policy: LimitFailurePolicy) throws {
+        let setup = Setup(onFailure: policy)
+        setup.store.answer = .contended
+
+        let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
+        #expect(error?.errorType == "RateLimited")
+        #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
+        #expect(setup.spy.messages.isEmpty)
+        #expect(setup.metrics["RateLimited"] == 1)
+        #expect(setup.lines.contains { ($0["message"] as? String)?.contains("stayed busy") == true })
+        // The store is given the sending deadline less the time kept for the send.
+        #expect(setup.store.deadlines == [Sample.now * 1000 + 5_000 - 1_500])
+        // A stranger's round meets the same answer.
+        let stranger = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
+        #expect(stranger == error)
+        // No time left to count at all is no table out of reach either: refused, nothing sent.
+        let late = Setup(onFailure: policy)
+        late.store.answer = .outOfTime
+        let lateError = #expect(throws: TriggerError.self) { try late.run("create-sms-first-round") }
+        #expect(lateError?.errorType == "RateLimited")
+        #expect(late.spy.messages.isEmpty)
+    }
+
+    @Test("a failure of the deployment reaches the caller as DeliveryFailed and unknown names fail with it")
+    func deploymentFailure() throws {
+        let setup = Setup()
+        setup.spy.failure = .deliveryFailed(
+            DeliveryFailure(kind: .deployment, awsErrorCode: "AccessDenied", detail: "SNS Publish failed: AccessDenied"))
+        let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
+        #expect(error?.errorType == "DeliveryFailed")
+        let logged = try #require(setup.lines.first { $0["message"] as? String == "code not delivered" })
+        #expect(logged["failure"] as? String == "deployment")
+        #expect(setup.metrics["DeliveryFailures"] == 1)
+        let echo = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
+        #expect(echo?.description == error?.description)
+    }
+}
+
+@Suite("How real sends went lately")
+struct RecentSendsTests {
+    @Test("the failure rate is the share of real sends in the last two minutes that failed")
+    func rate() {
+        let sends = RecentSends()
+        #expect(sends.failureRate(atMs: 1_000_000) == 0)
+        sends.record(failed: true, atMs: 1_000_000)
+        #expect(sends.failureRate(atMs: 1_000_000) == 1)
+        for offset in 1...3 { sends.record(failed: false, atMs: 1_000_000 + Int64(offset)) }
+        #expect(sends.failureRate(atMs: 1_000_010) == 0.25)
+        // Two minutes on, the failure has left the window; the successes too, a moment later.
+        #expect(sends.failureRate(atMs: 1_000_000 + RecentSends.windowMs) == 0)
+        #expect(sends.failureRate(atMs: 1_000_010 + RecentSends.windowMs) == 0)
+    }
+
+    @Test("rounds that send nothing fail always when every recent send failed, never when none did")
+    func extremes() {
+        let failing = RecentSends()
+        failing.record(failed: true, atMs: 0)
+        #expect((0..<100).allSatisfy { _ in failing.shouldFail(atMs: 10) })
+        let working = RecentSends()
+        working.record(failed: false, atMs: 0)
+        #expect((0..<100).allSatisfy { _ in !working.shouldFail(atMs: 10) })
+        #expect(!RecentSends().shouldFail(atMs: 10))
+    }
+
+    @Test("only the last 64 sends are remembered")
+    func capacity() {
+        let sends = RecentSends()
+        for index in 0..<64 { sends.record(failed: true, atMs: Int64(index)) }
+        for index in 64..<128 { sends.record(failed: false, atMs: Int64(index)) }
+        #expect(sends.failureRate(atMs: 200) == 0)
     }
 }
