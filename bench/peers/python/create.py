@@ -50,7 +50,7 @@ def handler(event, context):
     last = session[-1] if session else {}
     metadata = last.get("challengeMetadata") or ""
     if metadata.startswith("OTP:") and last.get("challengeResult") is False:
-        _, channel, expiry, code = metadata.split(":")
+        _, channel, expiry, code, *_ = metadata.split(":")  # OTP:channel:expiry:code[:resends]
         if int(expiry) > time.time():  # a retry: the same code, nothing sent
             destination = mask_phone(phone) if channel == "sms" else mask_email(email)
             return answer(event, channel, destination, code, metadata)
@@ -66,4 +66,4 @@ def handler(event, context):
             "Subject": {"Data": EMAIL_SUBJECT}, "Body": {"Text": {"Data": EMAIL_TEXT.format(code=code, minutes=minutes)}}}})
         destination = mask_email(email)
     expiry = int(time.time()) + OTP_TTL_SECONDS
-    return answer(event, metadata_channel, destination, code, f"OTP:{metadata_channel}:{expiry}:{code}")
+    return answer(event, metadata_channel, destination, code, f"OTP:{metadata_channel}:{expiry}:{code}:0")
