@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "create-auth-challenge", targets: ["create-auth-challenge"]),
         .executable(name: "verify-auth-challenge", targets: ["verify-auth-challenge"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
+        .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -51,6 +52,10 @@ let package = Package(
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
             name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+
+        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto"]),
+        .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
