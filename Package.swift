@@ -80,6 +80,14 @@ let package = Package(
         .testTarget(
             name: "PasswordlessAWSTests",
             dependencies: ["Platform", "PasswordlessAWS", "PasswordlessTriggers", "MotoSupport", "TestSupport", "passwordless-local"]),
+        // The endpoint and its tokens; the built endpoint and functions driven by boto3, the AWS CLI and PyJWT.
+        .testTarget(
+            name: "EndpointTests",
+            dependencies: [
+                "CognitoEndpoint", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "verify-auth-challenge",
+            ],
+            exclude: ["client_test.py"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",

@@ -13,6 +13,9 @@ enum FunctionSet {
             passedNames.contains(name) || passedPrefixes.contains { name.hasPrefix($0) }
         }
         environment["OTP_DELIVERY"] = environment["OTP_DELIVERY"] ?? "console"
+        // SignUp makes accounts whose destination is unverified: the first right code verifies it, as the template
+        // sets up for self sign-up.
+        environment["OTP_REQUIRE_VERIFIED"] = environment["OTP_REQUIRE_VERIFIED"] ?? "first-sign-in"
         if environment["HASH_KEY"] == nil { environment["HASH_KEY"] = try hashKey(stateDirectory) }
         // The functions sign their calls back to this endpoint (verify marks a first-verified destination).
         environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALENDPOINT"
