@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "verify-auth-challenge", targets: ["verify-auth-challenge"]),
         .executable(name: "pre-sign-up", targets: ["pre-sign-up"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
+        .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -55,6 +56,10 @@ let package = Package(
         .executableTarget(
             name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
+        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto"]),
+        .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
+
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
@@ -78,6 +83,14 @@ let package = Package(
         .testTarget(
             name: "PasswordlessAWSTests",
             dependencies: ["Platform", "PasswordlessAWS", "PasswordlessTriggers", "MotoSupport", "TestSupport", "passwordless-local"]),
+        // The endpoint and its tokens; the built endpoint and functions driven by boto3, the AWS CLI and PyJWT.
+        .testTarget(
+            name: "EndpointTests",
+            dependencies: [
+                "CognitoEndpoint", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "verify-auth-challenge",
+            ],
+            exclude: ["client_test.py"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",

@@ -30,10 +30,10 @@ package enum FileIO {
     package static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
 
     /// Writes all of `text` to standard error in as few `write` calls as it takes, so lines never interleave.
-    package static func writeToStandardError(_ text: String) { writeFully(2, text) }
+    package static func writeToStandardError(_ text: String) { writeAll(2, text) }
 
     /// Writes all of `text` to standard output.
-    package static func writeToStandardOutput(_ text: String) { writeFully(1, text) }
+    package static func writeToStandardOutput(_ text: String) { writeAll(1, text) }
 
     /// Flushes the C library's buffered streams, before a prompt waits for input.
     package static func flushBufferedOutput() { fflush(nil) }
@@ -41,7 +41,7 @@ package enum FileIO {
     /// Ends the process with `status`.
     package static func exitProcess(_ status: Int32) -> Never { exit(status) }
 
-    private static func writeFully(_ fd: Int32, _ text: String) {
+    static func writeAll(_ fd: Int32, _ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var offset = 0
@@ -52,5 +52,45 @@ package enum FileIO {
                 offset += written
             }
         }
+    }
+}
+
+extension FileIO {
+    /// Appends `text` to the file at `path`, creating it (mode 0600) if needed.
+    package static func append(_ text: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        writeAll(fd, text)
+    }
+
+    /// Replaces the file at `path` with `bytes` through a temporary file and a rename, so a reader never sees half
+    /// of it; false on failure.
+    package static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return false }
+        writeAll(fd, String(decoding: bytes, as: UTF8.self))
+        guard close(fd) == 0 else { return false }
+        return rename(temporary, path) == 0
+    }
+
+    /// Makes a directory (mode 0700) and its parents; true if it exists afterwards.
+    package static func makeDirectory(_ path: String) -> Bool {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            mkdir(partial, 0o700)
+        }
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
+
+extension FileIO {
+    /// Whether `path` is a directory.
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }

@@ -1,0 +1,103 @@
+import Dispatch
+import Platform
+import Synchronization
+
+/// The `passwordless-endpoint` command: Cognito's API on loopback in front of the real trigger executables.
+package enum EndpointCommand {
+    static let usage = """
+        usage: passwordless-endpoint [--host 127.0.0.1] [--port 9229] [--pool-id ID] [--client-id ID]
+                                     [--username-attributes email-or-phone|none] [--auth-session-minutes 3-15]
+                                     [--functions DIR] [--state DIR] [--outbox FILE]
+
+        Speaks Cognito's JSON API (InitiateAuth CUSTOM_AUTH, RespondToAuthChallenge, SignUp, GetUser and the admin
+        calls) and runs define-, create-, verify-auth-challenge and pre-sign-up as Lambda would, each in its own
+        process. Point an SDK or the AWS CLI at http://HOST:PORT. OTP_*, limits, HASH_KEY, EMAIL_*, SMS_* pass
+        through to the functions; OTP_DELIVERY is console unless set, and --outbox FILE gets every message.
+        """
+
+    struct Arguments {
+        var host = "127.0.0.1"
+        var port: UInt16 = 9229
+        var poolID = "us-east-1_LocalPool"
+        var clientID = "passwordlesslocalclient"
+        var signInWithDestination = true
+        var sessionMinutes = 3
+        var functions: String?
+        var state = ".build/passwordless-endpoint"
+        var outbox: String?
+    }
+
+    /// Parses the arguments; an error names the one at fault.
+    static func parse(_ arguments: [String]) throws(EndpointError) -> Arguments {
+        var parsed = Arguments()
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw .arguments("\(flag) needs a value (see --help)") }
+            switch flag {
+            case "--host": parsed.host = value
+            case "--port":
+                guard let port = UInt16(value) else { throw .arguments("--port must be 0-65535, got \(value)") }
+                parsed.port = port
+            case "--pool-id": parsed.poolID = value
+            case "--client-id": parsed.clientID = value
+            case "--username-attributes":
+                guard ["email-or-phone", "none"].contains(value) else {
+                    throw .arguments("--username-attributes is email-or-phone or none")
+                }
+                parsed.signInWithDestination = value != "none"
+            case "--auth-session-minutes":
+                guard let minutes = Int(value), (3...15).contains(minutes) else { throw .arguments("--auth-session-minutes must be 3-15") }
+                parsed.sessionMinutes = minutes
+            case "--functions": parsed.functions = value
+            case "--state": parsed.state = value
+            case "--outbox": parsed.outbox = value
+            default: throw .arguments("unknown argument \(flag) (see --help)")
+            }
+        }
+        return parsed
+    }
+
+    /// Runs until killed; returns an exit status when it cannot start.
+    package static func main(arguments: [String]) -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            FileIO.writeToStandardOutput(usage + "\n")
+            return 0
+        }
+        do {
+            let parsed = try parse(arguments)
+            let service = try start(parsed)
+            let url = "http://\(parsed.host):\(service.1)"
+            FileIO.writeToStandardOutput(
+                "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  state \(parsed.state)\n")
+            dispatchMain()
+        } catch {
+            FileIO.writeToStandardError("passwordless-endpoint: \(error)\n")
+            return 1
+        }
+    }
+
+    static func start(_ arguments: Arguments) throws(EndpointError) -> (CognitoService, UInt16) {
+        guard FileIO.makeDirectory(arguments.state) else { throw .state("cannot make the state directory \(arguments.state)") }
+        let pool = try UserPool(statePath: arguments.state + "/users.json", signInWithDestination: arguments.signInWithDestination)
+        let signer = try TokenSigner(keyPath: arguments.state + "/signing-key.pem")
+        let box = Mutex<CognitoService?>(nil)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(host: arguments.host, port: arguments.port) { request in
+                box.withLock { $0 }?.handle(request) ?? HTTPResponse(status: 503)
+            }
+        } catch {
+            throw .arguments("\(error)")
+        }
+        let base = "http://\(arguments.host):\(server.listener.port)"
+        let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state)
+        let service = CognitoService(
+            options: .init(
+                poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: base,
+                sessionMinutes: arguments.sessionMinutes),
+            pool: pool, signer: signer, triggers: triggers)
+        box.withLock { $0 = service }
+        server.start()
+        return (service, server.listener.port)
+    }
+}

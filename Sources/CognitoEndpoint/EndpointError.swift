@@ -1,0 +1,26 @@
+/// What can stop the endpoint from starting or serving: bad arguments, a function that cannot start, state that
+/// cannot be read or written.
+struct EndpointError: Error, CustomStringConvertible {
+    let description: String
+
+    static func arguments(_ text: String) -> EndpointError { EndpointError(description: text) }
+    static func state(_ text: String) -> EndpointError { EndpointError(description: text) }
+    static func function(_ text: String) -> EndpointError { EndpointError(description: text) }
+}
+
+/// A Cognito API error as the client sees it: HTTP 400 with `__type` and `message`.
+struct CognitoError: Error {
+    let type: String
+    let message: String
+
+    init(_ type: String, _ message: String) {
+        self.type = type
+        self.message = message
+    }
+
+    var response: HTTPResponse { .json(400, ["__type": .string(type), "message": .string(message)]) }
+
+    static func invalidParameter(_ message: String) -> CognitoError { CognitoError("InvalidParameterException", message) }
+    static let notAuthorized = CognitoError("NotAuthorizedException", "Incorrect username or password.")
+    static let sessionExpired = CognitoError("NotAuthorizedException", "Invalid session for the user, session is expired.")
+}

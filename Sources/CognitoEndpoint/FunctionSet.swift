@@ -1,0 +1,59 @@
+import Platform
+
+/// Finds and starts the trigger executables, with the environment Lambda would give them.
+enum FunctionSet {
+    /// Variables passed through to the functions: what they read (docs/configuration.md), by prefix or name.
+    static let passedPrefixes = ["OTP_", "MAX_", "RATE_LIMIT_", "EMAIL_", "SMS_", "SES_", "SNS_", "SIGNUP_", "DECOY_"]
+    static let passedNames: Set = ["HASH_KEY", "LOG_LEVEL", "METRICS_NAMESPACE"]
+
+    static func start(_ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String) throws(EndpointError) -> Triggers
+    {
+        let directory = arguments.functions ?? ownDirectory()
+        var environment = ProcessEnvironment.all().filter { name, _ in
+            passedNames.contains(name) || passedPrefixes.contains { name.hasPrefix($0) }
+        }
+        environment["OTP_DELIVERY"] = environment["OTP_DELIVERY"] ?? "console"
+        // SignUp makes accounts whose destination is unverified: the first right code verifies it, as the template
+        // sets up for self sign-up.
+        environment["OTP_REQUIRE_VERIFIED"] = environment["OTP_REQUIRE_VERIFIED"] ?? "first-sign-in"
+        if environment["HASH_KEY"] == nil { environment["HASH_KEY"] = try hashKey(stateDirectory) }
+        // The functions sign their calls back to this endpoint (verify marks a first-verified destination).
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALENDPOINT"
+        environment["AWS_SECRET_ACCESS_KEY"] = "local-endpoint-secret"
+        environment["AWS_REGION"] = "us-east-1"
+        environment["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
+        let outbox = Outbox(path: arguments.outbox)
+        var functions: [Triggers.Kind: TriggerFunction] = [:]
+        for kind in Triggers.Kind.allCases {
+            guard let executable = find(kind.rawValue, in: directory) else {
+                if kind == .preSignUp { continue }
+                throw .function("no \(kind.rawValue) in \(directory) (build it with swift build, or give --functions DIR)")
+            }
+            functions[kind] = try TriggerFunction(name: kind.rawValue, executable: executable, environment: environment, outbox: outbox)
+        }
+        return Triggers(functions: functions)
+    }
+
+    /// DIR/<name>/bootstrap (an unpacked zip) or DIR/<name>.
+    static func find(_ name: String, in directory: String) -> String? {
+        [directory + "/" + name + "/bootstrap", directory + "/" + name].first { path in
+            FileIO.isReadable(path) && !FileIO.isDirectory(path)
+        }
+    }
+
+    /// The directory of this executable: `swift build` puts the functions beside it.
+    static func ownDirectory() -> String {
+        let path = CommandLine.arguments[0]
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
+    }
+
+    /// A random HASH_KEY made on first start and kept, so made-up destinations stay the same across restarts.
+    static func hashKey(_ stateDirectory: String) throws(EndpointError) -> String {
+        let path = stateDirectory + "/hash-key"
+        if case .success(let bytes) = FileIO.readAll(path: path), bytes.count >= 16 { return String(decoding: bytes, as: UTF8.self) }
+        let key = RandomID.token(24)
+        guard FileIO.replace(path, with: Array(key.utf8)) else { throw .state("cannot write \(path)") }
+        return key
+    }
+}

@@ -1,0 +1,155 @@
+import Dispatch
+import Platform
+import Settings
+
+/// One HTTP/1.1 request as the endpoint's servers read it.
+struct HTTPRequest: Sendable {
+    var method: String
+    var path: String
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        let name = name.asciiLowercased()
+        return headers.first { $0.0.asciiLowercased() == name }?.1
+    }
+}
+
+/// One HTTP/1.1 response.
+struct HTTPResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)] = []
+    var body: [UInt8] = []
+
+    static func json(_ status: Int, _ value: JSONValue, contentType: String = "application/x-amz-json-1.1") -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: value.bytes)
+    }
+}
+
+/// A blocking HTTP/1.1 server on loopback: a thread per connection, kept alive between requests.
+///
+/// Bodies larger than `maxBody` are answered 413 and the connection is closed, so a client cannot make the
+/// endpoint hold more than that per connection.
+final class HTTPServer: Sendable {
+    static let maxBody = 1 << 20
+    let listener: TCPListener
+    let handler: @Sendable (HTTPRequest) -> HTTPResponse
+
+    init(host: String, port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(SystemCallError) {
+        listener = try TCPListener.listen(host: host, port: port)
+        self.handler = handler
+    }
+
+    /// Accepts connections on a thread of its own, for as long as the process lives.
+    func start() {
+        let thread = DispatchQueue(label: "accept-\(listener.port)")
+        thread.async { [self] in
+            while let connection = try? listener.accept() {
+                DispatchQueue.global().async { self.serve(connection) }
+            }
+        }
+    }
+
+    private func serve(_ connection: TCPSocket) {
+        var connection = connection
+        var reader = RequestReader()
+        while true {
+            let request: HTTPRequest
+            switch reader.next(from: connection) {
+            case .request(let next): request = next
+            case .tooLarge:
+                try? connection.sendAll(
+                    Self.encode(.json(413, ["__type": "RequestEntityTooLargeException", "message": "Request body too large."])))
+                connection.close()
+                return
+            case .malformed:
+                try? connection.sendAll(Self.encode(HTTPResponse(status: 400)))
+                connection.close()
+                return
+            case .closed:
+                connection.close()
+                return
+            }
+            let response = handler(request)
+            guard (try? connection.sendAll(Self.encode(response))) != nil else {
+                connection.close()
+                return
+            }
+        }
+    }
+
+    static func encode(_ response: HTTPResponse) -> [UInt8] {
+        var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\nContent-Length: \(response.body.count)\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        return Array((head + "\r\n").utf8) + response.body
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 202: "Accepted"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 413: "Payload Too Large"
+        default: "Status"
+        }
+    }
+}
+
+/// Reads requests off one connection: the head up to a blank line, then `Content-Length` bytes of body.
+struct RequestReader {
+    enum Result {
+        case request(HTTPRequest)
+        case tooLarge
+        case malformed
+        case closed
+    }
+
+    private var buffer: [UInt8] = []
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+
+    mutating func next(from connection: TCPSocket) -> Result {
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = Self.find(buffer)
+            if headEnd == nil {
+                if buffer.count > 64 * 1024 { return .malformed }
+                guard fill(connection) else { return .closed }
+            }
+        }
+        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd! + 4)
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let requestLine = lines.removeFirst().split(separator: " ")
+        guard requestLine.count == 3 else { return .malformed }
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingWhitespace())
+        }
+        let lengthHeader: (String, String)? = headers.first { $0.0.asciiLowercased() == "content-length" }
+        let length = lengthHeader.flatMap { Int($0.1) } ?? 0
+        guard length >= 0 else { return .malformed }
+        guard length <= HTTPServer.maxBody else { return .tooLarge }
+        while buffer.count < length {
+            guard fill(connection) else { return .closed }
+        }
+        let body = Array(buffer[..<length])
+        buffer.removeFirst(length)
+        return .request(HTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
+    }
+
+    private mutating func fill(_ connection: TCPSocket) -> Bool {
+        guard let count = try? connection.receive(into: &scratch), count > 0 else { return false }
+        buffer += scratch[..<count]
+        return true
+    }
+
+    private static func find(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 0...(bytes.count - 4)
+        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+}

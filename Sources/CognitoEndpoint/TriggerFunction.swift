@@ -1,0 +1,170 @@
+import Dispatch
+import Platform
+import Synchronization
+
+/// One trigger executable running as Lambda runs it: its own process, polling a Runtime API this endpoint serves
+/// on 127.0.0.1, one invocation at a time, with Cognito's 5 s wait.
+final class TriggerFunction: Sendable {
+    /// What an invocation gave back.
+    enum Answer: Sendable {
+        case response([UInt8])
+        case error(type: String, message: String)
+        case timedOut
+    }
+
+    private struct Slot {
+        var id = 0
+        var event: [UInt8] = []
+        var answer: Answer?
+    }
+
+    static let cognitoWaitMs: Int64 = 5_000
+    let name: String
+    private let slot = Mutex(Slot())
+    private let busy = DispatchSemaphore(value: 1)
+    private let eventReady = DispatchSemaphore(value: 0)
+    private let answerReady = DispatchSemaphore(value: 0)
+    private let server: HTTPServer
+    private let process: Mutex<ChildProcess?> = Mutex(nil)
+
+    /// Starts the Runtime API and the process; `outbox` gets the console deliveries the process prints.
+    init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
+        self.name = name
+        var handle: (@Sendable (HTTPRequest) -> HTTPResponse)?
+        let box = Mutex<(@Sendable (HTTPRequest) -> HTTPResponse)?>(nil)
+        do {
+            server = try HTTPServer(host: "127.0.0.1", port: 0) { request in
+                box.withLock { $0 }?(request) ?? HTTPResponse(status: 503)
+            }
+        } catch {
+            throw .function("cannot serve a Runtime API for \(name): \(error)")
+        }
+        handle = { [unowned self] request in self.runtimeAPI(request) }
+        box.withLock { $0 = handle }
+        server.start()
+        var env = environment
+        env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.listener.port)"
+        env["AWS_LAMBDA_FUNCTION_NAME"] = name
+        let child: ChildProcess
+        do { child = try ChildProcess.spawn(executable, environment: env) } catch {
+            throw .function("cannot start \(executable): \(error)")
+        }
+        process.withLock { $0 = child }
+        DispatchQueue(label: "stderr-\(name)").async { StandardErrorPump(function: name, outbox: outbox).run(child) }
+    }
+
+    func stop() { process.withLock { $0?.stop() } }
+
+    /// Sends one event and waits, at most Cognito's 5 s, for its answer.
+    func invoke(_ event: [UInt8]) -> Answer {
+        busy.wait()
+        defer { busy.signal() }
+        let id = slot.withLock { slot in
+            slot.id += 1
+            slot.event = event
+            slot.answer = nil
+            return slot.id
+        }
+        eventReady.signal()
+        let deadline = DispatchTime.now() + .milliseconds(Int(Self.cognitoWaitMs))
+        while answerReady.wait(timeout: deadline) == .success {
+            if let answer = slot.withLock({ $0.id == id ? $0.answer : nil }) { return answer }
+        }
+        // The function is still busy with it: a later answer for this id is dropped.
+        slot.withLock { $0.event = [] }
+        return .timedOut
+    }
+
+    private func runtimeAPI(_ request: HTTPRequest) -> HTTPResponse {
+        let prefix = "/2018-06-01/runtime/invocation/"
+        if request.method == "GET", request.path == prefix + "next" {
+            eventReady.wait()
+            let (id, event) = slot.withLock { ($0.id, $0.event) }
+            let deadline = SystemClock.nowEpochMilliseconds() + Self.cognitoWaitMs
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Lambda-Runtime-Aws-Request-Id", "\(name)-\(id)"), ("Lambda-Runtime-Deadline-Ms", "\(deadline)"),
+                    ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:\(name)"),
+                    ("Content-Type", "application/json"),
+                ], body: event)
+        }
+        guard request.method == "POST", request.path.hasPrefix(prefix) else {
+            if request.path == "/2018-06-01/runtime/init/error" {
+                FileIO.writeToStandardError(
+                    "passwordless-endpoint: \(name) failed to start: \(String(decoding: request.body, as: UTF8.self))\n")
+                return HTTPResponse(status: 202)
+            }
+            return HTTPResponse(status: 404)
+        }
+        let rest = request.path.dropFirst(prefix.count)
+        guard let slash = rest.lastIndex(of: "/"), let id = Int(rest[..<slash].split(separator: "-").last ?? "") else {
+            return HTTPResponse(status: 400)
+        }
+        let answer: Answer
+        switch rest[rest.index(after: slash)...] {
+        case "response": answer = .response(request.body)
+        case "error":
+            let report = JSONValue.parse(request.body)
+            answer = .error(type: report?["errorType"]?.string ?? "Error", message: report?["errorMessage"]?.string ?? "")
+        default: return HTTPResponse(status: 404)
+        }
+        slot.withLock { if $0.id == id { $0.answer = answer } }
+        answerReady.signal()
+        return HTTPResponse(status: 202)
+    }
+}
+
+/// Passes a function's log lines to the endpoint's standard error, and takes console deliveries
+/// (`--- SMS to … ---` … `--- end ---`) for the outbox.
+struct StandardErrorPump {
+    let function: String
+    let outbox: Outbox
+
+    func run(_ child: ChildProcess) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var pending: [UInt8] = []
+        var message: (channel: String, destination: String, lines: [String])?
+        while true {
+            let count = child.readStandardError(into: &buffer)
+            guard count > 0 else { return }
+            pending += buffer[..<count]
+            while let newline = pending.firstIndex(of: 10) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeFirst(newline + 1)
+                if let open = Self.opening(line) {
+                    message = (open.0, open.1, [])
+                } else if line == "--- end ---", let done = message {
+                    outbox.append(channel: done.channel, destination: done.destination, message: done.lines.joined(separator: "\n"))
+                    message = nil
+                } else if message != nil {
+                    message?.lines.append(line)
+                } else {
+                    FileIO.writeToStandardError("[\(function)] \(line)\n")
+                }
+            }
+        }
+    }
+
+    static func opening(_ line: String) -> (String, String)? {
+        for (channel, prefix) in [("sms", "--- SMS to "), ("email", "--- email to ")] where line.hasPrefix(prefix) && line.hasSuffix(" ---")
+        {
+            return (channel, String(line.dropFirst(prefix.count).dropLast(4)))
+        }
+        return nil
+    }
+}
+
+/// The file every sent message is appended to as one JSON line, so an app's tests can read the code.
+final class Outbox: Sendable {
+    let path: String?
+    private let lock = Mutex(())
+
+    init(path: String?) { self.path = path }
+
+    func append(channel: String, destination: String, message: String) {
+        guard let path else { return }
+        let line: JSONValue = ["channel": .string(channel), "destination": .string(destination), "message": .string(message)]
+        lock.withLock { _ in FileIO.append(String(decoding: line.bytes, as: UTF8.self) + "\n", to: path) }
+    }
+}

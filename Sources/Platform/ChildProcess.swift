@@ -1,0 +1,61 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A child process started with its own environment, its standard error read through a pipe.
+package struct ChildProcess: Sendable {
+    package let pid: Int32
+    /// The read end of the child's standard error.
+    package let standardError: Int32
+
+    /// Starts `path` with `arguments` and exactly `environment`; standard input and output are /dev/null.
+    package static func spawn(
+        _ path: String, arguments: [String] = [], environment: [String: String]
+    ) throws(SystemCallError) -> ChildProcess {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { throw .last("pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        close(pipeEnds[1])
+        guard status == 0 else {
+            close(pipeEnds[0])
+            throw SystemCallError("cannot start \(path)", code: status)
+        }
+        return ChildProcess(pid: pid, standardError: pipeEnds[0])
+    }
+
+    /// Reads what the child wrote to standard error into `buffer`; 0 once it closed it.
+    package func readStandardError(into buffer: inout [UInt8]) -> Int {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(standardError, $0.baseAddress!, $0.count) }
+            if count >= 0 { return count }
+            if errno != EINTR { return 0 }
+        }
+    }
+
+    /// Stops the child (SIGTERM) and waits for it.
+    package func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        close(standardError)
+    }
+}

@@ -1,0 +1,4 @@
+import CognitoEndpoint
+import Platform
+
+FileIO.exitProcess(EndpointCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import CognitoEndpoint
+
+/// The endpoint as an app developer runs it: the built `passwordless-endpoint` in front of the built trigger
+/// executables, driven by boto3, the AWS CLI and PyJWT from the test venv (Tests/EndpointTests/client_test.py).
+@Suite("passwordless-endpoint with boto3, the AWS CLI and PyJWT", .serialized)
+struct EndpointClientTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let products: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
+        if url.path == "/" { url = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+        return url.deletingLastPathComponent()
+    }()
+    static let python = root.appendingPathComponent(".build/venv/bin/python3").path
+
+    @Test("sign-ins, wrong codes, lockout, resend, unknown users, errors, 50 at once, sign-up, and a restart")
+    func clients() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python), "run scripts/setup-tools first (.build/venv)")
+        let signUp = FileManager.default.isExecutableFile(atPath: Self.products.appendingPathComponent("pre-sign-up").path)
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: Self.python)
+        client.arguments =
+            [
+                Self.root.appendingPathComponent("Tests/EndpointTests/client_test.py").path, "--endpoint-bin",
+                Self.products.appendingPathComponent("passwordless-endpoint").path,
+            ] + (signUp ? ["--sign-up"] : [])
+        let output = Pipe()
+        client.standardOutput = output
+        client.standardError = output
+        try client.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        client.waitUntilExit()
+        #expect(client.terminationStatus == 0, "\(text)")
+        #expect(text.contains("checks passed"), "\(text)")
+    }
+}
+
+@Suite("Tokens: RS256 under the kept key")
+struct TokenSignerTests {
+    @Test("a token verifies, a changed one does not, and the key survives a reload")
+    func signAndVerify() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString).pem").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let signer = try TokenSigner(keyPath: path)
+        let token = signer.sign(["sub": "abc", "token_use": "id"])
+        #expect(signer.verify(token)?["sub"]?.string == "abc")
+        var tampered = Array(token.utf8)
+        let middle = tampered.firstIndex(of: UInt8(ascii: "."))! + 3
+        tampered[middle] = tampered[middle] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(signer.verify(String(decoding: tampered, as: UTF8.self)) == nil)
+        let reloaded = try TokenSigner(keyPath: path)
+        #expect(reloaded.keyID == signer.keyID && reloaded.verify(token) != nil)
+        #expect(signer.modulus.count == 256 && signer.exponent == [1, 0, 1])
+    }
+
+    @Test("base64url round trips every length", arguments: 0..<40)
+    func base64URL(length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let text = Base64URL.encode(bytes)
+        #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+        #expect(Base64URL.decode(text) == bytes)
+    }
+}

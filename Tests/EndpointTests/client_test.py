@@ -1,0 +1,225 @@
+"""Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
+
+    client_test.py --endpoint-bin PATH [--sign-up]
+
+Starts the endpoint (port 0, a temporary state directory and outbox), runs every check, restarts it on the same
+state and checks that an account and the signing key survived.
+
+Every check raises on failure; the exit status is 0 only if all of them passed.
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+
+import boto3, botocore, jwt
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--endpoint-bin", required=True)
+ap.add_argument("--sign-up", action="store_true")
+args = ap.parse_args()
+WORK = tempfile.mkdtemp(prefix="endpoint-test-")
+args.outbox = os.path.join(WORK, "outbox.jsonl")
+args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
+
+
+def start_endpoint():
+    env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK}
+    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox],
+                            env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True)
+    line = proc.stdout.readline()
+    match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
+    if not match:
+        proc.kill()
+        raise AssertionError(f"the endpoint printed {line!r}")
+    return proc, match.group(1)
+
+
+endpoint, args.endpoint = start_endpoint()
+CREDS = dict(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+idp = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
+POOL, CLIENT = args.pool_id, args.client_id
+checks = 0
+
+
+def check(condition, what):
+    global checks
+    if not condition:
+        raise AssertionError(what)
+    checks += 1
+
+
+def error_of(call, **kw):
+    try:
+        call(**kw)
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError(f"{call.__name__} succeeded where it should fail")
+
+
+def last_code(destination):
+    # The outbox is written as create's output is read, a moment after its answer: wait up to 3 s for it.
+    for _ in range(60):
+        for line in reversed(open(args.outbox).read().splitlines() if os.path.exists(args.outbox) else []):
+            sent = json.loads(line)
+            if sent["destination"] == destination:
+                return "".join(ch for ch in sent["message"].split(" is ")[1] if ch.isdigit())[:6]
+        time.sleep(0.05)
+    raise AssertionError(f"no message to {destination}")
+
+
+def messages_to(destination):
+    return sum(1 for line in open(args.outbox).read().splitlines() if json.loads(line)["destination"] == destination)
+
+
+def start(username, **kw):
+    return idp.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username}, **kw)
+
+
+def answer(challenge, text, metadata=None):
+    kw = {"ClientMetadata": metadata} if metadata else {}
+    return idp.respond_to_auth_challenge(
+        ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": challenge["ChallengeParameters"]["USERNAME"], "ANSWER": text}, **kw)
+
+
+def verified_claims(result):
+    jwks = jwt.PyJWKClient(f"{args.endpoint}/{POOL}/.well-known/jwks.json")
+    id_token, access = result["AuthenticationResult"]["IdToken"], result["AuthenticationResult"]["AccessToken"]
+    issuer = f"{args.endpoint}/{POOL}"
+    claims = jwt.decode(id_token, jwks.get_signing_key_from_jwt(id_token).key, algorithms=["RS256"], audience=CLIENT, issuer=issuer)
+    access_claims = jwt.decode(access, jwks.get_signing_key_from_jwt(access).key, algorithms=["RS256"], issuer=issuer,
+                               options={"verify_aud": False})
+    check(claims["token_use"] == "id" and access_claims["token_use"] == "access", "token_use")
+    check(access_claims["client_id"] == CLIENT and access_claims["username"] == claims["cognito:username"], "access claims")
+    check(claims["origin_jti"] == access_claims["origin_jti"] and claims["jti"] != access_claims["jti"], "jti")
+    check(result["AuthenticationResult"]["TokenType"] == "Bearer" and result["AuthenticationResult"]["ExpiresIn"] == 3600, "token type")
+    return claims
+
+
+def sign_in(username, destination):
+    first = start(username)
+    check(first["ChallengeName"] == "CUSTOM_CHALLENGE", "a code challenge")
+    return answer(first, last_code(destination))
+
+
+# An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
+phone = "+15555550100"
+made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+generated = made["User"]["Username"]
+check(generated != phone and len(generated) == 36, "a generated user name")
+first = start(phone)
+params = first["ChallengeParameters"]
+check(params["USERNAME"] == generated and params["channel"] == "sms" and params["destination"] == "+*******0100", f"challenge {params}")
+check(last_code(phone) not in json.dumps(params), "the code is not in the public parameters")
+wrong = answer(first, "000000")
+check(wrong["ChallengeName"] == "CUSTOM_CHALLENGE" and messages_to(phone) == 1, "a wrong code asks again and sends nothing")
+result = answer(wrong, last_code(phone))
+claims = verified_claims(result)
+check(claims["sub"] and claims["phone_number"] == phone and claims["phone_number_verified"] is True, f"id claims {claims}")
+me = idp.get_user(AccessToken=result["AuthenticationResult"]["AccessToken"])
+check(me["Username"] == generated, "GetUser with the access token")
+print(f"{checks}: sign-in, wrong code, tokens")
+
+# Lockout after MAX_ATTEMPTS (3) wrong answers.
+challenge = start(phone)
+for _ in range(2):
+    challenge = answer(challenge, "111111")
+code, message, status = error_of(answer, challenge=challenge, text="111111")
+check((code, message, status) == ("NotAuthorizedException", "Incorrect username or password.", 400), f"lockout {code} {message}")
+
+# Resend: a new code in the same sign-in; the old one stops working.
+challenge = start(phone)
+old = last_code(phone)
+resent = answer(challenge, "resend", {"action": "resend"})
+new = last_code(phone)
+check(new != old or messages_to(phone) >= 2, "a second code was sent")
+check("AuthenticationResult" in answer(resent, new), "the new code signs in")
+
+# Channel choice is the functions' own setting; here: an unknown user is answered like an account.
+unknown = start("+15555550199")["ChallengeParameters"]
+check(set(unknown) == set(params) and unknown["destination"] == "+*******0199", f"unknown user {unknown}")
+check(messages_to("+15555550199") == 0, "nothing sent to an unknown user")
+
+# Errors as Cognito answers them.
+code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+check(code == "ResourceNotFoundException", "unknown client")
+code, message, _ = error_of(idp.initiate_auth, ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": phone, "PASSWORD": "x"})
+check(code == "InvalidParameterException" and "USER_PASSWORD_AUTH" in message, "other flows are not enabled")
+code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session="no-such-session-" + "0" * 24,
+                      ChallengeResponses={"USERNAME": phone, "ANSWER": "1"})
+check(code == "NotAuthorizedException", "unknown session")
+
+
+def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth"):
+    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST",
+                                     headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, json.loads(reply.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        return e.code, json.loads(text) if text else {}
+
+
+check(raw(b"{not json")[1].get("__type") == "SerializationException", "malformed JSON")
+check(raw(b"{}", "AWSCognitoIdentityProviderService.NoSuchThing")[1].get("__type") == "UnknownOperationException", "unknown op")
+check(raw(json.dumps({"ClientId": CLIENT, "AuthFlow": "CUSTOM_AUTH"}).encode())[1].get("__type") == "InvalidParameterException", "missing member")
+check(raw(b" " * (1024 * 1024 + 1))[0] == 413, "a body over 1 MB")
+check(raw(b"{}", "AWSCognitoIdentityProviderService.AdminGetUser")[1].get("__type") == "MissingAuthenticationTokenException", "admin calls are signed")
+print(f"{checks}: lockout, resend, unknown user, errors")
+
+# The AWS CLI, unmodified.
+env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "us-east-1"}
+cli = os.path.join(os.path.dirname(sys.executable), "aws")
+out = subprocess.run([cli, "cognito-idp", "initiate-auth", "--endpoint-url", args.endpoint, "--client-id", CLIENT,
+                      "--auth-flow", "CUSTOM_AUTH", "--auth-parameters", f"USERNAME={phone}"], env=env, capture_output=True, text=True)
+check(out.returncode == 0 and json.loads(out.stdout)["ChallengeName"] == "CUSTOM_CHALLENGE", f"aws cli: {out.stderr}")
+out = subprocess.run([cli, "cognito-idp", "admin-get-user", "--endpoint-url", args.endpoint, "--user-pool-id", POOL, "--username", phone],
+                     env=env, capture_output=True, text=True)
+check(out.returncode == 0 and json.loads(out.stdout)["Username"] == generated, f"aws cli admin-get-user: {out.stderr}")
+
+# 50 sign-ins at once from 50 clients.
+numbers = [f"+1555555{1000 + i}" for i in range(50)]
+for number in numbers:
+    idp.admin_create_user(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+done, failures = [], []
+
+
+def one(number):
+    try:
+        client = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
+        first = client.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": number})
+        result = client.respond_to_auth_challenge(
+            ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=first["Session"],
+            ChallengeResponses={"USERNAME": first["ChallengeParameters"]["USERNAME"], "ANSWER": last_code(number)})
+        done.append("AuthenticationResult" in result)
+    except Exception as e:  # noqa: BLE001  (reported below)
+        failures.append(repr(e))
+
+
+threads = [threading.Thread(target=one, args=(n,)) for n in numbers]
+for t in threads: t.start()
+for t in threads: t.join()
+check(failures == [] and done.count(True) == 50, f"50 at once: {failures[:3]}")
+
+if args.sign_up:
+    email = "new.user@example.com"
+    signed = idp.sign_up(ClientId=CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex())
+    check(signed["UserConfirmed"] is True, "pre-sign-up confirms a self sign-up")
+    code, _, _ = error_of(idp.sign_up, ClientId=CLIENT, Username=email, Password="Another-0ne!")
+    check(code == "UsernameExistsException", "a second sign-up with the same address")
+    claims = verified_claims(sign_in(email, email))
+    check(claims["email"] == email, "the new account signs in by email")
+    user = idp.admin_get_user(UserPoolId=POOL, Username=email)
+    check({a["Name"]: a["Value"] for a in user["UserAttributes"]}.get("email_verified") == "true", "the first right code verified the address")
+# A restart keeps the accounts and the signing key.
+key_before = urllib.request.urlopen(f"{args.endpoint}/{POOL}/.well-known/jwks.json").read()
+endpoint.terminate()
+endpoint.wait(10)
+endpoint, args.endpoint = start_endpoint()
+idp = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
+check(urllib.request.urlopen(f"{args.endpoint}/{POOL}/.well-known/jwks.json").read() == key_before, "the same key after a restart")
+claims = verified_claims(sign_in(phone, phone))
+check(claims["cognito:username"] == generated, "the account survived the restart")
+endpoint.terminate()
+endpoint.wait(10)
+shutil.rmtree(WORK, ignore_errors=True)
+print(f"{checks} checks passed")
