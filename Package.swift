@@ -88,7 +88,7 @@ let package = Package(
             name: "EndpointTests",
             dependencies: [
                 "CognitoEndpoint", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
-                "verify-auth-challenge",
+                "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.

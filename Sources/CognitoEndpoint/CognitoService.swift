@@ -207,7 +207,11 @@ final class CognitoService: Sendable {
         try checkClient(input)
         let typed = try required(input, "Username")
         _ = try required(input, "Password")
-        let attributes = try attributes(input, "UserAttributes")
+        var attributes = try attributes(input, "UserAttributes")
+        // With sign-in by email or phone, Cognito hands the trigger the user name as that attribute.
+        if pool.signInWithDestination {
+            attributes[typed.contains("@") ? "email" : "phone_number"] = attributes[typed.contains("@") ? "email" : "phone_number"] ?? typed
+        }
         guard pool.find(typed) == nil else { throw CognitoError("UsernameExistsException", "User already exists") }
         let event = flow.envelope.event(
             .preSignUp, userName: typed,

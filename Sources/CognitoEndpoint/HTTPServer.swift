@@ -100,7 +100,7 @@ final class HTTPServer: Sendable {
 struct RequestReader {
     enum Result {
         case request(HTTPRequest)
-        case tooLarge
+        case tooLarge(Int)
         case malformed
         case closed
     }
@@ -129,13 +129,20 @@ struct RequestReader {
         let lengthHeader: (String, String)? = headers.first { $0.0.asciiLowercased() == "content-length" }
         let length = lengthHeader.flatMap { Int($0.1) } ?? 0
         guard length >= 0 else { return .malformed }
-        guard length <= HTTPServer.maxBody else { return .tooLarge }
+        guard length <= HTTPServer.maxBody else { return .tooLarge(length) }
         while buffer.count < length {
             guard fill(connection) else { return .closed }
         }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)
         return .request(HTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
+    }
+
+    /// Reads and drops `count` bytes of body.
+    mutating func discard(_ count: Int, from connection: TCPSocket) {
+        var left = count - buffer.count
+        buffer.removeAll()
+        while left > 0, let received = try? connection.receive(into: &scratch), received > 0 { left -= received }
     }
 
     private mutating func fill(_ connection: TCPSocket) -> Bool {
