@@ -31,7 +31,7 @@ package struct AWSClientFactory: Sendable {
             connection: try connection(
                 signingName: "sns", hostPrefix: "sns", endpointVariable: "AWS_ENDPOINT_URL_SNS", regionVariable: "SNS_REGION"),
             smsType: try settings.oneOf("SMS_TYPE", ["Transactional": "Transactional", "Promotional": "Promotional"]) ?? "Transactional",
-            senderID: settings.string("SMS_SENDER_ID"), originationNumber: settings.string("SMS_ORIGINATION_NUMBER"))
+            senderID: settings.trimmed("SMS_SENDER_ID"), originationNumber: settings.trimmed("SMS_ORIGINATION_NUMBER"))
     }
 
     /// SES v2, for email: `EMAIL_FROM` (required), `SES_REGION`, `AWS_ENDPOINT_URL_SESV2`, `SES_CONFIGURATION_SET`.
@@ -41,7 +41,7 @@ package struct AWSClientFactory: Sendable {
         return SESClient(
             connection: try connection(
                 signingName: "ses", hostPrefix: "email", endpointVariable: "AWS_ENDPOINT_URL_SESV2", regionVariable: "SES_REGION"),
-            fromAddress: fromAddress, configurationSet: settings.string("SES_CONFIGURATION_SET"))
+            fromAddress: fromAddress, configurationSet: settings.trimmed("SES_CONFIGURATION_SET"))
     }
 
     /// DynamoDB, for the shared limits: `AWS_ENDPOINT_URL_DYNAMODB`.

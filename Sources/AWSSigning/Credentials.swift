@@ -21,7 +21,7 @@ package struct Credentials: Sendable, Equatable {
         self.init(
             accessKeyId: try settings.required("AWS_ACCESS_KEY_ID"),
             secretAccessKey: try settings.required("AWS_SECRET_ACCESS_KEY"),
-            sessionToken: settings.string("AWS_SESSION_TOKEN"))
+            sessionToken: settings.trimmed("AWS_SESSION_TOKEN"))
     }
 }
 
@@ -48,7 +48,7 @@ package enum AWSRegion {
     /// host name and the signing scope, so only lower-case letters, digits and `-` are accepted.
     package static func read(_ settings: Settings, override: String? = nil) throws(SettingsError) -> String {
         let names = (override.map { [$0] } ?? []) + ["AWS_REGION", "AWS_DEFAULT_REGION"]
-        guard let name = names.first(where: { settings.string($0) != nil }), let region = settings.string(name) else {
+        guard let name = names.first(where: { settings.trimmed($0) != nil }), let region = settings.trimmed(name) else {
             throw .missing("AWS_REGION")
         }
         let allowed = region.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }

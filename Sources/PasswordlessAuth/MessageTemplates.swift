@@ -23,7 +23,7 @@ package struct MessageTemplates: Sendable, Equatable {
     }
 
     static func template(_ settings: Settings, _ name: String, needsCode: Bool) throws(SettingsError) -> String? {
-        guard let text = settings.text(name) else { return nil }
+        guard let text = settings.verbatim(name) else { return nil }
         if needsCode, !text.contains("{code}") { throw .invalid(name, "must contain the {code} placeholder") }
         return text
     }

@@ -48,7 +48,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
         limits = try SendLimitPolicy(settings)
         decoys = try DecoyDestinations(settings)
-        if let secret = settings.text("HASH_KEY") {
+        if let secret = settings.verbatim("HASH_KEY") {
             guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
             hashKey = secret
             // An initializer's own assignments run no observers.

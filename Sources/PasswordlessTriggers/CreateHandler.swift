@@ -208,7 +208,7 @@ extension CreateHandler {
         _ settings: Settings, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
         _ logger: Logger
     ) throws(SettingsError) {
-        guard settings.string(RuntimeAPI.addressVariable) != nil else { return }
+        guard settings.trimmed(RuntimeAPI.addressVariable) != nil else { return }
         try configuration.requireHashKey()
         if delivery == .console {
             logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")

@@ -11,27 +11,28 @@ package struct Settings: Sendable {
     package static func fromProcess() -> Settings { Settings(ProcessEnvironment.all()) }
 
     /// The value without surrounding whitespace, or nil when the variable means the default.
-    package func string(_ name: String) -> String? {
+    package func trimmed(_ name: String) -> String? {
         guard let raw = values[name] else { return nil }
         let value = raw.trimmingWhitespace()
         return value.isEmpty ? nil : value
     }
 
-    /// The value exactly as written, for texts whose spacing matters (message templates); nil means the default.
-    package func text(_ name: String) -> String? {
+    /// The value exactly as written, spaces and line breaks kept, for texts whose spacing matters (message templates,
+    /// secrets); nil when the variable means the default.
+    package func verbatim(_ name: String) -> String? {
         guard let raw = values[name], !raw.trimmingWhitespace().isEmpty else { return nil }
         return raw
     }
 
     /// A value that has no default.
     package func required(_ name: String) throws(SettingsError) -> String {
-        guard let value = string(name) else { throw .missing(name) }
+        guard let value = trimmed(name) else { throw .missing(name) }
         return value
     }
 
     /// A whole number in `range`.
     package func integer(_ name: String, in range: ClosedRange<Int>) throws(SettingsError) -> Int? {
-        guard let value = string(name) else { return nil }
+        guard let value = trimmed(name) else { return nil }
         guard let number = Int(value), range.contains(number) else {
             throw .invalid(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(value)\"")
         }
@@ -48,7 +49,7 @@ package struct Settings: Sendable {
     package func oneOf<Value>(
         _ name: String, _ choices: KeyValuePairs<String, Value>, listed: [String]? = nil
     ) throws(SettingsError) -> Value? {
-        guard let value = string(name) else { return nil }
+        guard let value = trimmed(name) else { return nil }
         let word = value.lowercased()
         if let match = choices.first(where: { $0.key.lowercased() == word }) { return match.value }
         let offered = listed ?? choices.map(\.key)
@@ -57,7 +58,7 @@ package struct Settings: Sendable {
 
     /// Items separated by commas, each trimmed; an empty item is an error.
     package func list(_ name: String) throws(SettingsError) -> [String]? {
-        guard let value = string(name) else { return nil }
+        guard let value = trimmed(name) else { return nil }
         var items: [String] = []
         for part in value.split(separator: ",", omittingEmptySubsequences: false) {
             let item = String(part).trimmingWhitespace()
@@ -69,7 +70,7 @@ package struct Settings: Sendable {
 
     /// An `http` or `https` URL with a host and no query, fragment or user information.
     package func url(_ name: String) throws(SettingsError) -> SettingURL? {
-        guard let value = string(name) else { return nil }
+        guard let value = trimmed(name) else { return nil }
         guard let url = SettingURL(value) else {
             throw .invalid(name, "is not a valid http(s) URL such as https://host[:port], got \"\(value)\"")
         }

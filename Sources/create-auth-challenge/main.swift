@@ -10,7 +10,7 @@ CreateHandler.main { settings, logger in
         case .aws: try AWSCodeDelivery(settings, channels: configuration.channels)
         case .console: ConsoleDelivery()
         }
-    let limits = try settings.string("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings, hashKey: configuration.hashKey) }
+    let limits = try settings.trimmed("RATE_LIMIT_TABLE").map { _ in try DynamoDBLimitStore(settings, hashKey: configuration.hashKey) }
     try CreateHandler.checkProtections(settings, configuration, delivery: mode, hasLimits: limits != nil, logger)
     return CreateHandler(
         configuration: configuration, delivery: delivery, limits: limits, onLimitsFailure: try LimitFailurePolicy(settings),

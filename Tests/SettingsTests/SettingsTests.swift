@@ -6,8 +6,8 @@ struct SettingsTests {
     @Test("unset, empty and whitespace-only all mean the default, for every reader", arguments: [nil, "", " ", " \t\n "])
     func blankMeansDefault(value: String?) throws {
         let settings = Settings(value.map { ["X": $0] } ?? [:])
-        #expect(settings.string("X") == nil)
-        #expect(settings.text("X") == nil)
+        #expect(settings.trimmed("X") == nil)
+        #expect(settings.verbatim("X") == nil)
         #expect(try settings.integer("X", in: 1...3) == nil)
         #expect(try settings.boolean("X") == nil)
         #expect(try settings.oneOf("X", ["a": 1]) == nil)
@@ -19,8 +19,8 @@ struct SettingsTests {
     @Test("strings are trimmed; texts keep their spacing")
     func trimming() {
         let settings = Settings(["X": "  value \n", "T": "  Your code: {code}\n"])
-        #expect(settings.string("X") == "value")
-        #expect(settings.text("T") == "  Your code: {code}\n")
+        #expect(settings.trimmed("X") == "value")
+        #expect(settings.verbatim("T") == "  Your code: {code}\n")
     }
 
     @Test("whole numbers inside the range only")
