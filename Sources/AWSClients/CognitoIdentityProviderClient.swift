@@ -61,7 +61,7 @@ package final class CognitoIdentityProviderClient: Sendable {
     }
 
     /// The request body, with sorted keys so the bytes are fixed.
-    package static func requestBody(userPoolID: String, userName: String, attributes: [(name: String, value: String)]) -> String {
+    static func requestBody(userPoolID: String, userName: String, attributes: [(name: String, value: String)]) -> String {
         let request = UpdateRequest(
             UserAttributes: attributes.map { UpdateRequest.Attribute(Name: $0.name, Value: $0.value) }, UserPoolId: userPoolID,
             Username: userName)

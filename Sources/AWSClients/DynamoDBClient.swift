@@ -91,7 +91,7 @@ package final class DynamoDBClient: Sendable {
 
     /// Less time than this before the deadline (after the margin) is too little to count: a DynamoDB write takes
     /// a few milliseconds in-region, but a try that times out on a budget this short proves nothing.
-    package static let minimumBudgetMs: Int64 = 200
+    static let minimumBudgetMs: Int64 = 200
 
     /// Whether an answer says the table is busy rather than failing: a conflicting writer, or throttling.
     static func isBusy(_ retryCode: String) -> Bool {
@@ -156,7 +156,7 @@ package final class DynamoDBClient: Sendable {
 
     /// The request body, with sorted keys so the bytes are fixed: the `UpdateItem` input for one item, else a
     /// `TransactWriteItems` input with one `Update` per item, in order.
-    package static func requestBody(table: String, items: [CounterIncrement]) -> String {
+    static func requestBody(table: String, items: [CounterIncrement]) -> String {
         let updates = items.map { item in
             Update(
                 TableName: table, Key: ["pk": .string(item.pk)], UpdateExpression: updateExpression,
@@ -208,9 +208,9 @@ package struct DynamoDBFailure: Equatable, Sendable {
     package var code: String
     package var message: String
     /// For `TransactionCanceledException`, each item's reason in request order (`None` for an item that was fine).
-    package var cancellationReasons: [String]
+    var cancellationReasons: [String]
 
-    package init(code: String, message: String, cancellationReasons: [String] = []) {
+    init(code: String, message: String, cancellationReasons: [String] = []) {
         self.code = code
         self.message = message
         self.cancellationReasons = cancellationReasons
@@ -218,7 +218,7 @@ package struct DynamoDBFailure: Equatable, Sendable {
 
     /// The code the retry loop judges: a transaction cancelled only by conflicts or capacity counts as its
     /// first such reason (e.g. `TransactionConflict`), which `RetryPolicy` retries; anything else as `code`.
-    package var retryCode: String {
+    var retryCode: String {
         guard code == "TransactionCanceledException" else { return code }
         let causes = cancellationReasons.filter { $0 != "None" }
         guard let first = causes.first, causes.allSatisfy(DynamoDBClient.transientCancellationReasons.contains) else {

@@ -21,7 +21,7 @@ package final class SESClient: Sendable {
     }
 
     /// `EMAIL_FROM`, checked to be `address@domain` or `Name <address@domain>`.
-    package static func senderAddress(_ settings: Settings) throws(SettingsError) -> String {
+    static func senderAddress(_ settings: Settings) throws(SettingsError) -> String {
         let value = try settings.required("EMAIL_FROM")
         guard isValidSender(value) else {
             throw .invalid(
@@ -53,7 +53,7 @@ package final class SESClient: Sendable {
     }
 
     /// The signed request for one SendEmail attempt at `nowEpochMs`.
-    package func sendEmailRequest(
+    func sendEmailRequest(
         to address: String, subject: String, text: String, html: String?, nowEpochMs: Int64
     ) -> HTTPRequest {
         let body = Array(
@@ -65,7 +65,7 @@ package final class SESClient: Sendable {
     }
 
     /// The SendEmail JSON body, with sorted keys so the bytes are fixed.
-    package static func requestBody(
+    static func requestBody(
         from: String, to: String, subject: String, text: String, html: String?, configurationSet: String?
     ) -> String {
         let request = SendEmailRequest(

@@ -43,7 +43,7 @@ package final class SNSClient: Sendable {
     }
 
     /// The signed request for one Publish attempt at `nowEpochMs`.
-    package func publishRequest(to phoneNumber: String, message: String, nowEpochMs: Int64) -> HTTPRequest {
+    func publishRequest(to phoneNumber: String, message: String, nowEpochMs: Int64) -> HTTPRequest {
         let body = Array(
             Self.formBody(
                 phoneNumber: phoneNumber, message: message, smsType: smsType, senderID: senderID,
@@ -54,7 +54,7 @@ package final class SNSClient: Sendable {
     }
 
     /// The form body of a Publish call with the SMS attributes that are set.
-    package static func formBody(
+    static func formBody(
         phoneNumber: String, message: String, smsType: String, senderID: String?, originationNumber: String?
     ) -> String {
         var fields: [(String, String)] = [
@@ -74,7 +74,7 @@ package final class SNSClient: Sendable {
 
     /// application/x-www-form-urlencoded, as the AWS SDKs send it: unreserved characters kept, a space as `+`,
     /// everything else `%XX` of its UTF-8 bytes (so a literal `+` is `%2B`).
-    package static func formEncode(_ text: String) -> String {
+    static func formEncode(_ text: String) -> String {
         percentEncode(text).replacing("%20", with: "+")
     }
 

@@ -25,7 +25,7 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     package static func == (a: Self, b: Self) -> Bool { a.kind == b.kind }
 
     /// AWS answered with an error `code` and `message` (HTTP `status`) after `attempts` tries.
-    package static func serviceError(
+    static func serviceError(
         operation: String, code: String, message: String, status: Int, attempts: Int, requestID: String? = nil
     ) -> AWSMessagingError {
         AWSMessagingError(
@@ -33,12 +33,12 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     }
 
     /// The time before the invocation deadline ran out after `attempts` tries.
-    package static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
+    static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
         AWSMessagingError(.deadlineExceeded(operation: operation, attempts: attempts, lastProblem: lastProblem))
     }
 
     /// The request could not be completed at the network level after `attempts` tries.
-    package static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
+    static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
         AWSMessagingError(.network(operation: operation, detail: detail, attempts: attempts))
     }
 
@@ -54,7 +54,7 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     }
 
     /// What a transport reported, for an error thrown by one.
-    package var transportFailure: TransportFailure? {
+    var transportFailure: TransportFailure? {
         if case .transport(let failure) = kind { return failure }
         return nil
     }

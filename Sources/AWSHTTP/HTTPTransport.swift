@@ -38,7 +38,7 @@ package struct HTTPResponse: Sendable {
     }
 
     /// The first value of the header `name`, compared case-insensitively.
-    package func headerValue(_ name: String) -> String? {
+    func headerValue(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name.lowercased() == wanted }?.value
     }
@@ -58,7 +58,7 @@ package struct TransportFailure: Equatable, Sendable {
     package let kind: Kind
     package let detail: String
 
-    package init(_ kind: Kind, _ detail: String) {
+    init(_ kind: Kind, _ detail: String) {
         self.kind = kind
         self.detail = detail
     }

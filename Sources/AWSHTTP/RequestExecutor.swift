@@ -15,7 +15,7 @@ package struct RequestExecutor: Sendable {
     package let policy: RetryPolicy
     package let scheduling: RetryScheduling
 
-    package init(transport: any HTTPTransport, policy: RetryPolicy, scheduling: RetryScheduling) {
+    init(transport: any HTTPTransport, policy: RetryPolicy, scheduling: RetryScheduling) {
         self.transport = transport
         self.policy = policy
         self.scheduling = scheduling

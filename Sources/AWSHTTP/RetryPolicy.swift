@@ -5,13 +5,13 @@ package struct RetryPolicy: Sendable, Equatable {
     /// Total tries, the first included.
     package var maxAttempts: Int
     /// The backoff ceiling before the second try; it doubles for each later try.
-    package var baseDelayMs: Int64
+    var baseDelayMs: Int64
     /// The largest backoff ceiling.
-    package var maxDelayMs: Int64
+    var maxDelayMs: Int64
     /// Time kept free before the deadline so the caller can still answer Lambda.
     package var deadlineSafetyMarginMs: Int64
     /// Upper bound for connecting, so a black-holed endpoint leaves time for another try.
-    package var maxConnectTimeoutMs: Int64
+    var maxConnectTimeoutMs: Int64
 
     /// Creates a policy; the defaults suit Cognito triggers, which must answer within 5 seconds.
     package init(
@@ -33,7 +33,7 @@ package struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether an AWS error answer is worth another try: throttling, capacity, transaction conflicts and server faults.
-    package static func isRetryable(status: Int, errorCode: String) -> Bool {
+    static func isRetryable(status: Int, errorCode: String) -> Bool {
         if errorCode.contains("Throttl") || errorCode == "TooManyRequestsException" || status == 429 {
             return true
         }
@@ -46,7 +46,7 @@ package struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether a transport failure is worth another try; permanent local problems are not.
-    package static func isRetryable(_ error: AWSMessagingError) -> Bool {
+    static func isRetryable(_ error: AWSMessagingError) -> Bool {
         guard let failure = error.transportFailure else { return false }
         return failure.kind != .permanent
     }

@@ -1,5 +1,5 @@
 /// RFC 3986 unreserved characters: the only bytes SigV4 and AWS query bodies leave unencoded.
-package func isUnreserved(_ byte: UInt8) -> Bool {
+func isUnreserved(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
         UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
@@ -32,7 +32,7 @@ package func percentEncode(_ string: String, keepSlash: Bool = false) -> String 
 }
 
 /// Decodes `%XX` escapes; a malformed escape is kept as literal text. `+` stays `+`.
-package func percentDecode(_ string: Substring) -> [UInt8] {
+func percentDecode(_ string: Substring) -> [UInt8] {
     let bytes = Array(string.utf8)
     var out = [UInt8]()
     out.reserveCapacity(bytes.count)

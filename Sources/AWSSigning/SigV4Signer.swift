@@ -4,32 +4,32 @@ import Settings
 package typealias HTTPHeader = (name: String, value: String)
 
 /// A canonical request as AWS's SigV4 document defines it, with its `SignedHeaders` list.
-package struct CanonicalRequest: Sendable, Equatable {
+struct CanonicalRequest: Sendable, Equatable {
     /// The full canonical request text (no trailing newline).
     package let text: String
     /// Lowercase header names joined by `;`, as they appear in the `Authorization` header.
-    package let signedHeaders: String
+    let signedHeaders: String
 }
 
 /// The products of each signing stage; holds the session token, so it is never logged.
 package struct SigningSteps: Sendable {
-    package let canonicalRequest: CanonicalRequest
-    package let stringToSign: String
+    let canonicalRequest: CanonicalRequest
+    let stringToSign: String
     package let signature: String
-    package let addedHeaders: [HTTPHeader]
+    let addedHeaders: [HTTPHeader]
 }
 
 /// Options that differ between services or test harnesses.
 package struct SigningOptions: Sendable, Equatable {
     /// Remove dot segments and collapse repeated `/` in the path (true for every service but S3).
-    package var normalizePath: Bool
+    var normalizePath: Bool
     /// Add and sign `x-amz-content-sha256` (S3 style); SNS and SES don't need it.
-    package var addContentSHA256Header: Bool
+    var addContentSHA256Header: Bool
     /// Sign `x-amz-security-token`; when false the token is only added after signing.
-    package var signSessionToken: Bool
+    var signSessionToken: Bool
 
     /// Creates options; the defaults suit SNS and SES.
-    package init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true) {
+    init(normalizePath: Bool = true, addContentSHA256Header: Bool = false, signSessionToken: Bool = true) {
         self.normalizePath = normalizePath
         self.addContentSHA256Header = addContentSHA256Header
         self.signSessionToken = signSessionToken
@@ -65,7 +65,7 @@ package struct SigV4Signer: Sendable {
     }
 
     /// Every intermediate product of `sign`, so tests can compare each stage with AWS's documents.
-    package func signingSteps(
+    func signingSteps(
         method: String, path: String, query: String, headers: [HTTPHeader], body: [UInt8],
         time: SigningTime, options: SigningOptions
     ) -> SigningSteps {
@@ -94,7 +94,7 @@ package struct SigV4Signer: Sendable {
     }
 
     /// Task 1: the canonical request for the given parts; `headers` already include `X-Amz-Date` and the token.
-    package static func canonicalRequest(
+    static func canonicalRequest(
         method: String, path: String, query: String, headers: [HTTPHeader], payloadHash: String,
         normalizePath: Bool = true
     ) -> CanonicalRequest {
@@ -106,12 +106,12 @@ package struct SigV4Signer: Sendable {
     }
 
     /// The credential scope `date/region/service/aws4_request`.
-    package func credentialScope(dateStamp: String) -> String {
+    func credentialScope(dateStamp: String) -> String {
         "\(dateStamp)/\(region)/\(service)/aws4_request"
     }
 
     /// Task 2: the string to sign for a canonical request.
-    package func stringToSign(canonicalRequest: String, time: SigningTime) -> String {
+    func stringToSign(canonicalRequest: String, time: SigningTime) -> String {
         [
             "AWS4-HMAC-SHA256", time.amzDate, credentialScope(dateStamp: time.dateStamp),
             hexEncoded(sha256(canonicalRequest)),
@@ -119,7 +119,7 @@ package struct SigV4Signer: Sendable {
     }
 
     /// Task 3a: the signing key derived from the secret, date, region and service.
-    package func signingKey(dateStamp: String) -> [UInt8] {
+    func signingKey(dateStamp: String) -> [UInt8] {
         let dateKey = hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), data: Array(dateStamp.utf8))
         let regionKey = hmacSHA256(key: dateKey, data: Array(region.utf8))
         let serviceKey = hmacSHA256(key: regionKey, data: Array(service.utf8))
@@ -132,7 +132,7 @@ package struct SigV4Signer: Sendable {
     }
 
     /// Task 4: the `Authorization` header value.
-    package func authorization(signedHeaders: String, signature: String, time: SigningTime) -> String {
+    func authorization(signedHeaders: String, signature: String, time: SigningTime) -> String {
         "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(credentialScope(dateStamp: time.dateStamp)), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
     }

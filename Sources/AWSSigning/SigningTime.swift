@@ -3,9 +3,9 @@ import Platform
 /// The two date forms SigV4 uses, in UTC.
 package struct SigningTime: Sendable, Equatable {
     /// `YYYYMMDD'T'HHMMSS'Z'`, the `X-Amz-Date` value.
-    package let amzDate: String
+    let amzDate: String
     /// `YYYYMMDD`, the date part of the credential scope.
-    package let dateStamp: String
+    let dateStamp: String
 
     /// Creates the date forms for `epochSeconds` (seconds since 1970-01-01 UTC).
     package init(epochSeconds: Int64) {

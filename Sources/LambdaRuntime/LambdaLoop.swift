@@ -24,7 +24,7 @@ package protocol LambdaHandler {
 }
 
 /// The run loop: fetch an event, answer it or report its error, and go on.
-package enum LambdaLoop {
+enum LambdaLoop {
     /// Serves events until the Runtime API itself fails; a bad event never ends the loop.
     /// - Parameter processStartEpochMs: when the process started, if known; it counts against the first caller's wait.
     package static func run(
@@ -43,7 +43,7 @@ package enum LambdaLoop {
 
     /// Serves one event. Throws only when the Runtime API cannot be reached or refuses an error report.
     /// - Parameter coldStartedAt: for the process's first event, when the process started.
-    package static func serveOne(
+    static func serveOne(
         client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, coldStartedAt: Int64? = nil
     ) throws {
         let invocation = try client.next()

@@ -13,15 +13,15 @@ package struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     private let kind: Kind
 
     /// A header the Runtime API must send was absent.
-    package static func missingHeader(_ name: String) -> Self { Self(kind: .missingHeader(name)) }
+    static func missingHeader(_ name: String) -> Self { Self(kind: .missingHeader(name)) }
     /// A header held a value that could not be read.
-    package static func invalidHeader(_ name: String, _ value: String) -> Self { Self(kind: .invalidHeader(name, value)) }
+    static func invalidHeader(_ name: String, _ value: String) -> Self { Self(kind: .invalidHeader(name, value)) }
     /// The connection to the Runtime API failed.
     package static func connection(_ detail: String) -> Self { Self(kind: .connection(detail)) }
     /// The Runtime API answered with a status the runtime does not expect.
-    package static func unexpectedStatus(path: String, status: Int) -> Self { Self(kind: .unexpectedStatus(path: path, status: status)) }
+    static func unexpectedStatus(path: String, status: Int) -> Self { Self(kind: .unexpectedStatus(path: path, status: status)) }
     /// The Runtime API's answer was not valid HTTP.
-    package static func malformedResponse(_ detail: String) -> Self { Self(kind: .malformedResponse(detail)) }
+    static func malformedResponse(_ detail: String) -> Self { Self(kind: .malformedResponse(detail)) }
 
     /// A short name for the kind of error, used as a Lambda `errorType`.
     package var errorType: String {

@@ -22,7 +22,7 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
 
     /// Reads `AWS_LAMBDA_LOG_LEVEL`, which Lambda sets from the function's logging configuration, else `LOG_LEVEL`
     /// (for local runs); default `INFO`. `TRACE` counts as `DEBUG` and `FATAL` as `ERROR`.
-    package init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: Settings) throws(SettingsError) {
         let name = settings.trimmed("AWS_LAMBDA_LOG_LEVEL") != nil ? "AWS_LAMBDA_LOG_LEVEL" : "LOG_LEVEL"
         self =
             try settings.oneOf(
@@ -81,11 +81,11 @@ package struct Logger {
     /// The current invocation's request id, if any.
     package var requestID: String?
     /// Whether the current invocation is the first of this process.
-    package var coldStart = false
+    var coldStart = false
     /// The X-Ray trace id (`Root=...`) of the current invocation, if Lambda gave one.
-    package var traceID: String?
+    var traceID: String?
     /// The CloudWatch namespace of the metrics this logger writes (`METRICS_NAMESPACE`).
-    package var metricsNamespace = "Passwordless"
+    var metricsNamespace = "Passwordless"
     let sink: any LogSink
 
     package init(threshold: LogLevel = .info, baseFields: [(String, LogValue)] = [], sink: any LogSink = StandardErrorSink()) {

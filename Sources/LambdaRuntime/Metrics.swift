@@ -10,7 +10,7 @@ package struct Metric: Sendable, Equatable {
 
     package var name: String
     package var value: Int
-    package var unit: Unit
+    var unit: Unit
 
     package init(_ name: String, _ value: Int = 1, _ unit: Unit = .count) {
         self.name = name

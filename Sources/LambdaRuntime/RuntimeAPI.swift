@@ -5,25 +5,25 @@ package enum RuntimeAPI {
     /// The environment variable holding the API's `host:port`.
     package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
     /// The environment variable that carries the trace header during an invocation.
-    package static let traceVariable = "_X_AMZN_TRACE_ID"
+    static let traceVariable = "_X_AMZN_TRACE_ID"
 
     /// Blocks until the next event.
-    package static let nextPath = "/\(version)/runtime/invocation/next"
+    static let nextPath = "/\(version)/runtime/invocation/next"
     /// Where a start-up failure is reported.
-    package static let initErrorPath = "/\(version)/runtime/init/error"
+    static let initErrorPath = "/\(version)/runtime/init/error"
     /// Where an answered event goes.
-    package static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
+    static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
     /// Where a failed invocation is reported.
-    package static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
+    static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
 
     /// Header names as the Runtime API documents them; they are compared without letter case.
-    package enum Header {
+    enum Header {
         package static let requestID = "Lambda-Runtime-Aws-Request-Id"
         /// The deadline, in milliseconds since 1970.
         package static let deadline = "Lambda-Runtime-Deadline-Ms"
-        package static let functionARN = "Lambda-Runtime-Invoked-Function-Arn"
+        static let functionARN = "Lambda-Runtime-Invoked-Function-Arn"
         /// The X-Ray trace header.
-        package static let traceID = "Lambda-Runtime-Trace-Id"
+        static let traceID = "Lambda-Runtime-Trace-Id"
         /// The error type sent with an error report.
         package static let errorType = "Lambda-Runtime-Function-Error-Type"
     }
@@ -36,9 +36,9 @@ package struct InvocationMetadata: Sendable, Equatable {
     /// When the invocation must be answered, in milliseconds since 1970.
     package var deadlineEpochMs: Int64
     /// The ARN the function was invoked by.
-    package var invokedFunctionARN: String
+    var invokedFunctionARN: String
     /// The X-Ray trace header, if any.
-    package var traceID: String?
+    var traceID: String?
 
     package init(requestID: String, deadlineEpochMs: Int64, invokedFunctionARN: String = "", traceID: String? = nil) {
         self.requestID = requestID
@@ -72,7 +72,7 @@ package struct Invocation: Sendable {
     package var metadata: InvocationMetadata
     package var body: [UInt8]
 
-    package init(metadata: InvocationMetadata, body: [UInt8]) {
+    init(metadata: InvocationMetadata, body: [UInt8]) {
         self.metadata = metadata
         self.body = body
     }

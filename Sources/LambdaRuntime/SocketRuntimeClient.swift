@@ -5,11 +5,11 @@ import Settings
 ///
 /// Plain sockets cost a fraction of the CPU and start-up time of a general HTTP client, and the Runtime API
 /// needs little: fixed paths, Content-Length or chunked bodies, and a reconnect when the peer drops the line.
-package struct SocketRuntimeClient: RuntimeAPIClient {
+struct SocketRuntimeClient: RuntimeAPIClient {
     private var connection: HTTPConnection
 
     /// Connects lazily to `host:port`, the form of `AWS_LAMBDA_RUNTIME_API`.
-    package init(address: String) throws(SettingsError) {
+    init(address: String) throws(SettingsError) {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
             colon != address.startIndex
         else {
@@ -29,15 +29,15 @@ package struct SocketRuntimeClient: RuntimeAPIClient {
         return Invocation(metadata: metadata, body: response.body)
     }
 
-    package mutating func respond(to requestID: String, body: [UInt8]) throws {
+    mutating func respond(to requestID: String, body: [UInt8]) throws {
         try post(RuntimeAPI.responsePath(requestID), headers: [], body: body)
     }
 
-    package mutating func reportError(for requestID: String, _ report: ErrorReport) throws {
+    mutating func reportError(for requestID: String, _ report: ErrorReport) throws {
         try post(RuntimeAPI.errorPath(requestID), headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
     }
 
-    package mutating func reportInitError(_ report: ErrorReport) throws {
+    mutating func reportInitError(_ report: ErrorReport) throws {
         try post(RuntimeAPI.initErrorPath, headers: [(RuntimeAPI.Header.errorType, report.errorType)], body: report.json)
     }
 

@@ -7,7 +7,7 @@ import Settings
 
 /// One libcurl handle for every AWS call of the process: SNS, SES and DynamoDB share its connection cache, so a
 /// warm invocation reuses the connections the last one opened.
-package let awsTransport = CurlTransport()
+let awsTransport = CurlTransport()
 
 /// Sends codes through Amazon SNS (SMS) and Amazon SES v2 (email), with clients built once at start-up.
 package final class AWSCodeDelivery: CodeDelivery {

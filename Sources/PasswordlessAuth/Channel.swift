@@ -23,7 +23,7 @@ package enum Channel: String, Sendable, CaseIterable, Codable {
 }
 
 /// Hides most of a destination while leaving enough for a user to recognise it.
-package enum Masking {
+enum Masking {
     /// `+15555550123` becomes `+*******0123`: the plus sign and the last four digits stay.
     package static func phone(_ phone: String) -> String {
         let characters = Array(phone.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })

@@ -11,7 +11,7 @@ package enum CreateAuthChallenge {
         /// The masked destination the code went to.
         package static let destination = "destination"
         /// How many digits the code has.
-        package static let codeLength = "codeLength"
+        static let codeLength = "codeLength"
         /// In a channel-choice round: the channels to pick from, e.g. `sms,email`.
         package static let channels = "channels"
         /// In a channel-choice round: the masked destination of a channel, under `<channel>Destination`.

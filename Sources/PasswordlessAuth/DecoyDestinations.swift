@@ -3,20 +3,20 @@ import Settings
 /// Made-up destinations for a name that is neither an account with a destination nor a typed phone number or
 /// email address. Each is picked by the keyed hash of the name, so a name keeps its mask and nobody without
 /// `HASH_KEY` can predict it, and each follows the mix of real destinations, so none stands out.
-package struct DecoyDestinations: Sendable, Equatable {
+struct DecoyDestinations: Sendable, Equatable {
     /// One weighted choice: a domain such as `gmail.com`, or a first letter.
     package struct Weighted: Sendable, Equatable {
         package var value: String
-        package var weight: Int
+        var weight: Int
     }
 
     /// Email domains and how often each is picked (`DECOY_EMAIL_DOMAINS`).
-    package var emailDomains: [Weighted] = Self.defaultEmailDomains
+    var emailDomains: [Weighted] = Self.defaultEmailDomains
 
-    package init() {}
+    init() {}
 
     /// Reads `DECOY_EMAIL_DOMAINS`: `domain:weight` entries, the weight 1–1000 and 1 when left out.
-    package init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: Settings) throws(SettingsError) {
         guard let entries = try settings.list("DECOY_EMAIL_DOMAINS") else { return }
         emailDomains = try entries.map { entry throws(SettingsError) in
             let parts = entry.split(separator: ":", omittingEmptySubsequences: false)

@@ -4,13 +4,13 @@ package struct KeyedHash: Sendable, Equatable {
     private let k0: UInt64
     private let k1: UInt64
 
-    package init(k0: UInt64, k1: UInt64) {
+    init(k0: UInt64, k1: UInt64) {
         self.k0 = k0
         self.k1 = k1
     }
 
     /// A key derived from a secret text of any length.
-    package init(secret: String) {
+    init(secret: String) {
         let bytes = Array(secret.utf8)
         let first = KeyedHash(k0: 0x736f_6d65_7073_6575, k1: 0x646f_7261_6e64_6f6d)
         let second = KeyedHash(k0: 0x6c79_6765_6e65_7261, k1: 0x7465_6462_7974_6573)

@@ -5,17 +5,17 @@ package struct MessageTemplates: Sendable, Equatable {
     /// The text message (`SMS_MESSAGE`).
     package var sms = "Your sign-in code is {code}. It expires in {minutes} minutes."
     /// The email subject (`EMAIL_SUBJECT`).
-    package var emailSubject = "Your sign-in code"
+    var emailSubject = "Your sign-in code"
     /// The plain-text email body (`EMAIL_TEXT`).
-    package var emailText =
+    var emailText =
         "Your sign-in code is {code}.\n\nIt expires in {minutes} minutes. If you did not try to sign in, you can ignore this email."
     /// The HTML email body (`EMAIL_HTML`); none by default.
-    package var emailHTML: String? = nil
+    var emailHTML: String? = nil
 
-    package init() {}
+    init() {}
 
     /// Reads `SMS_MESSAGE`, `EMAIL_SUBJECT`, `EMAIL_TEXT` and `EMAIL_HTML`; each but the subject must hold `{code}`.
-    package init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: Settings) throws(SettingsError) {
         sms = try Self.template(settings, "SMS_MESSAGE", needsCode: true) ?? sms
         emailSubject = try Self.template(settings, "EMAIL_SUBJECT", needsCode: false) ?? emailSubject
         emailText = try Self.template(settings, "EMAIL_TEXT", needsCode: true) ?? emailText
@@ -29,7 +29,7 @@ package struct MessageTemplates: Sendable, Equatable {
     }
 
     /// Fills in `{code}` and `{minutes}`.
-    package static func render(_ template: String, code: String, minutes: Int) -> String {
+    static func render(_ template: String, code: String, minutes: Int) -> String {
         var out: [UInt8] = []
         let bytes = Array(template.utf8)
         out.reserveCapacity(bytes.count + code.utf8.count)

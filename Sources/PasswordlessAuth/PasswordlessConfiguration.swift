@@ -3,35 +3,35 @@ import Settings
 /// The passwordless settings, read once at start-up from the environment.
 package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Digits in a code (`OTP_LENGTH`, 4–10, default 6).
-    package var codeLength = 6
+    var codeLength = 6
     /// Seconds a code stays valid (`OTP_TTL_SECONDS`, 30–3600, default 300).
-    package var codeLifetimeSeconds = 300
+    var codeLifetimeSeconds = 300
     /// Wrong answers before the sign-in fails (`MAX_ATTEMPTS`, 1–10, default 3).
     package var maxAttempts = 3
     /// Channels in order of preference (`OTP_CHANNELS`, default `sms,email`).
     package var channels: [Channel] = [.sms, .email]
     /// Whether a user with several channels first picks one (`OTP_CHANNEL_CHOICE`, default false).
-    package var channelChoice = false
+    var channelChoice = false
     package var templates = MessageTemplates()
     /// Which attributes may get a code by whether they are verified (`OTP_REQUIRE_VERIFIED`).
-    package var requireVerified: VerifiedRequirement = .always
+    var requireVerified: VerifiedRequirement = .always
     /// Which numbers SMS may go to (`SMS_ALLOWED_COUNTRIES`); by default every number.
-    package var smsAllowedCountries = SMSCountries()
+    var smsAllowedCountries = SMSCountries()
     /// Codes sent again on the client's request in one sign-in (`MAX_RESENDS`, 0–5, default 2).
     package var maxResends = 2
     /// The shared send limits.
     package var limits = SendLimitPolicy()
     /// How made-up destinations are picked (`DECOY_EMAIL_DOMAINS`).
-    package var decoys = DecoyDestinations()
+    var decoys = DecoyDestinations()
     /// `HASH_KEY`: the secret of every keyed hash (made-up destinations, and the limit store's item keys), or nil
     /// when unset. This is its only reader.
     package var hashKey: String? = nil {
         didSet { decoyKey = KeyedHash(secret: hashKey ?? "") }
     }
     /// The key of the made-up destinations, derived from `hashKey` once rather than on every round.
-    package private(set) var decoyKey = KeyedHash(secret: "")
+    private(set) var decoyKey = KeyedHash(secret: "")
     /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
-    package var hasSecretKey: Bool { hashKey != nil }
+    var hasSecretKey: Bool { hashKey != nil }
 
     package init() {}
 

@@ -10,7 +10,7 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
     private let kind: Kind
 
     /// The event is well-formed JSON but not one this trigger answers.
-    package static func unexpectedEvent(_ detail: String) -> Self { Self(kind: .unexpectedEvent(detail)) }
+    static func unexpectedEvent(_ detail: String) -> Self { Self(kind: .unexpectedEvent(detail)) }
 
     /// The random source could not give bytes.
     package static let randomSourceFailed = Self(kind: .randomSourceFailed)

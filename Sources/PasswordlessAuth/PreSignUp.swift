@@ -43,11 +43,11 @@ package struct SignUpPolicy: Sendable, Equatable {
     /// `OTP_CHANNELS`: a sign-up needs a destination of one of them.
     package var channels: [Channel] = [.sms, .email]
     /// `SMS_ALLOWED_COUNTRIES`: which numbers may sign up; by default every number.
-    package var smsAllowedCountries = SMSCountries()
+    var smsAllowedCountries = SMSCountries()
     /// `SIGNUP_EMAIL_DOMAINS`: the domains an email may be at, in lower case; empty allows every domain.
-    package var emailDomains: [String] = []
+    var emailDomains: [String] = []
     /// `OTP_REQUIRE_VERIFIED`: with `first-sign-in`, a self sign-up carries exactly one destination.
-    package var requireVerified: VerifiedRequirement = .always
+    var requireVerified: VerifiedRequirement = .always
 
     package init() {}
 
@@ -69,7 +69,7 @@ package struct SignUpPolicy: Sendable, Equatable {
 package enum PreSignUp {
     package static let signUp = "PreSignUp_SignUp"
     package static let adminCreateUser = "PreSignUp_AdminCreateUser"
-    package static let externalProvider = "PreSignUp_ExternalProvider"
+    static let externalProvider = "PreSignUp_ExternalProvider"
     /// Every `triggerSource` the function accepts.
     package static let triggerSources = [signUp, adminCreateUser, externalProvider]
 

@@ -95,7 +95,7 @@ package enum ResendRequest {
     package static let actionKey = "action"
     package static let resendAction = "resend"
 
-    package static func isRequested(_ clientMetadata: [String: String]?) -> Bool {
+    static func isRequested(_ clientMetadata: [String: String]?) -> Bool {
         clientMetadata?[actionKey]?.trimmingWhitespace().lowercased() == resendAction
     }
 }

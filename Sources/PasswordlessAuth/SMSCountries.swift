@@ -8,12 +8,12 @@ package struct SMSCountries: Sendable, Equatable {
     /// Prefixes that allow, such as `1` or `44`.
     package private(set) var allowed: [String] = []
     /// Prefixes that exclude, such as `1876`.
-    package private(set) var excluded: [String] = []
+    private(set) var excluded: [String] = []
 
-    package init() {}
+    init() {}
 
     /// - Parameter entries: prefixes of 1–15 digits, an optional `+`, and `!` in front of an exclusion.
-    package init(_ entries: [String]) throws(SettingsError) {
+    init(_ entries: [String]) throws(SettingsError) {
         for entry in entries {
             let isExclusion = entry.hasPrefix("!")
             var digits = isExclusion ? entry.dropFirst() : entry[...]
@@ -27,10 +27,10 @@ package struct SMSCountries: Sendable, Equatable {
     }
 
     /// Whether every number is allowed.
-    package var allowsAll: Bool { allowed.isEmpty && excluded.isEmpty }
+    var allowsAll: Bool { allowed.isEmpty && excluded.isEmpty }
 
     /// Whether an E.164 number (`+` and digits) may receive SMS.
-    package func allows(_ phone: String) -> Bool {
+    func allows(_ phone: String) -> Bool {
         let digits = phone.utf8.first == UInt8(ascii: "+") ? phone.dropFirst() : phone[...]
         let longest = { (prefixes: [String]) in prefixes.filter { digits.hasPrefix($0) }.map(\.utf8.count).max() ?? 0 }
         let allowedBy = longest(allowed)
@@ -40,7 +40,7 @@ package struct SMSCountries: Sendable, Equatable {
     }
 
     /// The prefixes made-up numbers may start with: those allowed, else the most common calling code.
-    package var prefixesForMadeUpNumbers: [String] {
+    var prefixesForMadeUpNumbers: [String] {
         let usable = allowed.filter(allows)
         return usable.isEmpty ? ["1"] : usable
     }

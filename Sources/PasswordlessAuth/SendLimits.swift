@@ -75,15 +75,15 @@ package struct SendLimitPolicy: Sendable, Equatable {
     /// `RATE_LIMIT_WINDOW_SECONDS`, 60–86400, default 900.
     package var windowSeconds = 900
     /// `MAX_CODES_PER_USER`, 1–100, default 5.
-    package var maxCodesPerUser = 5
+    var maxCodesPerUser = 5
     /// `MAX_CODES_PER_DESTINATION`, 1–100, default 5.
-    package var maxCodesPerDestination = 5
+    var maxCodesPerDestination = 5
     /// `MAX_SMS_PER_HOUR`, unset by default: no ceiling.
-    package var maxSMSPerHour: Int? = nil
+    var maxSMSPerHour: Int? = nil
 
-    package init() {}
+    init() {}
 
-    package init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: Settings) throws(SettingsError) {
         windowSeconds = try settings.integer("RATE_LIMIT_WINDOW_SECONDS", in: 60...86_400) ?? windowSeconds
         maxCodesPerUser = try settings.integer("MAX_CODES_PER_USER", in: 1...100) ?? maxCodesPerUser
         maxCodesPerDestination = try settings.integer("MAX_CODES_PER_DESTINATION", in: 1...100) ?? maxCodesPerDestination
@@ -91,7 +91,7 @@ package struct SendLimitPolicy: Sendable, Equatable {
     }
 
     /// Items the SMS ceiling is spread over, at most: enough that unrelated sign-ins seldom write the same one.
-    package static let smsPoolShards = 8
+    static let smsPoolShards = 8
 
     /// The counters one code counts against: its user name, its destination and, for SMS, the pool's hourly
     /// ceiling. A round that sends nothing in place of a code passes the destination it shows, so it is charged

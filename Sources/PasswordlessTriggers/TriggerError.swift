@@ -16,11 +16,11 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
     private let kind: Kind
 
     /// The event is not JSON, or not the shape this trigger reads.
-    package static func invalidEvent(_ detail: String) -> Self { Self(kind: .invalidEvent(detail)) }
+    static func invalidEvent(_ detail: String) -> Self { Self(kind: .invalidEvent(detail)) }
     /// The code could not be delivered.
     package static func deliveryFailed(_ failure: DeliveryFailure) -> Self { Self(kind: .deliveryFailed(failure)) }
     /// A shared limit refused the send; nothing was sent.
-    package static func rateLimited(retryAfterMinutes: Int) -> Self {
+    static func rateLimited(retryAfterMinutes: Int) -> Self {
         Self(kind: .rateLimited(retryAfterMinutes: max(1, retryAfterMinutes)))
     }
 
@@ -28,7 +28,7 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
     package static func markingFailed(_ failure: DeliveryFailure) -> Self { Self(kind: .markingFailed(failure)) }
 
     /// What a failed delivery or marking reported, for the log.
-    package var deliveryFailure: DeliveryFailure? {
+    var deliveryFailure: DeliveryFailure? {
         switch kind {
         case .deliveryFailed(let failure), .markingFailed(let failure): failure
         default: nil

@@ -8,9 +8,9 @@ import Musl
 
 /// A child process started with its own environment, its standard error read through a pipe.
 package struct ChildProcess: Sendable {
-    package let pid: Int32
+    let pid: Int32
     /// The read end of the child's standard error.
-    package let standardError: Int32
+    let standardError: Int32
 
     /// Starts `path` with `arguments` and exactly `environment`; standard input and output are /dev/null.
     package static func spawn(

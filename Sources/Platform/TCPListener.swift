@@ -9,7 +9,7 @@ import Musl
 /// A listening TCP socket on an IPv4 address, for the local servers (the Cognito endpoint and the Runtime APIs it
 /// serves to the functions).
 package struct TCPListener: Sendable {
-    package let descriptor: Int32
+    let descriptor: Int32
     /// The port it listens on (the kernel's choice when asked for 0).
     package let port: UInt16
 

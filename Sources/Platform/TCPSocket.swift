@@ -9,7 +9,7 @@ import Musl
 /// A connected TCP socket: the calls a blocking HTTP/1.1 client makes.
 package struct TCPSocket: Sendable {
     /// The file descriptor; -1 once closed.
-    package private(set) var descriptor: Int32
+    private(set) var descriptor: Int32
 
     /// Connects to `host`:`port`, trying each address the name resolves to, with Nagle's algorithm off (requests
     /// are written whole).

@@ -1,13 +1,13 @@
 /// A moment in UTC broken into calendar fields, computed from the epoch by arithmetic (proleptic Gregorian
 /// calendar, no leap seconds, as Unix time has none), and the text forms this package writes.
 package struct UTCTime: Equatable, Sendable {
-    package let year: Int
-    package let month: Int
-    package let day: Int
+    let year: Int
+    let month: Int
+    let day: Int
     package let hour: Int
     package let minute: Int
     package let second: Int
-    package let millisecond: Int
+    let millisecond: Int
 
     package init(epochMilliseconds: Int64) {
         let (seconds, milliseconds) = Self.floorDivision(epochMilliseconds, 1000)

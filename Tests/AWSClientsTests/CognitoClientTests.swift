@@ -1,8 +1,9 @@
-import AWSClients
-import AWSHTTP
-import AWSSigning
-import Settings
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import AWSSigning
+@testable import Settings
 
 @Suite("Cognito AdminUpdateUserAttributes: request and errors")
 struct CognitoClientTests {

@@ -1,8 +1,9 @@
-import AWSClients
-import AWSHTTP
-import MotoSupport
-import Settings
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import MotoSupport
+@testable import Settings
 
 @Suite("AWS clients: configuration from the settings")
 struct ConfigurationTests {

@@ -1,10 +1,10 @@
-import AWSHTTP
-import AWSSigning
-import MotoSupport
-import Settings
 import Testing
 
 @testable import AWSClients
+@testable import AWSHTTP
+@testable import AWSSigning
+@testable import MotoSupport
+@testable import Settings
 
 extension DynamoDBClient {
     /// The signed request of one attempt at `nowEpochMs`, as `incrementBelowLimits` sends it.

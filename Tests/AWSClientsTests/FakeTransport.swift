@@ -1,8 +1,9 @@
-import AWSClients
-import AWSHTTP
-import AWSSigning
-import Settings
 import Synchronization
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import AWSSigning
+@testable import Settings
 
 /// A clock that only moves when told: sends and sleeps advance it, so deadline logic is exact.
 final class FakeClock: Sendable {

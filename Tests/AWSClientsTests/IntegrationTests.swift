@@ -1,8 +1,9 @@
-import AWSClients
-import AWSHTTP
 import Foundation
-import MotoSupport
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import MotoSupport
 
 /// Milliseconds since 1970, the form Lambda's deadline header uses.
 func nowEpochMs() -> Int64 {

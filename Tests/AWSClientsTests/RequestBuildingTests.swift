@@ -1,7 +1,8 @@
-import AWSClients
-import AWSHTTP
-import AWSSigning
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import AWSSigning
 
 @Suite("AWS clients: request building")
 struct RequestBuildingTests {

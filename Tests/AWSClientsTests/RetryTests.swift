@@ -1,6 +1,7 @@
-import AWSClients
-import AWSHTTP
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
 
 @Suite("AWS clients: retries within the deadline")
 struct RetryTests {

@@ -1,7 +1,8 @@
-import AWSSigning
 import Foundation
-import TestSupport
 import Testing
+
+@testable import AWSSigning
+@testable import TestSupport
 
 /// The AWS SigV4 test suite lives outside the repository, next to it, in `../shared/sigv4-suite`.
 enum SigV4Suite {

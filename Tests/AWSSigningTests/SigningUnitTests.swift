@@ -1,6 +1,7 @@
-import AWSSigning
-import Settings
 import Testing
+
+@testable import AWSSigning
+@testable import Settings
 
 @Suite("AWSSigning")
 struct SigningUnitTests {

@@ -1,6 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
+
+@testable import TestSupport
 
 /// Every variable in the configuration table (docs/configuration.md) means its default when it holds only whitespace, exactly as
 /// when it is unset: the same answer, the same logs, the same start-up error.

@@ -1,6 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
+
+@testable import TestSupport
 
 /// Runs the built executables the way a user and Lambda do.
 @Suite("Executables", .serialized)

@@ -1,9 +1,10 @@
 import Foundation
-import LambdaRuntime
-import PasswordlessAuth
-import PasswordlessTriggers
-import TestSupport
 import Testing
+
+@testable import LambdaRuntime
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
+@testable import TestSupport
 
 /// Breaks sample events in many ways: at the byte level and in their JSON structure.
 struct EventMutator {

@@ -1,7 +1,8 @@
 import Foundation
-import MotoSupport
-import TestSupport
 import Testing
+
+@testable import MotoSupport
+@testable import TestSupport
 
 /// The shared limits through the create executable, against moto's DynamoDB and SNS with IAM checks on and the
 /// assumed role's credentials. Each test uses its own names and numbers: the table lives for the whole run.

@@ -1,6 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
+
+@testable import TestSupport
 
 /// Which shared libraries each built executable loads: only create and verify (which marks destinations verified)
 /// may bring libcurl and OpenSSL.

@@ -1,6 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
+
+@testable import TestSupport
 
 /// Every line the functions write under a Runtime API, read as CloudWatch and Lambda read them.
 @Suite("Log lines and metrics from the executables", .serialized)

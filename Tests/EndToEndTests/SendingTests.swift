@@ -1,7 +1,8 @@
 import Foundation
-import MotoSupport
-import TestSupport
 import Testing
+
+@testable import MotoSupport
+@testable import TestSupport
 
 /// The built create executable, and the create zip's bootstrap, sending through moto under a Runtime API.
 @Suite(

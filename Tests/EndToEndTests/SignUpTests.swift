@@ -1,7 +1,8 @@
 import Foundation
-import MotoSupport
-import TestSupport
 import Testing
+
+@testable import MotoSupport
+@testable import TestSupport
 
 /// pre-sign-up and the first sign-in as executables: under a Runtime API on 127.0.0.1, and the local sign-up.
 @Suite("Sign-up executables", .serialized)

@@ -1,6 +1,7 @@
 import Foundation
-import TestSupport
 import Testing
+
+@testable import TestSupport
 
 /// Real and unknown users side by side through the create executable: what the caller sees must not tell them
 /// apart. Console delivery, so nothing leaves the machine.

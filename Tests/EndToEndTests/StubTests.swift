@@ -1,7 +1,8 @@
 import Foundation
-import MotoSupport
-import TestSupport
 import Testing
+
+@testable import MotoSupport
+@testable import TestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -1,10 +1,10 @@
 import Foundation
-import Platform
-import Settings
-import TestSupport
 import Testing
 
 @testable import LambdaRuntime
+@testable import Platform
+@testable import Settings
+@testable import TestSupport
 
 /// Logs as Lambda's JSON log format and log-level filtering expect them, and metrics in embedded metric format.
 @Suite("Logs and metrics")

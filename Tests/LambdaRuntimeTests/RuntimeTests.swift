@@ -1,9 +1,9 @@
 import Foundation
-import Settings
-import TestSupport
 import Testing
 
 @testable import LambdaRuntime
+@testable import Settings
+@testable import TestSupport
 
 struct EchoHandler: LambdaHandler {
     struct Failure: LambdaReportableError {

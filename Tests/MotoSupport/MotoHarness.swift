@@ -1,9 +1,10 @@
-import AWSClients
-import AWSHTTP
 import Foundation
-import LambdaRuntime
-import Settings
-import TestSupport
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import LambdaRuntime
+@testable import Settings
+@testable import TestSupport
 
 #if canImport(Testing)
 import Testing

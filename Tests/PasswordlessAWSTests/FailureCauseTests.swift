@@ -1,16 +1,16 @@
-import AWSClients
-import AWSHTTP
 import Foundation
-import LambdaRuntime
-import MotoSupport
-import PasswordlessAuth
-import Platform
-import Settings
-import TestSupport
 import Testing
 
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import LambdaRuntime
+@testable import MotoSupport
 @testable import PasswordlessAWS
+@testable import PasswordlessAuth
 @testable import PasswordlessTriggers
+@testable import Platform
+@testable import Settings
+@testable import TestSupport
 
 /// Each class of AWS error from a send, answered by the fault proxy in AWS's own error bodies: only a refusal of
 /// this recipient is answered as if sent; a failure of the deployment is DeliveryFailed, logged with its code.

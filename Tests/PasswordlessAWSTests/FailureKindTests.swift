@@ -1,8 +1,8 @@
-import AWSHTTP
-import PasswordlessTriggers
 import Testing
 
+@testable import AWSHTTP
 @testable import PasswordlessAWS
+@testable import PasswordlessTriggers
 
 /// How a failed send is sorted, from the error alone: the rule the fault-proxy tests exercise end to end.
 @Suite("Failed sends sorted by cause")

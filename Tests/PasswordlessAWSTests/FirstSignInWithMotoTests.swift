@@ -1,14 +1,14 @@
-import AWSClients
 import Foundation
-import LambdaRuntime
-import MotoSupport
-import PasswordlessAWS
-import PasswordlessAuth
-import PasswordlessTriggers
-import Settings
-import TestSupport
 import Testing
 
+@testable import AWSClients
+@testable import LambdaRuntime
+@testable import MotoSupport
+@testable import PasswordlessAWS
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
+@testable import Settings
+@testable import TestSupport
 @testable import passwordless_local
 
 /// The first right code verifies: whole sign-ins whose codes go through moto's SNS and SES, and whose verify marks the

@@ -1,12 +1,13 @@
-import AWSClients
-import AWSHTTP
 import Foundation
-import MotoSupport
-import PasswordlessAWS
-import PasswordlessAuth
-import Settings
 import Synchronization
 import Testing
+
+@testable import AWSClients
+@testable import AWSHTTP
+@testable import MotoSupport
+@testable import PasswordlessAWS
+@testable import PasswordlessAuth
+@testable import Settings
 
 /// The shared send limits in moto's DynamoDB, written with the role's credentials and checked against its policy.
 @Suite(

@@ -1,10 +1,9 @@
-import LambdaRuntime
-import PasswordlessAWS
-import PasswordlessAuth
-import PasswordlessTriggers
-import Settings
-import TestSupport
-
+@testable import LambdaRuntime
+@testable import PasswordlessAWS
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
+@testable import Settings
+@testable import TestSupport
 @testable import passwordless_local
 
 /// A whole local sign-in whose create sends for real through SNS and SES (moto, in the tests).

@@ -1,13 +1,13 @@
 import Foundation
-import LambdaRuntime
-import MotoSupport
-import PasswordlessAWS
-import PasswordlessAuth
-import PasswordlessTriggers
-import Settings
-import TestSupport
 import Testing
 
+@testable import LambdaRuntime
+@testable import MotoSupport
+@testable import PasswordlessAWS
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
+@testable import Settings
+@testable import TestSupport
 @testable import passwordless_local
 
 /// Whole sign-ins with real sending: SNS and SES requests signed with role credentials and checked by moto.

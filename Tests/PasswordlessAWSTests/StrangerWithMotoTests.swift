@@ -1,14 +1,14 @@
 import Foundation
-import LambdaRuntime
-import MotoSupport
-import PasswordlessAWS
-import PasswordlessAuth
-import PasswordlessTriggers
-import Platform
-import Settings
-import TestSupport
 import Testing
 
+@testable import LambdaRuntime
+@testable import MotoSupport
+@testable import PasswordlessAWS
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
+@testable import Platform
+@testable import Settings
+@testable import TestSupport
 @testable import passwordless_local
 
 /// create's handler with real sending against moto: resends, decoy timing, and a rejection that quotes the recipient.

@@ -1,7 +1,7 @@
-import Settings
 import Testing
 
 @testable import PasswordlessAuth
+@testable import Settings
 
 @Suite("PasswordlessConfiguration from the settings")
 struct ConfigurationTests {

@@ -1,8 +1,8 @@
-import Settings
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import Settings
+@testable import TestSupport
 
 @Suite("OTP_REQUIRE_VERIFIED=first-sign-in")
 struct FirstSignInTests {

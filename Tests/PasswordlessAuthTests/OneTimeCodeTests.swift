@@ -1,7 +1,7 @@
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import TestSupport
 
 @Suite("OneTimeCode.generate")
 struct OneTimeCodeTests {

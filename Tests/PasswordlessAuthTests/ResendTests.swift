@@ -1,7 +1,7 @@
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import TestSupport
 
 /// `clientMetadata` `{"action": "resend"}` on an answer asks for a new code inside the same sign-in.
 @Suite("Resend inside a sign-in")

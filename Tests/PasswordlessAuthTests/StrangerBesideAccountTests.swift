@@ -1,8 +1,8 @@
-import Settings
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import Settings
+@testable import TestSupport
 
 /// An account and an unknown name side by side, passed as Cognito passes them when a pool signs in with email or
 /// phone: the account under a generated user name with its destination in the attributes, the unknown name as typed.

@@ -1,7 +1,7 @@
 import FoundationEssentials
-import TestSupport
 
 @testable import PasswordlessAuth
+@testable import TestSupport
 
 // MARK: - Fixtures
 

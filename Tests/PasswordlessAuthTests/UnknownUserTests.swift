@@ -1,7 +1,7 @@
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import TestSupport
 
 /// An unknown or unreachable user is answered as a real user who has every allowed channel, verified.
 @Suite("Unknown users look like real ones")

@@ -1,7 +1,7 @@
-import TestSupport
 import Testing
 
 @testable import PasswordlessAuth
+@testable import TestSupport
 
 @Suite("VerifyAuthChallenge.verify")
 struct VerifyAuthChallengeTests {

@@ -1,10 +1,10 @@
 import Foundation
-import LambdaRuntime
-import PasswordlessAuth
-import TestSupport
 import Testing
 
+@testable import LambdaRuntime
+@testable import PasswordlessAuth
 @testable import PasswordlessTriggers
+@testable import TestSupport
 
 /// A limit store in memory: answers from a script and records what it was asked.
 final class FakeLimitStore: LimitStore, @unchecked Sendable {

@@ -1,10 +1,10 @@
 import Foundation
-import LambdaRuntime
-import PasswordlessAuth
-import TestSupport
 import Testing
 
+@testable import LambdaRuntime
+@testable import PasswordlessAuth
 @testable import PasswordlessTriggers
+@testable import TestSupport
 
 @Suite("pre-sign-up handler on the sample events")
 struct PreSignUpHandlerTests {

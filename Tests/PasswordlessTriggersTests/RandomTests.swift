@@ -1,6 +1,6 @@
-import PasswordlessAuth
 import Testing
 
+@testable import PasswordlessAuth
 @testable import PasswordlessTriggers
 
 @Suite("Kernel random source (getrandom)")

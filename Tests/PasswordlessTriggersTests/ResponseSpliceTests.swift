@@ -1,9 +1,9 @@
 import Foundation
-import PasswordlessAuth
-import TestSupport
 import Testing
 
+@testable import PasswordlessAuth
 @testable import PasswordlessTriggers
+@testable import TestSupport
 
 @Suite("The answer is the event with only response replaced")
 struct ResponseSpliceTests {

@@ -1,5 +1,5 @@
-import PasswordlessAuth
-import Platform
+@testable import PasswordlessAuth
+@testable import Platform
 
 /// A clock stopped at one moment.
 package struct FixedClock: WallClock {

@@ -1,5 +1,6 @@
-import LambdaRuntime
 import Synchronization
+
+@testable import LambdaRuntime
 
 /// Collects log lines in memory.
 package final class MemorySink: LogSink, Sendable {

@@ -1,4 +1,4 @@
-import PasswordlessAuth
+@testable import PasswordlessAuth
 
 /// Values the rule, handler and end-to-end tests share.
 package enum Sample {

@@ -1,5 +1,5 @@
-import PasswordlessAuth
-import PasswordlessTriggers
+@testable import PasswordlessAuth
+@testable import PasswordlessTriggers
 
 /// Records messages instead of sending them; can be told to fail.
 package final class SpyDelivery: CodeDelivery, @unchecked Sendable {
