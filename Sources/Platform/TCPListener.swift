@@ -46,14 +46,7 @@ package struct TCPListener: Sendable {
     package func accept() throws(SystemCallError) -> TCPSocket {
         while true {
             let fd = systemAccept(descriptor, nil, nil)
-            if fd >= 0 {
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                #if canImport(Darwin)
-                setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-                #endif
-                return TCPSocket(descriptor: fd)
-            }
+            if fd >= 0 { return TCPSocket(connected: fd) }
             if errno != EINTR && errno != ECONNABORTED { throw .last("accept") }
         }
     }

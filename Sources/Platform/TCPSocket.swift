@@ -28,15 +28,7 @@ package struct TCPSocket: Sendable {
         while let info = entry {
             let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
             if fd >= 0 {
-                if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
-                    var one: Int32 = 1
-                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    #if canImport(Darwin)
-                    // Darwin has no MSG_NOSIGNAL: the socket itself must not raise SIGPIPE.
-                    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-                    #endif
-                    return TCPSocket(descriptor: fd)
-                }
+                if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return TCPSocket(connected: fd) }
                 lastErrno = errno
                 systemClose(fd)
             } else {
@@ -45,6 +37,17 @@ package struct TCPSocket: Sendable {
             entry = info.pointee.ai_next
         }
         throw SystemCallError("cannot connect to \(host):\(port)", code: lastErrno)
+    }
+
+    /// A connected socket with Nagle's algorithm off (requests and answers are written whole) and, on Darwin,
+    /// which has no MSG_NOSIGNAL, SIGPIPE off.
+    init(connected fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        #if canImport(Darwin)
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        descriptor = fd
     }
 
     /// Sends all of `bytes`; a peer that closed gives an error whose `isPeerClosed` is true, never a SIGPIPE.
