@@ -50,6 +50,13 @@ package struct AWSClientFactory: Sendable {
             connection: try connection(signingName: "dynamodb", hostPrefix: "dynamodb", endpointVariable: "AWS_ENDPOINT_URL_DYNAMODB"))
     }
 
+    /// Cognito's admin API, to mark a destination verified: `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`.
+    package func cognitoIdentityProvider() throws(SettingsError) -> CognitoIdentityProviderClient {
+        CognitoIdentityProviderClient(
+            connection: try connection(
+                signingName: "cognito-idp", hostPrefix: "cognito-idp", endpointVariable: "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"))
+    }
+
     func connection(
         signingName: String, hostPrefix: String, endpointVariable: String, regionVariable: String? = nil
     ) throws(SettingsError) -> ServiceConnection {

@@ -14,32 +14,7 @@ package final class CognitoIdentityProviderClient: Sendable {
 
     let connection: ServiceConnection
 
-    package init(
-        credentials: Credentials, region: String, endpoint: Endpoint, transport: any HTTPTransport,
-        retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling
-    ) {
-        connection = ServiceConnection(
-            credentials: credentials, region: region, signingName: "cognito-idp", endpoint: endpoint, transport: transport,
-            retryPolicy: retryPolicy, scheduling: scheduling)
-    }
-
-    /// Builds a client from the settings; errors name the variable at fault.
-    ///
-    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` or `AWS_DEFAULT_REGION`,
-    /// and `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL`.
-    package convenience init(
-        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
-        scheduling: RetryScheduling
-    ) throws(SettingsError) {
-        let credentials = try Credentials(settings)
-        let region = try AWSRegion.read(settings)
-        self.init(
-            credentials: credentials, region: region,
-            endpoint: try Endpoint.resolve(
-                prefix: "cognito-idp", region: region, serviceVariable: "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-                settings: settings),
-            transport: transport, retryPolicy: retryPolicy, scheduling: scheduling)
-    }
+    package init(connection: ServiceConnection) { self.connection = connection }
 
     /// Sets `attributes` (name and value) on the user; every attempt and wait ends before the deadline.
     package func adminUpdateUserAttributes(

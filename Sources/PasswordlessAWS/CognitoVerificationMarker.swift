@@ -11,11 +11,11 @@ package final class CognitoVerificationMarker: VerificationMarker {
 
     package init(client: CognitoIdentityProviderClient) { self.client = client }
 
-    /// Builds the client from the settings (see `CognitoIdentityProviderClient`); errors name the variable at fault.
+    /// Builds the client from the settings (see `AWSClientFactory`); errors name the variable at fault.
     package convenience init(
         _ settings: Settings, transport: any HTTPTransport = awsTransport, scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
-        self.init(client: try CognitoIdentityProviderClient(settings, transport: transport, scheduling: scheduling))
+        self.init(client: try AWSClientFactory(settings, transport: transport, scheduling: scheduling).cognitoIdentityProvider())
     }
 
     package func markVerified(

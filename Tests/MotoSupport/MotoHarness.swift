@@ -309,7 +309,7 @@ extension SESClient {
 extension CognitoIdentityProviderClient {
     /// A client over libcurl with the system clock, built from these variables as verify builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> CognitoIdentityProviderClient {
-        try CognitoIdentityProviderClient(Settings(environment), transport: CurlTransport(), scheduling: .system)
+        try AWSClientFactory(Settings(environment), transport: CurlTransport()).cognitoIdentityProvider()
     }
 }
 
