@@ -72,7 +72,7 @@ package enum LambdaMain {
                    \(name) --help         show this help
 
             With AWS_LAMBDA_RUNTIME_API set (as in Lambda) it serves the Runtime API instead.
-            Settings come from environment variables; see README.md.
+            Settings come from environment variables; see docs/configuration.md.
 
             """
         if arguments.contains("--help") || arguments.contains("-h") {
