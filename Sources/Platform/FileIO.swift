@@ -10,7 +10,7 @@ import Musl
 package enum FileIO {
     /// The bytes of the file at `path`, or of standard input for `-`.
     package static func readAll(path: String) -> Result<[UInt8], SystemCallError> {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.last("open")) }
         defer { if fd != 0 { close(fd) } }
         var bytes: [UInt8] = []
@@ -58,7 +58,7 @@ package enum FileIO {
 extension FileIO {
     /// Appends `text` to the file at `path`, creating it (mode 0600) if needed.
     package static func append(_ text: String, to path: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
         writeAll(fd, text)
@@ -68,7 +68,7 @@ extension FileIO {
     /// of it; false on failure.
     package static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
         writeAll(fd, String(decoding: bytes, as: UTF8.self))
         guard close(fd) == 0 else { return false }

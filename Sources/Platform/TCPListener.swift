@@ -17,6 +17,7 @@ package struct TCPListener: Sendable {
     package static func listen(host: String, port: UInt16) throws(SystemCallError) -> TCPListener {
         let fd = socket(AF_INET, streamSocketType, 0)
         guard fd >= 0 else { throw .last("socket") }
+        closeOnExec(fd)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()

@@ -39,9 +39,11 @@ package struct TCPSocket: Sendable {
         throw SystemCallError("cannot connect to \(host):\(port)", code: lastErrno)
     }
 
-    /// A connected socket with Nagle's algorithm off (requests and answers are written whole) and, on Darwin,
-    /// which has no MSG_NOSIGNAL, SIGPIPE off.
+    /// A connected socket with Nagle's algorithm off (requests and answers are written whole), closed on exec (a
+    /// process this one starts does not keep its connections open) and, on Darwin, which has no MSG_NOSIGNAL,
+    /// SIGPIPE off.
     init(connected fd: Int32) {
+        closeOnExec(fd)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         #if canImport(Darwin)
@@ -95,3 +97,8 @@ private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>!, _ l
 }
 
 private func systemClose(_ fd: Int32) { _ = close(fd) }
+
+/// Marks a descriptor to be closed in any program this process starts (`posix_spawn`), so the endpoint's listening
+/// sockets, connections and pipes do not live on in the trigger processes. Set right after the descriptor is made;
+/// the endpoint starts its processes only at start-up, one after another, so no spawn runs in between.
+func closeOnExec(_ fd: Int32) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }

@@ -93,4 +93,40 @@ struct SystemCallTests {
         ProcessEnvironment.set("PLATFORM_TESTS_VARIABLE", to: nil)
         #expect(ProcessEnvironment.all()["PLATFORM_TESTS_VARIABLE"] == nil)
     }
+
+    @Test("a child process gets none of our sockets, pipes, blocked or ignored signals")
+    func childKeepsNoDescriptors() throws {
+        let listener = try TCPListener.listen(host: "127.0.0.1", port: 0)
+        var client = try TCPSocket.connect(host: "127.0.0.1", port: listener.port)
+        var accepted = try listener.accept()
+        defer {
+            client.close()
+            accepted.close()
+        }
+        // posix_spawn returns once the child has started the program, so /proc shows what the program was given.
+        let first = try ChildProcess.spawn("/bin/sleep", arguments: ["30"], environment: [:])
+        let second = try ChildProcess.spawn("/bin/sleep", arguments: ["30"], environment: [:])
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let isOpen = { (child: ChildProcess, fd: Int32) in access("/proc/\(child.pid)/fd/\(fd)", F_OK) == 0 }
+        #expect((0...2).allSatisfy { isOpen(first, $0) && isOpen(second, $0) }, "the standard streams are there")
+        for fd in [listener.descriptor, client.descriptor, accepted.descriptor] {
+            #expect(!isOpen(first, fd) && !isOpen(second, fd), "socket \(fd) lives on in a child")
+        }
+        #expect(!isOpen(second, first.standardError), "the first child's pipe lives on in the second")
+        // Nor our signal mask or ignored signals: SIGTERM stops it whichever thread started it.
+        guard case .success(let status) = FileIO.readAll(path: "/proc/\(first.pid)/status") else {
+            Issue.record("no /proc status for the child")
+            return
+        }
+        let lines = String(decoding: status, as: UTF8.self).split(separator: "\n")
+        for field in ["SigBlk:", "SigIgn:"] {
+            let line = lines.first { $0.hasPrefix(field) } ?? ""
+            let mask = UInt64(line.dropFirst(field.count).trimmingPrefix(while: { $0 == "\t" }), radix: 16)
+            // Signals 1-31; 32 and up are the C library's own real-time signals.
+            #expect(mask.map { $0 & 0x7FFF_FFFF } == 0, "\(line)")
+        }
+    }
 }
