@@ -16,11 +16,19 @@ final class CognitoService: Sendable {
     let pool: UserPool
     let signer: TokenSigner
     let flow: SignInFlow
-    private let sessions = Mutex<[String: SignInSession]>([:])
+    /// Session tokens in use, each with when it was issued: every answer gets a new token with its own validity
+    /// (`AuthSessionValidity`), and a token works once.
+    private let sessions = Mutex<[String: (session: SignInSession, issuedAt: Int64)]>([:])
+    /// The clock: milliseconds since the epoch (the tests move it).
+    let now: @Sendable () -> Int64
     static let targetPrefix = "AWSCognitoIdentityProviderService."
 
-    init(options: Options, pool: UserPool, signer: TokenSigner, triggers: Triggers) {
+    init(
+        options: Options, pool: UserPool, signer: TokenSigner, triggers: Triggers,
+        now: @escaping @Sendable () -> Int64 = SystemClock.nowEpochMilliseconds
+    ) {
         self.options = options
+        self.now = now
         self.pool = pool
         self.signer = signer
         flow = SignInFlow(
@@ -71,8 +79,7 @@ final class CognitoService: Sendable {
         case "AdminDeleteUser":
             _ = pool.delete(try user(input).userName)
             return [:]
-        case "ListUsers":
-            return ["Users": .array(pool.all.map { $0.apiDescription(userNameKey: "Username", attributesKey: "Attributes") })]
+        case "ListUsers": return try listUsers(input)
         default: throw CognitoError("UnknownOperationException", "")
         }
     }
@@ -87,12 +94,12 @@ final class CognitoService: Sendable {
         }
     }
 
-    private func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {
+    func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {
         guard let value = input[member]?.string, !value.isEmpty else { throw .invalidParameter("Missing required parameter \(member)") }
         return value
     }
 
-    private func user(_ input: JSONValue) throws(CognitoError) -> PoolUser {
+    func user(_ input: JSONValue) throws(CognitoError) -> PoolUser {
         guard let user = pool.find(try required(input, "Username")) else {
             throw CognitoError("UserNotFoundException", "User does not exist.")
         }
@@ -108,8 +115,7 @@ final class CognitoService: Sendable {
         }
         let found = pool.find(typed)
         if let found, found.status != "CONFIRMED" { throw CognitoError("UserNotConfirmedException", "User is not confirmed.") }
-        var session = SignInSession(
-            userName: found?.userName ?? typed, userNotFound: found == nil, startedAt: SystemClock.nowEpochMilliseconds())
+        var session = SignInSession(userName: found?.userName ?? typed, userNotFound: found == nil)
         return try advance(&session, clientMetadata: nil)
     }
 
@@ -117,10 +123,9 @@ final class CognitoService: Sendable {
         try checkClient(input)
         guard try required(input, "ChallengeName") == "CUSTOM_CHALLENGE" else { throw .invalidParameter("Invalid challenge name.") }
         let token = try required(input, "Session")
-        guard var session = sessions.withLock({ $0.removeValue(forKey: token) }) else { throw .notAuthorized }
-        guard SystemClock.nowEpochMilliseconds() - session.startedAt < Int64(options.sessionMinutes) * 60_000 else {
-            throw .sessionExpired
-        }
+        guard let (saved, issuedAt) = sessions.withLock({ $0.removeValue(forKey: token) }) else { throw .notAuthorized }
+        guard now() - issuedAt < validityMs else { throw .sessionExpired }
+        var session = saved
         guard let answer = input["ChallengeResponses"]?["ANSWER"]?.string else {
             throw .invalidParameter("Missing required parameter ANSWER")
         }
@@ -135,7 +140,14 @@ final class CognitoService: Sendable {
         case .challenge(let parameters):
             let token = RandomID.token()
             let saved = session
-            sessions.withLock { $0[token] = saved }
+            let issuedAt = now()
+            sessions.withLock { sessions in
+                // Abandoned sign-ins do not pile up: expired tokens go when the table grows.
+                if sessions.count >= 256, sessions.count.isMultiple(of: 256) {
+                    sessions = sessions.filter { issuedAt - $0.value.issuedAt < validityMs }
+                }
+                sessions[token] = (saved, issuedAt)
+            }
             return ["ChallengeName": "CUSTOM_CHALLENGE", "Session": .string(token), "ChallengeParameters": .object(parameters)]
         case .tokens:
             guard let user = pool.find(session.userName) else { throw .notAuthorized }
@@ -143,8 +155,10 @@ final class CognitoService: Sendable {
         }
     }
 
+    private var validityMs: Int64 { Int64(options.sessionMinutes) * 60_000 }
+
     private func tokens(for user: PoolUser) -> JSONValue {
-        let now = SystemClock.nowEpochMilliseconds() / 1000
+        let now = now() / 1000
         let origin = RandomID.uuid()
         var id: [String: JSONValue] = [
             "sub": .string(user.attributes["sub"] ?? user.userName), "iss": .string(issuer), "aud": .string(options.clientID),
@@ -173,12 +187,12 @@ final class CognitoService: Sendable {
         guard let claims = signer.verify(token), claims["token_use"]?.string == "access",
             let name = claims["username"]?.string, let user = pool.find(name),
             let expires = claims["exp"].flatMap({ if case .number(let n) = $0 { n } else { nil } }),
-            Double(SystemClock.nowEpochMilliseconds() / 1000) < expires
+            Double(now() / 1000) < expires
         else { throw CognitoError("NotAuthorizedException", "Invalid Access Token") }
         return user.apiDescription(userNameKey: "Username", attributesKey: "UserAttributes")
     }
 
-    private func attributes(_ input: JSONValue, _ member: String) throws(CognitoError) -> [String: String] {
+    func attributes(_ input: JSONValue, _ member: String) throws(CognitoError) -> [String: String] {
         guard case .array(let list)? = input[member] else { return [:] }
         var map: [String: String] = [:]
         for item in list {
@@ -193,14 +207,8 @@ final class CognitoService: Sendable {
     private func adminCreateUser(_ input: JSONValue) throws(CognitoError) -> JSONValue {
         let created = try pool.create(
             typedName: try required(input, "Username"), attributes: try attributes(input, "UserAttributes"), status: "CONFIRMED",
-            now: SystemClock.nowEpochMilliseconds() / 1000)
+            now: now() / 1000)
         return ["User": created.apiDescription(userNameKey: "Username", attributesKey: "Attributes")]
-    }
-
-    private func adminUpdateUserAttributes(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        let changes = try attributes(input, "UserAttributes")
-        _ = pool.update(try user(input).userName) { user in user.attributes.merge(changes) { $1 } }
-        return [:]
     }
 
     private func signUp(_ input: JSONValue) throws(CognitoError) -> JSONValue {
@@ -224,7 +232,7 @@ final class CognitoService: Sendable {
         let confirmed = answer["response"]?["autoConfirmUser"]?.bool == true
         let user = try pool.create(
             typedName: typed, attributes: attributes, status: confirmed ? "CONFIRMED" : "UNCONFIRMED",
-            now: SystemClock.nowEpochMilliseconds() / 1000)
+            now: now() / 1000)
         return ["UserConfirmed": .bool(confirmed), "UserSub": .string(user.attributes["sub"] ?? "")]
     }
 }

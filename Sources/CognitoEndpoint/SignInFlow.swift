@@ -8,8 +8,6 @@ struct SignInSession: Sendable {
     var rounds: [JSONValue] = []
     var privateParameters: JSONValue = .null
     var metadata: JSONValue = .null
-    var startedAt: Int64
-    var authTime: Int64 = 0
 }
 
 /// Runs define, create and verify as Cognito does for `CUSTOM_AUTH`, round after round.

@@ -26,6 +26,7 @@ final class TriggerFunction: Sendable {
     private let answerReady = DispatchSemaphore(value: 0)
     private let server: HTTPServer
     private let process: Mutex<ChildProcess?> = Mutex(nil)
+    private let pumping = BusyFlag()
 
     /// Starts the Runtime API and the process; `outbox` gets the console deliveries the process prints.
     init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
@@ -50,7 +51,8 @@ final class TriggerFunction: Sendable {
             throw .function("cannot start \(executable): \(error)")
         }
         process.withLock { $0 = child }
-        DispatchQueue(label: "stderr-\(name)").async { StandardErrorPump(function: name, outbox: outbox).run(child) }
+        let pump = StandardErrorPump(function: name, outbox: outbox, busy: pumping)
+        DispatchQueue(label: "stderr-\(name)").async { pump.run(child) }
     }
 
     func stop() { process.withLock { $0?.stop() } }
@@ -68,11 +70,24 @@ final class TriggerFunction: Sendable {
         eventReady.signal()
         let deadline = DispatchTime.now() + .milliseconds(Int(Self.cognitoWaitMs))
         while answerReady.wait(timeout: deadline) == .success {
-            if let answer = slot.withLock({ $0.id == id ? $0.answer : nil }) { return answer }
+            if let answer = slot.withLock({ $0.id == id ? $0.answer : nil }) {
+                waitForOutput()
+                return answer
+            }
         }
         // The function is still busy with it: a later answer for this id is dropped.
         slot.withLock { $0.event = [] }
         return .timedOut
+    }
+
+    /// Waits, at most a second, until what the function printed before it answered has been handled: a client that
+    /// reads the outbox as soon as it has the answer finds the message there.
+    private func waitForOutput() {
+        guard let child = process.withLock({ $0 }) else { return }
+        let limit = SystemClock.nowEpochMilliseconds() + 1_000
+        while child.unreadStandardErrorBytes() > 0 || pumping.isSet, SystemClock.nowEpochMilliseconds() < limit {
+            SystemClock.sleep(milliseconds: 1)
+        }
     }
 
     private func runtimeAPI(_ request: HTTPRequest) -> HTTPResponse {
@@ -120,12 +135,18 @@ final class TriggerFunction: Sendable {
 struct StandardErrorPump {
     let function: String
     let outbox: Outbox
+    /// True from when output is ready until it has been handled, so a waiter sees unread bytes or a busy pump,
+    /// never neither, before the output is in the outbox.
+    let busy: BusyFlag
 
     func run(_ child: ChildProcess) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var pending: [UInt8] = []
         var message: (channel: String, destination: String, lines: [String])?
         while true {
+            child.waitForStandardError()
+            busy.set(true)
+            defer { busy.set(false) }
             let count = child.readStandardError(into: &buffer)
             guard count > 0 else { return }
             pending += buffer[..<count]
@@ -153,6 +174,13 @@ struct StandardErrorPump {
         }
         return nil
     }
+}
+
+/// A flag one thread sets and another reads.
+final class BusyFlag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set(_ busy: Bool) { value.store(busy, ordering: .releasing) }
 }
 
 /// The file every sent message is appended to as one JSON line, so an app's tests can read the code.

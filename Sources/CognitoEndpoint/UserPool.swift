@@ -59,7 +59,8 @@ final class UserPool: Sendable {
         }
     }
 
-    var all: [PoolUser] { users.withLock { Array($0.values).sorted { $0.createdAt < $1.createdAt } } }
+    /// Every account, oldest first (ties by user name, so the order is stable for paging).
+    var all: [PoolUser] { users.withLock { Array($0.values).sorted { ($0.createdAt, $0.userName) < ($1.createdAt, $1.userName) } } }
 
     /// Adds an account; with destination sign-in the typed name must be an email or phone number and becomes that
     /// attribute.
@@ -80,14 +81,14 @@ final class UserPool: Sendable {
         attributes["sub"] = userName == typed ? RandomID.uuid() : userName
         let user = PoolUser(userName: userName, attributes: attributes, status: status, createdAt: now)
         try users.withLock { (users) throws(CognitoError) in
-            let taken =
-                users[userName] != nil
-                || (signInWithDestination
-                    && users.values.contains { other in
-                        (attributes["email"] != nil && other.attributes["email"]?.lowercased() == attributes["email"]?.lowercased())
-                            || (attributes["phone_number"] != nil && other.attributes["phone_number"] == attributes["phone_number"])
-                    })
-            guard !taken else {
+            guard users[userName] == nil else { throw CognitoError("UsernameExistsException", "User account already exists") }
+            let aliasTaken =
+                signInWithDestination
+                && users.values.contains { other in
+                    (attributes["email"] != nil && other.attributes["email"]?.lowercased() == attributes["email"]?.lowercased())
+                        || (attributes["phone_number"] != nil && other.attributes["phone_number"] == attributes["phone_number"])
+                }
+            guard !aliasTaken else {
                 throw CognitoError(
                     "UsernameExistsException", "An account with the given \(typed.contains("@") ? "email" : "phone_number") already exists."
                 )

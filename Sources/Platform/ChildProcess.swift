@@ -61,11 +61,40 @@ package struct ChildProcess: Sendable {
         }
     }
 
+    /// Waits until the child's standard error has bytes to read or has been closed.
+    package func waitForStandardError() {
+        var entry = pollfd(fd: standardError, events: Int16(POLLIN), revents: 0)
+        while poll(&entry, 1, -1) < 0 && errno == EINTR {}
+    }
+
+    /// How many bytes the child wrote to standard error that nobody has read yet.
+    package func unreadStandardErrorBytes() -> Int {
+        var count: Int32 = 0
+        return ioctl(standardError, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
+    }
+
     /// Stops the child (SIGTERM) and waits for it.
     package func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        _ = systemKill(pid, SIGTERM)
+        _ = waitForExit()
         close(standardError)
     }
+
+    /// Ends the child at once (SIGKILL), as Lambda ends a runtime that ran out of time; whoever reads its standard
+    /// error sees it close and reaps it with `waitForExit()`.
+    package func kill() { _ = systemKill(pid, SIGKILL) }
+
+    /// Waits for the child to end and closes our end of its standard error: its exit status, or 128 plus the
+    /// signal that ended it, as a shell reports it.
+    package func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// Closes our end of its standard error, once it is read to the end.
+    package func closeStandardError() { close(standardError) }
 }
+
+private func systemKill(_ pid: pid_t, _ signal: Int32) -> Int32 { kill(pid, signal) }

@@ -24,7 +24,7 @@ package struct TCPListener: Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
+            _ = systemClose(fd)
             throw SystemCallError("\(host) is not an IPv4 address", code: 0)
         }
         let bound = withUnsafePointer(to: &address) {
@@ -32,7 +32,7 @@ package struct TCPListener: Sendable {
         }
         guard bound == 0 else {
             let error = SystemCallError.last("cannot listen on \(host):\(port)")
-            close(fd)
+            _ = systemClose(fd)
             throw error
         }
         guard systemListen(fd, 128) == 0 else { throw .last("listen") }
@@ -41,6 +41,12 @@ package struct TCPListener: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return TCPListener(descriptor: fd, port: UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Stops listening: a thread waiting in `accept()` gets an error, and the port is free again.
+    package func close() {
+        _ = shutdown(descriptor, Int32(SHUT_RDWR))
+        _ = systemClose(descriptor)
     }
 
     /// Waits for the next connection.
@@ -59,6 +65,7 @@ private let streamSocketType = Int32(SOCK_STREAM.rawValue)
 private let streamSocketType = SOCK_STREAM
 #endif
 
+private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
 private func systemAccept(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: UnsafeMutablePointer<socklen_t>?) -> Int32 {
     accept(fd, address, length)

@@ -17,16 +17,25 @@ struct EndpointClientTests {
     }()
     static let python = root.appendingPathComponent(".build/venv/bin/python3").path
 
-    @Test("sign-ins, wrong codes, lockout, resend, unknown users, errors, 50 at once, sign-up, and a restart")
-    func clients() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python), "run scripts/setup-tools first (.build/venv)")
-        let signUp = FileManager.default.isExecutableFile(atPath: Self.products.appendingPathComponent("pre-sign-up").path)
+    @Test("sign-ins, wrong codes, lockout, resend, unknown users, errors, 50 at once, the admin calls, sign-up, a restart")
+    func clients() throws { try Self.run("main") }
+
+    @Test("a create that errors and one past 5 s, and no pre-sign-up, from --functions DIR")
+    func failingFunctions() throws { try Self.run("functions") }
+
+    @Test("--username-attributes none: sign-in and sign-up by user name")
+    func userNames() throws { try Self.run("usernames") }
+
+    /// Runs one scenario of client_test.py against the built endpoint; it must pass every check.
+    static func run(_ scenario: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/setup-tools first (.build/venv)")
+        let signUp = FileManager.default.isExecutableFile(atPath: products.appendingPathComponent("pre-sign-up").path)
         let client = Process()
-        client.executableURL = URL(fileURLWithPath: Self.python)
+        client.executableURL = URL(fileURLWithPath: python)
         client.arguments =
             [
-                Self.root.appendingPathComponent("Tests/EndpointTests/client_test.py").path, "--endpoint-bin",
-                Self.products.appendingPathComponent("passwordless-endpoint").path,
+                root.appendingPathComponent("Tests/EndpointTests/client_test.py").path, "--endpoint-bin",
+                products.appendingPathComponent("passwordless-endpoint").path, "--scenario", scenario,
             ] + (signUp ? ["--sign-up"] : [])
         let output = Pipe()
         client.standardOutput = output
@@ -37,6 +46,13 @@ struct EndpointClientTests {
         #expect(client.terminationStatus == 0, "\(text)")
         #expect(text.contains("checks passed"), "\(text)")
     }
+}
+
+/// Kept apart from the suite above so its three minutes of waiting overlap the other tests.
+@Suite("passwordless-endpoint: session tokens expire")
+struct EndpointSessionExpiryTests {
+    @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; takes 3 minutes)")
+    func expiry() throws { try EndpointClientTests.run("expiry") }
 }
 
 @Suite("Tokens: RS256 under the kept key")

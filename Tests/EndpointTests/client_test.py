@@ -1,9 +1,11 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames]
 
-Starts the endpoint (port 0, a temporary state directory and outbox), runs every check, restarts it on the same
-state and checks that an account and the signing key survived.
+main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
+and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (takes 3 minutes).
+functions: --functions DIR with a create that errors, then takes 6 s, and no pre-sign-up. usernames:
+--username-attributes none. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -14,15 +16,16 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames"], default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
 args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
 
 
-def start_endpoint():
+def start_endpoint(*extra):
     env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK}
-    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox],
+    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
                             env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True)
     line = proc.stdout.readline()
     match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
@@ -32,7 +35,20 @@ def start_endpoint():
     return proc, match.group(1)
 
 
-endpoint, args.endpoint = start_endpoint()
+EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3"], "usernames": ["--username-attributes", "none"],
+         "functions": ["--functions", os.path.join(WORK, "functions")]}[args.scenario]
+if args.scenario == "functions":
+    # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
+    built = os.path.dirname(os.path.abspath(args.endpoint_bin))
+    os.makedirs(os.path.join(WORK, "functions", "create-auth-challenge"))
+    os.symlink(os.path.join(built, "define-auth-challenge"), os.path.join(WORK, "functions", "define-auth-challenge"))
+    os.symlink(os.path.join(built, "verify-auth-challenge"), os.path.join(WORK, "functions", "verify-auth-challenge"))
+    failing = os.path.join(os.path.dirname(os.path.abspath(__file__)), "failing_function.py")
+    bootstrap = os.path.join(WORK, "functions", "create-auth-challenge", "bootstrap")
+    with open(bootstrap, "w") as f:
+        f.write(f"#!/bin/sh\nexec {sys.executable} {failing}\n")
+    os.chmod(bootstrap, 0o755)
+endpoint, args.endpoint = start_endpoint(*EXTRA)
 CREDS = dict(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 idp = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
 POOL, CLIENT = args.pool_id, args.client_id
@@ -55,23 +71,19 @@ def error_of(call, **kw):
 
 
 def last_code(destination):
-    # The outbox is written as create's output is read, a moment after its answer: wait up to 3 s for it.
-    for _ in range(60):
-        for line in reversed(open(args.outbox).read().splitlines() if os.path.exists(args.outbox) else []):
-            sent = json.loads(line)
-            if sent["destination"] == destination:
-                return "".join(ch for ch in sent["message"].split(" is ")[1] if ch.isdigit())[:6]
-        time.sleep(0.05)
+    # The endpoint answers once the message is in the outbox: it is read once, with no waiting.
+    for line in reversed(open(args.outbox).read().splitlines() if os.path.exists(args.outbox) else []):
+        sent = json.loads(line)
+        if sent["destination"] == destination:
+            return "".join(ch for ch in sent["message"].split(" is ")[1] if ch.isdigit())[:6]
     raise AssertionError(f"no message to {destination}")
 
 
 def new_code(destination, before):
-    """The code of a message sent after `before` messages to destination (waits up to 3 s for it)."""
-    for _ in range(60):
-        if messages_to(destination) > before:
-            return last_code(destination)
-        time.sleep(0.05)
-    raise AssertionError(f"no new message to {destination}")
+    """The code of a message sent after `before` messages to destination."""
+    if messages_to(destination) <= before:
+        raise AssertionError(f"no new message to {destination}")
+    return last_code(destination)
 
 
 def messages_to(destination):
@@ -111,6 +123,93 @@ def sign_in(username, destination):
     check(first["ChallengeName"] == "CUSTOM_CHALLENGE", "a code challenge")
     return answer(first, new_code(destination, sent))
 
+
+def codes_to(destination):
+    """Every code sent to destination, oldest first."""
+    lines = open(args.outbox).read().splitlines() if os.path.exists(args.outbox) else []
+    return ["".join(ch for ch in sent["message"].split(" is ")[1] if ch.isdigit())[:6]
+            for sent in map(json.loads, lines) if sent["destination"] == destination]
+
+
+def finish():
+    endpoint.terminate()
+    endpoint.wait(10)
+    shutil.rmtree(WORK, ignore_errors=True)
+    print(f"{checks} checks passed")
+    sys.exit(0)
+
+
+def expiry():
+    """Each session token lasts the pool's AuthSessionValidity from when it was issued, and works once."""
+    phone = "+15555550100"
+    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    begun = time.monotonic()
+    kept, left = start(phone), start(phone)
+    first_code, second_code = codes_to(phone)
+    time.sleep(max(0, 120 - (time.monotonic() - begun)))
+    renewed = answer(kept, "000000")
+    check(renewed["ChallengeName"] == "CUSTOM_CHALLENGE" and renewed["Session"] != kept["Session"], "a wrong code: a new token")
+    used = error_of(answer, challenge=kept, text=first_code)
+    check(used == ("NotAuthorizedException", "Incorrect username or password.", 400), f"a token works once: {used}")
+    time.sleep(max(0, 185 - (time.monotonic() - begun)))
+    expired = error_of(answer, challenge=left, text=second_code)
+    check(expired == ("NotAuthorizedException", "Invalid session for the user, session is expired.", 400), f"after 3 minutes: {expired}")
+    # The token issued at 2 minutes is a minute old: still good.
+    check("AuthenticationResult" in answer(renewed, first_code), "a token from a later round lasts from its own issue")
+    print(f"{checks}: session tokens expire after 3 minutes each")
+
+
+def functions():
+    """Triggers that error or run past 5 s answer UserLambdaValidationException; the endpoint keeps serving."""
+    phone = "+15555550100"
+    made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    failed = error_of(start, username=phone)
+    check(failed == ("UserLambdaValidationException", "CreateAuthChallenge failed with error boom.", 400), f"an error: {failed}")
+    begun = time.monotonic()
+    slow = error_of(start, username=phone)
+    waited = time.monotonic() - begun
+    check(slow == ("UserLambdaValidationException", "CreateAuthChallenge failed with error Task timed out after 5.00 seconds.", 400),
+          f"past 5 s: {slow}")
+    check(5.0 <= waited < 6.0, f"Cognito's 5 s wait, waited {waited:.2f} s")
+    # The late answer to the slow invocation is dropped, not taken for this one.
+    third = start(phone)
+    check(third["ChallengeParameters"] == {"USERNAME": made["User"]["Username"]}, f"the next invocation's own answer: {third}")
+    check(messages_to(phone) == 0, "nothing was sent")
+    # With no pre-sign-up, a self sign-up stays unconfirmed, and cannot sign in.
+    signed = idp.sign_up(ClientId=CLIENT, Username="unconfirmed@example.com", Password="Thr0w-away!" + os.urandom(8).hex())
+    check(signed["UserConfirmed"] is False, "no pre-sign-up: not confirmed")
+    refused = error_of(start, username="unconfirmed@example.com")
+    check(refused[:2] == ("UserNotConfirmedException", "User is not confirmed."), f"unconfirmed: {refused}")
+    print(f"{checks}: a trigger that errors, one past 5 s, and no pre-sign-up")
+
+
+def usernames():
+    """--username-attributes none: accounts sign in by their user name; a phone number is just an unknown name."""
+    phone = "+15555550100"
+    idp.admin_create_user(UserPoolId=POOL, Username="alice", UserAttributes=[
+        {"Name": "phone_number", "Value": phone}, {"Name": "phone_number_verified", "Value": "true"}])
+    first = start("alice")
+    check(first["ChallengeParameters"]["USERNAME"] == "alice" and first["ChallengeParameters"]["destination"] == "+*******0100",
+          f"by user name: {first['ChallengeParameters']}")
+    claims = verified_claims(answer(first, last_code(phone)))
+    check(claims["cognito:username"] == "alice" and claims["phone_number"] == phone, f"claims {claims}")
+    sent = messages_to(phone)
+    by_phone = start(phone)
+    check(by_phone["ChallengeParameters"]["USERNAME"] == phone and messages_to(phone) == sent, "the phone number is not a user name")
+    taken = error_of(idp.admin_create_user, UserPoolId=POOL, Username="alice")
+    check(taken[:2] == ("UsernameExistsException", "User account already exists"), f"a taken name: {taken}")
+    if args.sign_up:
+        email = "bob@example.com"
+        signed = idp.sign_up(ClientId=CLIENT, Username="bob", Password="Thr0w-away!" + os.urandom(8).hex(),
+                             UserAttributes=[{"Name": "email", "Value": email}])
+        check(signed["UserConfirmed"] is True, "pre-sign-up confirms bob")
+        check(verified_claims(sign_in("bob", email))["cognito:username"] == "bob", "bob signs in by name")
+    print(f"{checks}: sign-in by user name")
+
+
+if args.scenario != "main":
+    {"expiry": expiry, "functions": functions, "usernames": usernames}[args.scenario]()
+    finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
 phone = "+15555550100"
@@ -222,6 +321,34 @@ threads = [threading.Thread(target=one, args=(n,)) for n in numbers]
 for t in threads: t.start()
 for t in threads: t.join()
 check(failures == [] and done.count(True) == 50, f"50 at once: {failures[:3]}")
+
+# ListUsers: a filter, pages, and only the attributes asked for.
+listed = idp.list_users(UserPoolId=POOL, Filter=f'phone_number = "{phone}"')["Users"]
+check([u["Username"] for u in listed] == [generated], f"filter by phone: {listed}")
+pages = list(idp.get_paginator("list_users").paginate(UserPoolId=POOL, Filter='phone_number ^= "+15555551"',
+                                                         AttributesToGet=["phone_number"], PaginationConfig={"PageSize": 7}))
+found = [u for page in pages for u in page["Users"]]
+check([len(p["Users"]) for p in pages] == [7] * 7 + [1], "pages of 7")
+check(sorted(a["Value"] for u in found for a in u["Attributes"]) == numbers, "each account once, in pages")
+check(all([a["Name"] for a in u["Attributes"]] == ["phone_number"] for u in found), "only the attributes asked for")
+check(error_of(idp.list_users, UserPoolId=POOL, Filter="nickname = \"x\"")[0] == "InvalidParameterException", "a filter on another attribute")
+check(error_of(idp.list_users, UserPoolId=POOL, Limit=61)[0] == "InvalidParameterException", "a page over 60")
+
+# AdminUpdateUserAttributes: a new address is unverified; another account's number is refused; sub is fixed.
+idp.admin_update_user_attributes(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "email", "Value": "first@example.com"},
+                                                                               {"Name": "email_verified", "Value": "true"}])
+idp.admin_update_user_attributes(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "email", "Value": "second@example.com"}])
+attributes = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=POOL, Username=phone)["UserAttributes"]}
+check(attributes["email"] == "second@example.com" and attributes["email_verified"] == "false", f"a changed email: {attributes}")
+check(attributes["phone_number_verified"] == "true", "the unchanged phone stays verified")
+taken = error_of(idp.admin_update_user_attributes, UserPoolId=POOL, Username=phone,
+                 UserAttributes=[{"Name": "phone_number", "Value": numbers[0]}])
+check(taken[0] == "AliasExistsException", f"another account's number: {taken}")
+check(error_of(idp.admin_update_user_attributes, UserPoolId=POOL, Username=phone,
+               UserAttributes=[{"Name": "sub", "Value": "x"}])[0] == "InvalidParameterException", "sub cannot change")
+idp.admin_delete_user(UserPoolId=POOL, Username=numbers[-1])
+check(error_of(idp.admin_get_user, UserPoolId=POOL, Username=numbers[-1])[0] == "UserNotFoundException", "a deleted account")
+print(f"{checks}: 50 at once, ListUsers, attribute updates")
 
 if args.sign_up:
     email = "new.user@example.com"
