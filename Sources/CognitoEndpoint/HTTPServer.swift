@@ -47,8 +47,12 @@ final class HTTPServer: Sendable {
             while let connection = try? listener.accept() {
                 DispatchQueue.global().async { self.serve(connection) }
             }
+            listener.close()
         }
     }
+
+    /// Stops accepting connections; those open are served until their peer closes them.
+    func stop() { listener.stopListening() }
 
     private func serve(_ connection: TCPSocket) {
         var connection = connection

@@ -2,8 +2,9 @@ import Dispatch
 import Platform
 import Synchronization
 
-/// One trigger executable running as Lambda runs it: its own process, polling a Runtime API this endpoint serves
-/// on 127.0.0.1, one invocation at a time, with Cognito's 5 s wait.
+/// One trigger as Lambda runs it: an instance (its own process, polling a Runtime API this endpoint serves on
+/// 127.0.0.1) takes one invocation at a time, with Cognito's 5 s wait. As on Lambda, an instance that runs out of
+/// time is ended, one whose process exits fails the invocation in flight, and the next invocation starts a new one.
 final class TriggerFunction: Sendable {
     /// What an invocation gave back.
     enum Answer: Sendable {
@@ -12,102 +13,151 @@ final class TriggerFunction: Sendable {
         case timedOut
     }
 
+    static let cognitoWaitMs: Int64 = 5_000
+    let name: String
+    private let executable: String
+    private let environment: [String: String]
+    private let outbox: Outbox
+    private let busy = DispatchSemaphore(value: 1)
+    private let current: Mutex<FunctionInstance?>
+
+    /// Starts the first instance, so an executable that cannot start is reported when the endpoint starts.
+    init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
+        self.name = name
+        self.executable = executable
+        self.environment = environment
+        self.outbox = outbox
+        current = Mutex(try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox))
+    }
+
+    /// Sends one event to a running instance, starting one if none runs, and waits at most Cognito's 5 s.
+    func invoke(_ event: [UInt8]) -> Answer {
+        busy.wait()
+        defer { busy.signal() }
+        var instance = current.withLock { $0 }
+        if instance?.isRetired != false {
+            do {
+                instance = try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox)
+            } catch {
+                return .error(type: "Runtime.StartError", message: error.description)
+            }
+            current.withLock { $0 = instance }
+        }
+        return instance!.invoke(event)
+    }
+}
+
+/// One process of a function and the Runtime API it polls.
+final class FunctionInstance: Sendable {
     private struct Slot {
         var id = 0
         var event: [UInt8] = []
-        var answer: Answer?
+        var pending = false
+        var answer: TriggerFunction.Answer?
+        var initError: String?
+        var waitingForNext = 0
     }
 
-    static let cognitoWaitMs: Int64 = 5_000
     let name: String
     private let slot = Mutex(Slot())
-    private let busy = DispatchSemaphore(value: 1)
     private let eventReady = DispatchSemaphore(value: 0)
     private let answerReady = DispatchSemaphore(value: 0)
-    private let server: HTTPServer
-    private let process: Mutex<ChildProcess?> = Mutex(nil)
+    /// Set when the process has exited or is being ended: no new invocation goes to it.
+    private let retired = Atomic(false)
     private let pumping = BusyFlag()
+    private let server: HTTPServer
+    private let child: ChildProcess
 
-    /// Starts the Runtime API and the process; `outbox` gets the console deliveries the process prints.
     init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
         self.name = name
-        var handle: (@Sendable (HTTPRequest) -> HTTPResponse)?
-        let box = Mutex<(@Sendable (HTTPRequest) -> HTTPResponse)?>(nil)
+        let box = Mutex<FunctionInstance?>(nil)
         do {
             server = try HTTPServer(host: "127.0.0.1", port: 0) { request in
-                box.withLock { $0 }?(request) ?? HTTPResponse(status: 503)
+                box.withLock { $0 }?.runtimeAPI(request) ?? HTTPResponse(status: 503)
             }
         } catch {
             throw .function("cannot serve a Runtime API for \(name): \(error)")
         }
-        handle = { [unowned self] request in self.runtimeAPI(request) }
-        box.withLock { $0 = handle }
-        server.start()
         var env = environment
         env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.listener.port)"
         env["AWS_LAMBDA_FUNCTION_NAME"] = name
-        let child: ChildProcess
         do { child = try ChildProcess.spawn(executable, environment: env) } catch {
+            server.stop()
             throw .function("cannot start \(executable): \(error)")
         }
-        process.withLock { $0 = child }
+        box.withLock { $0 = self }
+        server.start()
         let pump = StandardErrorPump(function: name, outbox: outbox, busy: pumping)
-        DispatchQueue(label: "stderr-\(name)").async { pump.run(child) }
+        DispatchQueue(label: "stderr-\(name)").async { [child] in
+            pump.run(child)
+            self.processExited()
+        }
     }
 
-    func stop() { process.withLock { $0?.stop() } }
+    var isRetired: Bool { retired.load(ordering: .acquiring) }
 
-    /// Sends one event and waits, at most Cognito's 5 s, for its answer.
-    func invoke(_ event: [UInt8]) -> Answer {
-        busy.wait()
-        defer { busy.signal() }
+    /// Sends one event and waits, at most Cognito's 5 s, for its answer; past that the process is ended.
+    func invoke(_ event: [UInt8]) -> TriggerFunction.Answer {
         let id = slot.withLock { slot in
             slot.id += 1
             slot.event = event
+            slot.pending = true
             slot.answer = nil
             return slot.id
         }
         eventReady.signal()
-        let deadline = DispatchTime.now() + .milliseconds(Int(Self.cognitoWaitMs))
+        let deadline = DispatchTime.now() + .milliseconds(Int(TriggerFunction.cognitoWaitMs))
         while answerReady.wait(timeout: deadline) == .success {
             if let answer = slot.withLock({ $0.id == id ? $0.answer : nil }) {
                 waitForOutput()
                 return answer
             }
         }
-        // The function is still busy with it: a later answer for this id is dropped.
-        slot.withLock { $0.event = [] }
+        slot.withLock { $0.pending = false }
+        retired.store(true, ordering: .releasing)
+        child.kill()
         return .timedOut
     }
 
     /// Waits, at most a second, until what the function printed before it answered has been handled: a client that
     /// reads the outbox as soon as it has the answer finds the message there.
     private func waitForOutput() {
-        guard let child = process.withLock({ $0 }) else { return }
+        guard !isRetired else { return }
         let limit = SystemClock.nowEpochMilliseconds() + 1_000
         while child.unreadStandardErrorBytes() > 0 || pumping.isSet, SystemClock.nowEpochMilliseconds() < limit {
             SystemClock.sleep(milliseconds: 1)
         }
     }
 
+    /// The process closed its output: reap it, fail the invocation it had, as Lambda reports a runtime that exits,
+    /// and stop serving its Runtime API.
+    private func processExited() {
+        let status = child.waitForExit()
+        child.closeStandardError()
+        retired.store(true, ordering: .releasing)
+        let waiting = slot.withLock { slot in
+            if slot.id > 0, slot.answer == nil {
+                let reason = slot.initError ?? "RequestId: \(name)-\(slot.id) Error: Runtime exited with error: exit status \(status)"
+                slot.answer = .error(type: "Runtime.ExitError", message: reason)
+            }
+            slot.pending = false
+            return slot.waitingForNext
+        }
+        answerReady.signal()
+        // Requests for the next event that the process left behind return now.
+        for _ in 0..<waiting { eventReady.signal() }
+        server.stop()
+    }
+
     private func runtimeAPI(_ request: HTTPRequest) -> HTTPResponse {
         let prefix = "/2018-06-01/runtime/invocation/"
-        if request.method == "GET", request.path == prefix + "next" {
-            eventReady.wait()
-            let (id, event) = slot.withLock { ($0.id, $0.event) }
-            let deadline = SystemClock.nowEpochMilliseconds() + Self.cognitoWaitMs
-            return HTTPResponse(
-                status: 200,
-                headers: [
-                    ("Lambda-Runtime-Aws-Request-Id", "\(name)-\(id)"), ("Lambda-Runtime-Deadline-Ms", "\(deadline)"),
-                    ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:\(name)"),
-                    ("Content-Type", "application/json"),
-                ], body: event)
-        }
+        if request.method == "GET", request.path == prefix + "next" { return nextEvent() }
         guard request.method == "POST", request.path.hasPrefix(prefix) else {
             if request.path == "/2018-06-01/runtime/init/error" {
-                FileIO.writeToStandardError(
-                    "passwordless-endpoint: \(name) failed to start: \(String(decoding: request.body, as: UTF8.self))\n")
+                let report = JSONValue.parse(request.body)
+                let message = report?["errorMessage"]?.string ?? "init error"
+                slot.withLock { $0.initError = message }
+                FileIO.writeToStandardError("passwordless-endpoint: \(name) failed to start: \(message)\n")
                 return HTTPResponse(status: 202)
             }
             return HTTPResponse(status: 404)
@@ -116,7 +166,7 @@ final class TriggerFunction: Sendable {
         guard let slash = rest.lastIndex(of: "/"), let id = Int(rest[..<slash].split(separator: "-").last ?? "") else {
             return HTTPResponse(status: 400)
         }
-        let answer: Answer
+        let answer: TriggerFunction.Answer
         switch rest[rest.index(after: slash)...] {
         case "response": answer = .response(request.body)
         case "error":
@@ -127,6 +177,29 @@ final class TriggerFunction: Sendable {
         slot.withLock { if $0.id == id { $0.answer = answer } }
         answerReady.signal()
         return HTTPResponse(status: 202)
+    }
+
+    /// `GET /next`: waits for an event, as long as the process lives.
+    private func nextEvent() -> HTTPResponse {
+        slot.withLock { $0.waitingForNext += 1 }
+        defer { slot.withLock { $0.waitingForNext -= 1 } }
+        while true {
+            eventReady.wait()
+            if isRetired { return HTTPResponse(status: 410) }
+            guard let (id, event) = slot.withLock({ slot -> (Int, [UInt8])? in
+                guard slot.pending else { return nil }
+                slot.pending = false
+                return (slot.id, slot.event)
+            }) else { continue }
+            let deadline = SystemClock.nowEpochMilliseconds() + TriggerFunction.cognitoWaitMs
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Lambda-Runtime-Aws-Request-Id", "\(name)-\(id)"), ("Lambda-Runtime-Deadline-Ms", "\(deadline)"),
+                    ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:\(name)"),
+                    ("Content-Type", "application/json"),
+                ], body: event)
+        }
     }
 }
 

@@ -43,11 +43,12 @@ package struct TCPListener: Sendable {
         return TCPListener(descriptor: fd, port: UInt16(bigEndian: address.sin_port))
     }
 
-    /// Stops listening: a thread waiting in `accept()` gets an error, and the port is free again.
-    package func close() {
-        _ = shutdown(descriptor, Int32(SHUT_RDWR))
-        _ = systemClose(descriptor)
-    }
+    /// Stops listening: a thread waiting in `accept()`, and every later call, gets an error (on Linux; Darwin does
+    /// not wake a waiting `accept()`). The descriptor stays open until `close()`, so its number is not reused while
+    /// another thread may still call `accept()` with it.
+    package func stopListening() { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
+
+    package func close() { _ = systemClose(descriptor) }
 
     /// Waits for the next connection.
     package func accept() throws(SystemCallError) -> TCPSocket {

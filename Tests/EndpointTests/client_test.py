@@ -4,12 +4,12 @@
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (takes 3 minutes).
-functions: --functions DIR with a create that errors, then takes 6 s, and no pre-sign-up. usernames:
+functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
 --username-attributes none. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+import argparse, atexit, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 import boto3, botocore, jwt
 
@@ -23,8 +23,8 @@ args.outbox = os.path.join(WORK, "outbox.jsonl")
 args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
 
 
-def start_endpoint(*extra):
-    env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK}
+def start_endpoint(*extra, **variables):
+    env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK, **variables}
     proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
                             env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True)
     line = proc.stdout.readline()
@@ -46,9 +46,10 @@ if args.scenario == "functions":
     failing = os.path.join(os.path.dirname(os.path.abspath(__file__)), "failing_function.py")
     bootstrap = os.path.join(WORK, "functions", "create-auth-challenge", "bootstrap")
     with open(bootstrap, "w") as f:
-        f.write(f"#!/bin/sh\nexec {sys.executable} {failing}\n")
+        f.write(f"#!/bin/sh\nexec {sys.executable} {failing} {os.path.join(WORK, 'invocations')}\n")
     os.chmod(bootstrap, 0o755)
 endpoint, args.endpoint = start_endpoint(*EXTRA)
+atexit.register(lambda: endpoint.poll() is None and endpoint.kill())  # a failed check leaves no endpoint running
 CREDS = dict(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 idp = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
 POOL, CLIENT = args.pool_id, args.client_id
@@ -171,16 +172,32 @@ def functions():
     check(slow == ("UserLambdaValidationException", "CreateAuthChallenge failed with error Task timed out after 5.00 seconds.", 400),
           f"past 5 s: {slow}")
     check(5.0 <= waited < 6.0, f"Cognito's 5 s wait, waited {waited:.2f} s")
-    # The late answer to the slow invocation is dropped, not taken for this one.
-    third = start(phone)
-    check(third["ChallengeParameters"] == {"USERNAME": made["User"]["Username"]}, f"the next invocation's own answer: {third}")
+    # As on Lambda, the instance that ran out of time was ended; the next invocation starts a new one, and a
+    # process that exits fails the invocation it had.
+    exited = error_of(start, username=phone)
+    check(exited[:2] == ("UserLambdaValidationException",
+                         "CreateAuthChallenge failed with error RequestId: create-auth-challenge-1 Error: Runtime exited with error: exit status 3."),
+          f"a process that exits: {exited}")
+    fourth = start(phone)
+    check(fourth["ChallengeParameters"] == {"USERNAME": made["User"]["Username"]}, f"a new process answers: {fourth}")
+    check(open(os.path.join(WORK, "invocations")).read() == "4", "four invocations in all")
     check(messages_to(phone) == 0, "nothing was sent")
     # With no pre-sign-up, a self sign-up stays unconfirmed, and cannot sign in.
     signed = idp.sign_up(ClientId=CLIENT, Username="unconfirmed@example.com", Password="Thr0w-away!" + os.urandom(8).hex())
     check(signed["UserConfirmed"] is False, "no pre-sign-up: not confirmed")
     refused = error_of(start, username="unconfirmed@example.com")
     check(refused[:2] == ("UserNotConfirmedException", "User is not confirmed."), f"unconfirmed: {refused}")
-    print(f"{checks}: a trigger that errors, one past 5 s, and no pre-sign-up")
+    # Bad configuration: define reports it at init and exits; the sign-in fails with its words, every time.
+    global endpoint
+    endpoint.terminate()
+    endpoint.wait(10)
+    endpoint, url = start_endpoint(*EXTRA, MAX_ATTEMPTS="eleven")
+    misconfigured = boto3.client("cognito-idp", endpoint_url=url, **CREDS)
+    for _ in range(2):
+        failed = error_of(misconfigured.initiate_auth, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+        check(failed[0] == "UserLambdaValidationException" and failed[1].startswith("DefineAuthChallenge failed with error ")
+              and "MAX_ATTEMPTS" in failed[1], f"an init error: {failed}")
+    print(f"{checks}: a trigger that errors, one past 5 s, one that exits, one misconfigured, and no pre-sign-up")
 
 
 def usernames():
