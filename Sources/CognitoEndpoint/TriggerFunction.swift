@@ -186,11 +186,13 @@ final class FunctionInstance: Sendable {
         while true {
             eventReady.wait()
             if isRetired { return HTTPResponse(status: 410) }
-            guard let (id, event) = slot.withLock({ slot -> (Int, [UInt8])? in
-                guard slot.pending else { return nil }
-                slot.pending = false
-                return (slot.id, slot.event)
-            }) else { continue }
+            guard
+                let (id, event) = slot.withLock({ slot -> (Int, [UInt8])? in
+                    guard slot.pending else { return nil }
+                    slot.pending = false
+                    return (slot.id, slot.event)
+                })
+            else { continue }
             let deadline = SystemClock.nowEpochMilliseconds() + TriggerFunction.cognitoWaitMs
             return HTTPResponse(
                 status: 200,
