@@ -117,6 +117,8 @@ struct Triggers: Sendable {
 
     let functions: [Kind: TriggerFunction]
 
+    func stop() { functions.values.forEach { $0.stop() } }
+
     /// Invokes a trigger; an error, a timeout or an answer that is not JSON is Cognito's
     /// `UserLambdaValidationException`.
     func run(_ kind: Kind, _ event: JSONValue) throws(CognitoError) -> JSONValue {

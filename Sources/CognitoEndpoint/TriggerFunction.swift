@@ -30,6 +30,9 @@ final class TriggerFunction: Sendable {
         current = Mutex(try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox))
     }
 
+    /// Ends the running instance, if any.
+    func stop() { current.withLock { $0 }?.stop() }
+
     /// Sends one event to a running instance, starting one if none runs, and waits at most Cognito's 5 s.
     func invoke(_ event: [UInt8]) -> Answer {
         busy.wait()
@@ -96,6 +99,11 @@ final class FunctionInstance: Sendable {
 
     var isRetired: Bool { retired.load(ordering: .acquiring) }
 
+    func stop() {
+        retired.store(true, ordering: .releasing)
+        child.kill()
+    }
+
     /// Sends one event and waits, at most Cognito's 5 s, for its answer; past that the process is ended.
     func invoke(_ event: [UInt8]) -> TriggerFunction.Answer {
         let id = slot.withLock { slot in
@@ -114,8 +122,7 @@ final class FunctionInstance: Sendable {
             }
         }
         slot.withLock { $0.pending = false }
-        retired.store(true, ordering: .releasing)
-        child.kill()
+        stop()
         return .timedOut
     }
 

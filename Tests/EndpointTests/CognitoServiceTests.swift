@@ -1,0 +1,111 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CognitoEndpoint
+
+/// The endpoint's service in this process, in front of the built trigger executables, with its clock in the test's
+/// hands: the same rules client_test.py checks through boto3, here to the millisecond.
+@Suite("CognitoService in-process: session validity and ListUsers filters")
+struct CognitoServiceTests {
+    /// A service with a movable clock, its functions from the build, its state in a new temporary directory.
+    final class Harness: Sendable {
+        let service: CognitoService
+        let clock = MovableClock()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-\(UUID().uuidString)").path
+
+        init() throws {
+            var arguments = EndpointCommand.Arguments()
+            arguments.functions = EndpointClientTests.products.path
+            arguments.state = state
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            let clock = self.clock
+            service = CognitoService(
+                options: .init(
+                    poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: "http://127.0.0.1:1",
+                    sessionMinutes: 3),
+                pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
+                signer: try TokenSigner(keyPath: state + "/signing-key.pem"),
+                triggers: try FunctionSet.start(arguments, endpointURL: "http://127.0.0.1:1", stateDirectory: state),
+                now: { clock.milliseconds.load(ordering: .relaxed) })
+        }
+
+        deinit {
+            service.flow.triggers.stop()
+            try? FileManager.default.removeItem(atPath: state)
+        }
+
+        func advance(milliseconds: Int64) { clock.milliseconds.add(milliseconds, ordering: .relaxed) }
+
+        /// One call as a client makes it; admin calls carry a (never checked) SigV4 header.
+        func call(_ operation: String, _ input: JSONValue) -> (status: Int, body: JSONValue) {
+            var headers = [("X-Amz-Target", "AWSCognitoIdentityProviderService." + operation)]
+            if operation.hasPrefix("Admin") || operation == "ListUsers" {
+                headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261205/us-east-1/cognito-idp/aws4_request"))
+            }
+            let response = service.handle(HTTPRequest(method: "POST", path: "/", headers: headers, body: input.bytes))
+            return (response.status, JSONValue.parse(response.body) ?? .null)
+        }
+
+        func answer(_ session: String, _ text: String) -> (status: Int, body: JSONValue) {
+            call(
+                "RespondToAuthChallenge",
+                [
+                    "ClientId": "passwordlesslocalclient", "ChallengeName": "CUSTOM_CHALLENGE", "Session": .string(session),
+                    "ChallengeResponses": ["USERNAME": "x", "ANSWER": .string(text)],
+                ])
+        }
+    }
+
+    final class MovableClock: Sendable {
+        let milliseconds = Atomic<Int64>(1_800_000_000_000)
+    }
+
+    @Test("a token is good until 3 minutes after its own issue, to the millisecond, and a later round's token lasts from its issue")
+    func sessionValidity() throws {
+        let harness = try Harness()
+        let made = harness.call(
+            "AdminCreateUser",
+            [
+                "UserPoolId": "us-east-1_LocalPool", "Username": "+15555550100",
+                "UserAttributes": [["Name": "phone_number_verified", "Value": "true"]],
+            ])
+        #expect(made.status == 200)
+        let start: JSONValue = [
+            "ClientId": "passwordlesslocalclient", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "+15555550100"],
+        ]
+        let first = try #require(harness.call("InitiateAuth", start).body["Session"]?.string)
+        let second = try #require(harness.call("InitiateAuth", start).body["Session"]?.string)
+        harness.advance(milliseconds: 3 * 60_000 - 1)
+        let renewed = harness.answer(first, "000000")
+        #expect(renewed.status == 200 && renewed.body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
+        harness.advance(milliseconds: 1)
+        let expired = harness.answer(second, "000000")
+        #expect(expired.status == 400 && expired.body["__type"]?.string == "NotAuthorizedException")
+        #expect(expired.body["message"]?.string == "Invalid session for the user, session is expired.")
+        let again = harness.answer(first, "000000")
+        #expect(again.body["message"]?.string == "Incorrect username or password.", "a token works once")
+        let token = try #require(renewed.body["Session"]?.string)
+        harness.advance(milliseconds: 3 * 60_000 - 2)
+        #expect(harness.answer(token, "000000").body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
+    }
+
+    @Test(
+        "filters Cognito accepts",
+        arguments: [
+            ("email = \"a@example.com\"", "email", false, "a@example.com"), ("phone_number ^= \"+1555\"", "phone_number", true, "+1555"),
+            ("username=\"alice\"", "username", false, "alice"),
+            ("cognito:user_status = \"CONFIRMED\"", "cognito:user_status", false, "CONFIRMED"),
+            ("name = \"Ann \"Q\" Lee\"", "name", false, "Ann \"Q\" Lee"),
+        ])
+    func filters(text: String, attribute: String, prefix: Bool, value: String) throws {
+        let filter = try UserFilter(text)
+        #expect(filter.attribute == attribute && filter.prefix == prefix && filter.value == value)
+    }
+
+    @Test(
+        "filters Cognito refuses", arguments: ["nickname = \"x\"", "email = x", "email \"x\"", "= \"x\"", "email ~= \"x\"", "email = \"x"])
+    func badFilters(text: String) {
+        #expect(throws: CognitoError.self) { try UserFilter(text) }
+    }
+}
