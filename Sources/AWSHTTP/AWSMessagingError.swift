@@ -127,9 +127,71 @@ package func sanitizedAWSText(_ text: String, redacting secrets: [String], limit
     }
     // AWS errors can quote a recipient (SES's sandbox names the unverified address): no address or phone
     // number leaves in an error, whichever one it is.
-    line = line.replacing(/[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+/, with: "<address>")
-    line = line.replacing(/\+?\d[\d \-]{6,}\d/, with: "<number>")
+    line = redactingAddresses(line)
+    line = redactingNumbers(line)
     line = String(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
     if line.count > limit { line = String(line.prefix(limit)) + "…" }
     return line.trimmingWhitespace()
+}
+
+/// Replaces every word (a run of characters other than white space and `<>"'(),;:[]`) with an `@` that is neither
+/// its first nor its last character by `<address>`. A scan rather than a regular expression: the first use of the
+/// regular expression engine in a process costs about 2 MB of memory.
+func redactingAddresses(_ text: String) -> String {
+    var result = ""
+    var word: [Character] = []
+    func flush() {
+        let isAddress = word.count >= 3 && word[1..<(word.count - 1)].contains("@")
+        result += isAddress ? "<address>" : String(word)
+        word.removeAll(keepingCapacity: true)
+    }
+    for character in text {
+        if character.isWhitespace || "<>\"'(),;:[]".contains(character) {
+            flush()
+            result.append(character)
+        } else {
+            word.append(character)
+        }
+    }
+    flush()
+    return result
+}
+
+/// Replaces every run of at least 8 characters that starts and ends with a digit and holds only digits, spaces and
+/// hyphens, with the `+` just before it if any, by `<number>`.
+func redactingNumbers(_ text: String) -> String {
+    let characters = Array(text)
+    var result = ""
+    var index = 0
+    while index < characters.count {
+        guard characters[index].isDecimalDigit else {
+            let plusStartsNumber = characters[index] == "+" && index + 1 < characters.count && characters[index + 1].isDecimalDigit
+            if !plusStartsNumber { result.append(characters[index]) }
+            index += 1
+            continue
+        }
+        var end = index
+        var last = index
+        while end < characters.count, characters[end].isDecimalDigit || characters[end] == " " || characters[end] == "-" {
+            if characters[end].isDecimalDigit { last = end }
+            end += 1
+        }
+        let hasPlus = index > 0 && characters[index - 1] == "+"
+        if last - index + 1 >= 8 {
+            result += "<number>"
+        } else {
+            if hasPlus { result.append("+") }
+            result += String(characters[index...last])
+        }
+        result += String(characters[(last + 1)..<end])
+        index = end
+    }
+    return result
+}
+
+extension Character {
+    /// A decimal digit of any script, as `\d` matches one.
+    fileprivate var isDecimalDigit: Bool {
+        unicodeScalars.count == 1 && unicodeScalars.first!.properties.numericType == .decimal
+    }
 }
