@@ -69,6 +69,10 @@ package enum EndpointCommand {
             let url = "http://\(parsed.host):\(service.1)"
             FileIO.writeToStandardOutput(
                 "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  state \(parsed.state)\n")
+            if !parsed.host.hasPrefix("127.") {
+                FileIO.writeToStandardError(
+                    "passwordless-endpoint: listening on \(parsed.host), not loopback: anyone who reaches it can make accounts and sign in\n")
+            }
             dispatchMain()
         } catch {
             FileIO.writeToStandardError("passwordless-endpoint: \(error)\n")
