@@ -71,7 +71,8 @@ package enum EndpointCommand {
                 "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  state \(parsed.state)\n")
             if !parsed.host.hasPrefix("127.") {
                 FileIO.writeToStandardError(
-                    "passwordless-endpoint: listening on \(parsed.host), not loopback: anyone who reaches it can make accounts and sign in\n")
+                    "passwordless-endpoint: listening on \(parsed.host), not loopback: anyone who reaches it can make accounts and sign in\n"
+                )
             }
             dispatchMain()
         } catch {

@@ -23,7 +23,7 @@ enum FunctionSet {
         environment["AWS_REGION"] = "us-east-1"
         environment["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
         let outbox = Outbox(path: arguments.outbox)
-        var functions: [Triggers.Kind: TriggerFunction] = [:]
+        var functions: [Triggers.Kind: any Invocable] = [:]
         for kind in Triggers.Kind.allCases {
             guard let executable = find(kind.rawValue, in: directory) else {
                 if kind == .preSignUp { continue }

@@ -25,10 +25,12 @@ struct SignInFlow: Sendable {
     /// Runs define and, when it asks for a challenge, create; updates `session` with the new challenge.
     func nextStep(_ session: inout SignInSession, clientMetadata: JSONValue?) throws(CognitoError) -> Step {
         let user = session.userNotFound ? nil : pool.find(session.userName)
-        let attributes = JSONValue.object((user?.eventAttributes ?? [:]).mapValues { .string($0) })
-        let common: [String: JSONValue] = [
+        let attributes = JSONValue.object((user?.eventAttributes(aliases: pool.signInWithDestination) ?? [:]).mapValues { .string($0) })
+        var common: [String: JSONValue] = [
             "userAttributes": attributes, "session": .array(session.rounds), "userNotFound": .bool(session.userNotFound),
         ]
+        // Cognito passes RespondToAuthChallenge's ClientMetadata to define and create; InitiateAuth's to neither.
+        if let clientMetadata { common["clientMetadata"] = clientMetadata }
         let defined = try triggers.run(
             .define,
             envelope.event(
@@ -41,7 +43,6 @@ struct SignInFlow: Sendable {
         }
         var request = common
         request["challengeName"] = "CUSTOM_CHALLENGE"
-        if let clientMetadata { request["clientMetadata"] = clientMetadata }
         let created = try triggers.run(
             .create,
             envelope.event(
@@ -59,7 +60,7 @@ struct SignInFlow: Sendable {
     func answer(_ session: inout SignInSession, answer: String, clientMetadata: JSONValue?) throws(CognitoError) {
         let user = session.userNotFound ? nil : pool.find(session.userName)
         let request: JSONValue = [
-            "userAttributes": .object((user?.eventAttributes ?? [:]).mapValues { .string($0) }),
+            "userAttributes": .object((user?.eventAttributes(aliases: pool.signInWithDestination) ?? [:]).mapValues { .string($0) }),
             "privateChallengeParameters": session.privateParameters, "challengeAnswer": .string(answer),
             "clientMetadata": clientMetadata ?? [:], "userNotFound": .bool(session.userNotFound),
         ]
@@ -115,7 +116,7 @@ struct Triggers: Sendable {
         }
     }
 
-    let functions: [Kind: TriggerFunction]
+    let functions: [Kind: any Invocable]
 
     func stop() { functions.values.forEach { $0.stop() } }
 

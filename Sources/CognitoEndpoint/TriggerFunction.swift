@@ -2,10 +2,16 @@ import Dispatch
 import Platform
 import Synchronization
 
+/// What the sign-in flow invokes: a function behind a Runtime API, or a stand-in in tests.
+protocol Invocable: Sendable {
+    func invoke(_ event: [UInt8]) -> TriggerFunction.Answer
+    func stop()
+}
+
 /// One trigger as Lambda runs it: an instance (its own process, polling a Runtime API this endpoint serves on
 /// 127.0.0.1) takes one invocation at a time, with Cognito's 5 s wait. As on Lambda, an instance that runs out of
 /// time is ended, one whose process exits fails the invocation in flight, and the next invocation starts a new one.
-final class TriggerFunction: Sendable {
+final class TriggerFunction: Invocable {
     /// What an invocation gave back.
     enum Answer: Sendable {
         case response([UInt8])

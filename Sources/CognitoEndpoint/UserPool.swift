@@ -10,10 +10,14 @@ struct PoolUser: Codable, Sendable {
     var status: String
     var createdAt: Int64
 
-    /// The attributes as the triggers see them: with `sub` and `cognito:user_status`.
-    var eventAttributes: [String: String] {
+    /// The attributes as the triggers see them: with `sub`, `cognito:user_status` and, where the pool signs in with
+    /// a verified email or phone, `cognito:email_alias` / `cognito:phone_number_alias`.
+    func eventAttributes(aliases: Bool) -> [String: String] {
         var all = attributes
         all["cognito:user_status"] = status
+        for name in ["email", "phone_number"] where aliases && attributes[name + "_verified"] == "true" {
+            all["cognito:\(name)_alias"] = attributes[name]
+        }
         return all
     }
 

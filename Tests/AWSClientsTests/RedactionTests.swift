@@ -1,7 +1,7 @@
+import TestSupport
 import Testing
 
 @testable import AWSHTTP
-import TestSupport
 
 /// The scans that take addresses and numbers out of AWS error text, against the regular expressions they replace
 /// (kept here as the reference): the same output for every string tried.
@@ -23,11 +23,16 @@ struct RedactionTests {
         }
     }
 
-    @Test("what AWS quotes", arguments: [
-        ("Email address is not verified: jane.doe+x@example.com.", "Email address is not verified: <address>"),
-        ("Invalid parameter: PhoneNumber Reason: +1 555-555-0100 is not valid", "Invalid parameter: PhoneNumber Reason: <number> is not valid"),
-        ("Rate exceeded for 12345 requests", "Rate exceeded for 12345 requests"),
-    ])
+    @Test(
+        "what AWS quotes",
+        arguments: [
+            ("Email address is not verified: jane.doe+x@example.com.", "Email address is not verified: <address>"),
+            (
+                "Invalid parameter: PhoneNumber Reason: +1 555-555-0100 is not valid",
+                "Invalid parameter: PhoneNumber Reason: <number> is not valid"
+            ),
+            ("Rate exceeded for 12345 requests", "Rate exceeded for 12345 requests"),
+        ])
     func quoted(text: String, expected: String) {
         #expect(sanitizedAWSText(text, redacting: []) == expected)
     }
