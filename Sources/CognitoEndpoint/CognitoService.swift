@@ -38,8 +38,29 @@ final class CognitoService: Sendable {
 
     var issuer: String { options.issuerBase + "/" + options.poolID }
 
-    /// Answers one HTTP request: the JWKS on GET, an operation on POST.
+    /// Headers a web page's requests may carry, as the AWS SDKs for JavaScript send them. `Authorization` is left
+    /// out, so a page in a browser can make the public calls a sign-in screen makes, never the admin calls.
+    static let corsHeaders = "content-type, x-amz-target, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, cache-control"
+
+    /// Answers one HTTP request, with the headers a browser needs to let a web app read the answer.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var response = answer(request)
+        response.headers += [
+            ("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "x-amzn-requestid, x-amzn-errortype"),
+            ("x-amzn-RequestId", RandomID.uuid()),
+        ]
+        if request.method == "OPTIONS" {
+            response.headers += [
+                ("Access-Control-Allow-Methods", "POST, GET, OPTIONS"), ("Access-Control-Allow-Headers", Self.corsHeaders),
+                ("Access-Control-Max-Age", "600"),
+            ]
+        }
+        return response
+    }
+
+    /// The JWKS on GET, an empty answer to a browser's preflight, an operation on POST.
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
+        if request.method == "OPTIONS" { return HTTPResponse(status: 200) }
         if request.method == "GET" {
             guard request.path == "/\(options.poolID)/.well-known/jwks.json" else { return HTTPResponse(status: 404) }
             return .json(200, signer.jwks, contentType: "application/json")

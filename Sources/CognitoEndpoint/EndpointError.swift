@@ -18,7 +18,11 @@ struct CognitoError: Error {
         self.message = message
     }
 
-    var response: HTTPResponse { .json(400, ["__type": .string(type), "message": .string(message)]) }
+    var response: HTTPResponse {
+        var response = HTTPResponse.json(400, ["__type": .string(type), "message": .string(message)])
+        response.headers.append(("x-amzn-ErrorType", type))
+        return response
+    }
 
     static func invalidParameter(_ message: String) -> CognitoError { CognitoError("InvalidParameterException", message) }
     static let notAuthorized = CognitoError("NotAuthorizedException", "Incorrect username or password.")

@@ -302,6 +302,27 @@ def oversized():
 
 
 check(oversized() == b"413", "a body over 1 MB")
+
+
+def preflight():
+    # What a browser asks before a web app's SDK may POST: the public calls' headers, never Authorization.
+    request = urllib.request.Request(args.endpoint + "/", method="OPTIONS", headers={
+        "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-amz-target,x-amz-user-agent"})
+    with urllib.request.urlopen(request) as reply:
+        return reply.status, {k.lower(): v for k, v in reply.headers.items()}
+
+
+status, headers = preflight()
+allowed = {h.strip() for h in headers.get("access-control-allow-headers", "").split(",")}
+check(status == 200 and headers.get("access-control-allow-origin") == "*" and "POST" in headers.get("access-control-allow-methods", ""),
+      f"a browser's preflight: {status} {headers}")
+check({"content-type", "x-amz-target", "x-amz-user-agent"} <= allowed and "authorization" not in allowed, f"allowed headers {allowed}")
+reply = urllib.request.urlopen(urllib.request.Request(args.endpoint + "/", method="POST", data=json.dumps(
+    {"ClientId": CLIENT, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "+15555550188"}}).encode(), headers={
+    "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth", "Content-Type": "application/x-amz-json-1.1",
+    "Origin": "http://localhost:3000"}))
+check(reply.headers.get("Access-Control-Allow-Origin") == "*", "a web page may read the answer")
 check(raw(b"{}", "AWSCognitoIdentityProviderService.AdminGetUser")[1].get("__type") == "MissingAuthenticationTokenException", "admin calls are signed")
 print(f"{checks}: lockout, resend, unknown user, errors")
 
