@@ -17,13 +17,13 @@ struct EndpointClientTests {
     }()
     static let python = root.appendingPathComponent(".build/venv/bin/python3").path
 
-    @Test("sign-ins, wrong codes, lockout, resend, unknown users, errors, 50 at once, the admin calls, sign-up, a restart")
+    @Test("sign-ins, wrong codes, lockout, resend and its limit, unknown users, errors, 50 at once, the admin calls, sign-up, a restart")
     func clients() throws { try Self.run("main") }
 
     @Test("a create that errors and one past 5 s, and no pre-sign-up, from --functions DIR")
     func failingFunctions() throws { try Self.run("functions") }
 
-    @Test("--username-attributes none: sign-in and sign-up by user name")
+    @Test("--username-attributes none: sign-in and sign-up by user name, and a choice of channel")
     func userNames() throws { try Self.run("usernames") }
 
     /// Runs one scenario of client_test.py against the built endpoint; it must pass every check.

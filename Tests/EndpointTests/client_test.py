@@ -5,7 +5,7 @@
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (takes 3 minutes).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
---username-attributes none. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+--username-attributes none, with channel choice on. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -24,6 +24,8 @@ args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
 
 
 def start_endpoint(*extra, **variables):
+    if args.scenario == "usernames":
+        variables.setdefault("OTP_CHANNEL_CHOICE", "true")
     env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK, **variables}
     proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
                             env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True)
@@ -213,6 +215,19 @@ def usernames():
     sent = messages_to(phone)
     by_phone = start(phone)
     check(by_phone["ChallengeParameters"]["USERNAME"] == phone and messages_to(phone) == sent, "the phone number is not a user name")
+    # Channel choice (OTP_CHANNEL_CHOICE=true in this scenario): a round that sends nothing, then the chosen channel.
+    email = "carol@example.com"
+    idp.admin_create_user(UserPoolId=POOL, Username="carol", UserAttributes=[
+        {"Name": "phone_number", "Value": "+15555550101"}, {"Name": "phone_number_verified", "Value": "true"},
+        {"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
+    choice = start("carol")
+    offered = choice["ChallengeParameters"]
+    check(offered["step"] == "channel" and offered["channels"] == "sms,email" and messages_to(email) == 0
+          and messages_to("+15555550101") == 0, f"a choice of channel first: {offered}")
+    chosen = answer(choice, "email", {"channel": "email"})
+    check(chosen["ChallengeParameters"]["channel"] == "email" and messages_to(email) == 1 and messages_to("+15555550101") == 0,
+          f"the code by email: {chosen['ChallengeParameters']}")
+    check(verified_claims(answer(chosen, last_code(email)))["cognito:username"] == "carol", "carol signs in by email")
     taken = error_of(idp.admin_create_user, UserPoolId=POOL, Username="alice")
     check(taken[:2] == ("UsernameExistsException", "User account already exists"), f"a taken name: {taken}")
     if args.sign_up:
@@ -260,9 +275,18 @@ old = new_code(phone, sent)
 resent = answer(challenge, "resend", {"action": "resend"})
 new = new_code(phone, sent + 1)
 check(messages_to(phone) == sent + 2, "a second code was sent")
-check("AuthenticationResult" in answer(resent, new), "the new code signs in")
+# The old code no longer works; MAX_RESENDS (2) resends in a sign-in, and one more is refused.
+retry = answer(resent, old)
+check(retry["ChallengeName"] == "CUSTOM_CHALLENGE", "the old code stopped working")
+again = answer(retry, "resend", {"action": "resend"})
+check(messages_to(phone) == sent + 3, "a second resend sends a third code")
+refused = error_of(answer, challenge=again, text="resend", metadata={"action": "resend"})
+check(refused[0] == "UserLambdaValidationException" and refused[1].startswith("CreateAuthChallenge failed with error ")
+      and messages_to(phone) == sent + 3, f"a third resend: {refused}")
+fresh = start(phone)
+check("AuthenticationResult" in answer(fresh, new_code(phone, sent + 3)), "a new sign-in gets a new code")
 
-# Channel choice is the functions' own setting; here: an unknown user is answered like an account.
+# An unknown user is answered like an account (channel choice: the usernames scenario).
 unknown = start("+15555550199")["ChallengeParameters"]
 check(set(unknown) == set(params) and unknown["destination"] == "+*******0199", f"unknown user {unknown}")
 check(messages_to("+15555550199") == 0, "nothing sent to an unknown user")
