@@ -19,7 +19,7 @@ package final class CognitoIdentityProviderClient: Sendable {
     /// Sets `attributes` (name and value) on the user; every attempt and wait ends before the deadline.
     package func adminUpdateUserAttributes(
         userPoolID: String, userName: String, attributes: [(name: String, value: String)], deadlineEpochMs: Int64
-    ) throws(AWSMessagingError) {
+    ) throws(AWSCallError) {
         let body = Array(Self.requestBody(userPoolID: userPoolID, userName: userName, attributes: attributes).utf8)
         // The user name may be the phone number or address itself: never let AWS's text carry it to a log.
         let secrets = [userName] + connection.secrets

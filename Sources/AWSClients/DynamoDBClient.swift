@@ -60,7 +60,7 @@ package final class DynamoDBClient: Sendable {
     /// table for one out of reach. With less than `minimumBudgetMs` left to begin with, nothing is tried.
     package func incrementBelowLimits(
         table: String, items: [CounterIncrement], deadlineEpochMs: Int64
-    ) throws(AWSMessagingError) -> IncrementResult {
+    ) throws(AWSCallError) -> IncrementResult {
         guard !items.isEmpty else { return .incremented }
         // A fresh item passes `attribute_not_exists`, so a limit of 0 has to be answered here.
         let unreachable = items.indices.filter { items[$0].limit <= 0 }
@@ -103,7 +103,7 @@ package final class DynamoDBClient: Sendable {
     /// try did.
     func incrementOnce(
         table: String, items: [CounterIncrement], deadlineEpochMs: Int64, busy: inout Bool
-    ) throws(AWSMessagingError) -> IncrementResult? {
+    ) throws(AWSCallError) -> IncrementResult? {
         let action = Self.action(itemCount: items.count)
         let operation = "DynamoDB \(action)"
         let body = Array(Self.requestBody(table: table, items: items).utf8)

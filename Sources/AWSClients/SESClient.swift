@@ -37,7 +37,7 @@ package final class SESClient: Sendable {
     /// `deadlineEpochMs` minus the policy's safety margin.
     package func sendEmail(
         to address: String, subject: String, text: String, html: String?, deadlineEpochMs: Int64
-    ) throws(AWSMessagingError) -> String {
+    ) throws(AWSCallError) -> String {
         let secrets = [text, html ?? "", subject, address] + connection.secrets
         let response = try connection.executor.execute(
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,

@@ -28,7 +28,7 @@ package final class SNSClient: Sendable {
     /// `deadlineEpochMs` minus the policy's safety margin.
     package func publishSMS(
         to phoneNumber: String, message: String, deadlineEpochMs: Int64
-    ) throws(AWSMessagingError) -> String {
+    ) throws(AWSCallError) -> String {
         let response = try connection.executor.execute(
             operation: Self.operation, deadlineEpochMs: deadlineEpochMs,
             makeRequest: { now in publishRequest(to: phoneNumber, message: message, nowEpochMs: now) },

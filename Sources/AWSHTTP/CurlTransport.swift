@@ -23,8 +23,8 @@ package final class CurlTransport: HTTPTransport {
 
     package func send(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
-    ) throws(AWSMessagingError) -> HTTPResponse {
-        try handle.withLock { (curl: inout CurlHandle) throws(AWSMessagingError) -> HTTPResponse in
+    ) throws(AWSCallError) -> HTTPResponse {
+        try handle.withLock { (curl: inout CurlHandle) throws(AWSCallError) -> HTTPResponse in
             try curl.perform(request, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
         }
     }
@@ -71,14 +71,14 @@ private struct CurlHandle: ~Copyable {
         errorBuffer.deallocate()
     }
 
-    private mutating func readyHandle() throws(AWSMessagingError) -> UnsafeMutableRawPointer {
+    private mutating func readyHandle() throws(AWSCallError) -> UnsafeMutableRawPointer {
         if let easy {
             // Reset clears options but keeps the connection cache, which is the point of reusing the handle.
             curl_easy_reset(easy)
             return easy
         }
         guard curlGlobalInitResult == CURLE_OK, let created = curl_easy_init() else {
-            throw AWSMessagingError.transport(.permanent, "libcurl could not be initialised")
+            throw AWSCallError.transport(.permanent, "libcurl could not be initialised")
         }
         easy = created
         return created
@@ -86,11 +86,11 @@ private struct CurlHandle: ~Copyable {
 
     mutating func perform(
         _ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64
-    ) throws(AWSMessagingError) -> HTTPResponse {
+    ) throws(AWSCallError) -> HTTPResponse {
         // A host name that is not ASCII would need IDN conversion (libidn2, a stub in the Lambda build).
         // Endpoints come from configuration and are ASCII; anything else is refused before curl sees it.
         guard request.url.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw AWSMessagingError.transport(.permanent, "URL is not printable ASCII; use the punycode form of the host name")
+            throw AWSCallError.transport(.permanent, "URL is not printable ASCII; use the punycode form of the host name")
         }
         let easy = try readyHandle()
         let sink = TransferSink()
@@ -113,8 +113,8 @@ private struct CurlHandle: ~Copyable {
             }
         }
         guard code == CURLE_OK else {
-            if sink.overflowed { throw AWSMessagingError.transport(.permanent, "response larger than 1 MiB") }
-            throw AWSMessagingError.transport(Self.kind(of: code), describe(code))
+            if sink.overflowed { throw AWSCallError.transport(.permanent, "response larger than 1 MiB") }
+            throw AWSCallError.transport(Self.kind(of: code), describe(code))
         }
         var status = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)

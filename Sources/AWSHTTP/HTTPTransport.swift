@@ -44,7 +44,7 @@ package struct HTTPResponse: Sendable {
     }
 }
 
-/// A failure below HTTP, as a transport reports it inside `AWSMessagingError.transport`: nothing usable came back.
+/// A failure below HTTP, as a transport reports it inside `AWSCallError.transport`: nothing usable came back.
 package struct TransportFailure: Equatable, Sendable {
     package enum Kind: Equatable, Sendable {
         /// The connect or total timeout expired.
@@ -67,5 +67,5 @@ package struct TransportFailure: Equatable, Sendable {
 /// Sends one HTTP request; the seam that lets tests replace libcurl with a fake.
 package protocol HTTPTransport: Sendable {
     /// Sends `request`, giving up on connecting after `connectTimeoutMs` and on the whole exchange after `timeoutMs`.
-    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(AWSMessagingError) -> HTTPResponse
+    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(AWSCallError) -> HTTPResponse
 }

@@ -27,7 +27,7 @@ package struct RequestExecutor: Sendable {
         operation: String, deadlineEpochMs: Int64,
         makeRequest: (Int64) -> HTTPRequest,
         parseFailure: (HTTPResponse) -> ServiceFailure
-    ) throws(AWSMessagingError) -> HTTPResponse {
+    ) throws(AWSCallError) -> HTTPResponse {
         let budgetEnd = deadlineEpochMs - policy.deadlineSafetyMarginMs
         var attempts = 0
         var lastService: (failure: ServiceFailure, status: Int, requestID: String?)?
@@ -39,7 +39,7 @@ package struct RequestExecutor: Sendable {
             guard remaining > 0 else { break }
             let request = makeRequest(now)
             attempts += 1
-            let result = Result { () throws(AWSMessagingError) -> HTTPResponse in
+            let result = Result { () throws(AWSCallError) -> HTTPResponse in
                 try transport.send(
                     request, connectTimeoutMs: min(remaining, policy.maxConnectTimeoutMs), timeoutMs: remaining)
             }

@@ -46,7 +46,7 @@ package struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether a transport failure is worth another try; permanent local problems are not.
-    static func isRetryable(_ error: AWSMessagingError) -> Bool {
+    static func isRetryable(_ error: AWSCallError) -> Bool {
         guard let failure = error.transportFailure else { return false }
         return failure.kind != .permanent
     }

@@ -37,7 +37,7 @@ package final class AWSCodeDelivery: CodeDelivery {
                 }
                 _ = try ses.sendEmail(to: address, subject: subject, text: text, html: html, deadlineEpochMs: deadlineEpochMs)
             }
-        } catch let error as AWSMessagingError {
+        } catch let error as AWSCallError {
             throw .deliveryFailed(
                 DeliveryFailure(
                     kind: Self.kind(of: error), awsErrorCode: error.awsErrorCode, awsRequestID: error.awsRequestID,
@@ -58,7 +58,7 @@ package final class AWSCodeDelivery: CodeDelivery {
     /// error only an account can get would tell it from a stranger). Throttling, server faults, the network and the
     /// deadline are `.transient`. Every other refusal (access, credentials, signature, a paused or suspended
     /// account, a missing configuration set or sender) is `.deployment`: it meets every user alike.
-    static func kind(of error: AWSMessagingError) -> DeliveryFailure.Kind {
+    static func kind(of error: AWSCallError) -> DeliveryFailure.Kind {
         guard error.isRejection, let code = error.awsErrorCode else { return .transient }
         if sesRecipientRefusals.contains(code) || snsRecipientRefusals.contains(code) { return .rejected }
         if ["InvalidParameter", "InvalidParameterValue"].contains(code),

@@ -42,7 +42,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     /// Counts one send against every counter, or against none when one of them is at its limit. A sharded counter
     /// is tried shard by shard from a random one, and is full only when every shard is.
     ///
-    /// - Throws: the `AWSMessagingError` of a call that failed or ran out of time; nothing is decided then.
+    /// - Throws: the `AWSCallError` of a call that failed or ran out of time; nothing is decided then.
     package func consume(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws -> LimitDecision {
         var shards = counters.map { $0.shards == 1 ? 0 : Int.random(in: 0..<$0.shards) }
         var tried = counters.map { _ in 1 }

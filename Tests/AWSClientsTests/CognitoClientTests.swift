@@ -53,7 +53,7 @@ struct CognitoClientTests {
         let clock = FakeClock()
         let body = #"{"__type":"UserNotFoundException","message":"User +15555550123 does not exist."}"#
         let transport = FakeTransport([.respond(HTTPResponse(status: 400, body: Array(body.utf8)))], clock: clock)
-        let error = #expect(throws: AWSMessagingError.self) {
+        let error = #expect(throws: AWSCallError.self) {
             try Self.client(transport).adminUpdateUserAttributes(
                 userPoolID: "p", userName: "+15555550123", attributes: [("phone_number_verified", "true")],
                 deadlineEpochMs: clock.now + 4_000)

@@ -337,7 +337,7 @@ struct DynamoDBTests {
             ])
         func notRetried(response: HTTPResponse) throws {
             let transport = FakeTransport([.respond(response), .respond(DynamoSamples.success())], clock: FakeClock())
-            #expect(throws: AWSMessagingError.self) {
+            #expect(throws: AWSCallError.self) {
                 try DynamoSamples.client(transport)
                     .incrementBelowLimits(table: "t", items: DynamoSamples.two, deadlineEpochMs: transport.clock.now + 4_000)
             }
@@ -347,7 +347,7 @@ struct DynamoDBTests {
 
         @Test("a refused connection is retried, then reported as a network error")
         func networkFailure() throws {
-            let transport = FakeTransport([.fail(AWSMessagingError.transport(.connectionFailed, "Connection refused"))], clock: FakeClock())
+            let transport = FakeTransport([.fail(AWSCallError.transport(.connectionFailed, "Connection refused"))], clock: FakeClock())
             let client = try DynamoSamples.client(transport)
             do {
                 _ =
@@ -485,7 +485,7 @@ struct DynamoDBIntegrationTests {
         #expect(try pair.map { try Self.count($0.pk, harness: harness) } == [1, 1])
 
         try harness.proxyScript("invalid", "forward")
-        #expect(throws: AWSMessagingError.self) {
+        #expect(throws: AWSCallError.self) {
             try client.incrementBelowLimits(table: table, items: pair, deadlineEpochMs: nowEpochMs() + 10_000)
         }
         #expect(try harness.proxyRequestCount() == 1, "a ValidationException is not retried")

@@ -45,7 +45,7 @@ struct ErrorParsingTests {
     func snsMissingId() throws {
         let client = try AWSSamples.snsClient(
             FakeTransport([.respond(HTTPResponse(status: 200, body: Array("<x/>".utf8)))], clock: FakeClock()))
-        #expect(throws: AWSMessagingError.invalidResponse(operation: "SNS Publish", detail: "HTTP 200 without a MessageId")) {
+        #expect(throws: AWSCallError.invalidResponse(operation: "SNS Publish", detail: "HTTP 200 without a MessageId")) {
             try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: FakeClock().now + 5_000)
         }
     }
@@ -77,7 +77,7 @@ struct ErrorParsingTests {
                 [.respond(AWSSamples.sesSuccess("ses-id-1")), .respond(HTTPResponse(status: 200, body: Array("{}".utf8)))], clock: clock))
         #expect(
             try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000) == "ses-id-1")
-        #expect(throws: AWSMessagingError.invalidResponse(operation: "SES SendEmail", detail: "HTTP 200 without a MessageId")) {
+        #expect(throws: AWSCallError.invalidResponse(operation: "SES SendEmail", detail: "HTTP 200 without a MessageId")) {
             try client.sendEmail(to: "u@example.com", subject: "s", text: "t", html: nil, deadlineEpochMs: clock.now + 5_000)
         }
     }
@@ -88,23 +88,23 @@ struct ErrorDescriptionTests {
     @Test("descriptions name the service, code and message")
     func formats() {
         #expect(
-            AWSMessagingError.serviceError(
+            AWSCallError.serviceError(
                 operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized", status: 403, attempts: 1
             ).description
                 == "SNS Publish failed: AccessDenied: User is not authorized")
         #expect(
-            AWSMessagingError.serviceError(
+            AWSCallError.serviceError(
                 operation: "SES SendEmail", code: "Throttling", message: "Rate exceeded", status: 400, attempts: 3
             ).description
                 == "SES SendEmail failed: Throttling: Rate exceeded (after 3 attempts)")
         #expect(
-            AWSMessagingError.serviceError(operation: "SNS Publish", code: "HTTP 502", message: "", status: 502, attempts: 1).description
+            AWSCallError.serviceError(operation: "SNS Publish", code: "HTTP 502", message: "", status: 502, attempts: 1).description
                 == "SNS Publish failed: HTTP 502")
         #expect(
-            AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 3, lastProblem: nil).description
+            AWSCallError.deadlineExceeded(operation: "SNS Publish", attempts: 3, lastProblem: nil).description
                 == "SNS Publish failed: timed out before the invocation deadline after 3 attempts")
         #expect(
-            AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil).description
+            AWSCallError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil).description
                 == "SNS Publish failed: no time left before the invocation deadline; nothing was sent")
     }
 
@@ -143,7 +143,7 @@ struct ErrorDescriptionTests {
             clock: clock)
         let client = try AWSSamples.sesClient(transport)
         #expect(
-            throws: AWSMessagingError.serviceError(
+            throws: AWSCallError.serviceError(
                 operation: "SES SendEmail", code: "MessageRejected", message: "Rejected: <redacted> / <redacted>", status: 400, attempts: 1)
         ) {
             try client.sendEmail(to: "u@example.com", subject: "s", text: text, html: nil, deadlineEpochMs: clock.now + 5_000)

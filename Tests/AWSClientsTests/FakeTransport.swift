@@ -48,7 +48,7 @@ final class FakeClock: Sendable {
 /// One scripted outcome of a fake send.
 enum FakeOutcome: Sendable {
     case respond(HTTPResponse)
-    case fail(AWSMessagingError)
+    case fail(AWSCallError)
     /// Consumes the whole timeout, as a hanging server would.
     case hang
 }
@@ -75,7 +75,7 @@ final class FakeTransport: HTTPTransport {
 
     var sent: [Sent] { log.withLock { $0 } }
 
-    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(AWSMessagingError) -> HTTPResponse {
+    func send(_ request: HTTPRequest, connectTimeoutMs: Int64, timeoutMs: Int64) throws(AWSCallError) -> HTTPResponse {
         log.withLock { $0.append(Sent(request: request, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)) }
         let outcome = script.withLock { steps in steps.count > 1 ? steps.removeFirst() : steps[0] }
         switch outcome {
@@ -87,7 +87,7 @@ final class FakeTransport: HTTPTransport {
             throw error
         case .hang:
             clock.advance(timeoutMs)
-            throw AWSMessagingError.transport(.timedOut, "Operation timed out after \(timeoutMs) milliseconds")
+            throw AWSCallError.transport(.timedOut, "Operation timed out after \(timeoutMs) milliseconds")
         }
     }
 }

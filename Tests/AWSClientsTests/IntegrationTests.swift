@@ -112,7 +112,7 @@ struct IntegrationTests {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("denied", "forward")
             #expect(
-                throws: AWSMessagingError.serviceError(
+                throws: AWSCallError.serviceError(
                     operation: "SNS Publish", code: "AccessDenied", message: "User is not authorized to perform: SNS:Publish", status: 403,
                     attempts: 1)
             ) {
@@ -127,7 +127,7 @@ struct IntegrationTests {
             let harness = try #require(MotoHarness.current)
             try harness.proxyScript("rejected", "forward")
             #expect(
-                throws: AWSMessagingError.serviceError(
+                throws: AWSCallError.serviceError(
                     operation: "SES SendEmail", code: "MessageRejected", message: "Email address is not verified.", status: 400, attempts: 1
                 )
             ) {

@@ -28,9 +28,9 @@ struct RetryTests {
 
         @Test("timeouts and connection failures are retryable; permanent transport errors are not")
         func transportRetryable() {
-            #expect(RetryPolicy.isRetryable(AWSMessagingError.transport(.timedOut, "t")))
-            #expect(RetryPolicy.isRetryable(AWSMessagingError.transport(.connectionFailed, "c")))
-            #expect(!RetryPolicy.isRetryable(AWSMessagingError.transport(.permanent, "p")))
+            #expect(RetryPolicy.isRetryable(AWSCallError.transport(.timedOut, "t")))
+            #expect(RetryPolicy.isRetryable(AWSCallError.transport(.connectionFailed, "c")))
+            #expect(!RetryPolicy.isRetryable(AWSCallError.transport(.permanent, "p")))
         }
     }
 
@@ -60,7 +60,7 @@ struct RetryTests {
                 [.respond(AWSSamples.snsError(503, code: "ServiceUnavailable", message: "Try later"))], clock: clock)
             let client = try AWSSamples.snsClient(transport, policy: RetryPolicy(maxAttempts: 4))
             #expect(
-                throws: AWSMessagingError.serviceError(
+                throws: AWSCallError.serviceError(
                     operation: "SNS Publish", code: "ServiceUnavailable", message: "Try later", status: 503, attempts: 4)
             ) {
                 try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 10_000)
@@ -78,7 +78,7 @@ struct RetryTests {
                 [.respond(AWSSamples.snsError(status, code: code, message: "no")), .respond(AWSSamples.snsSuccess())], clock: clock)
             let client = try AWSSamples.snsClient(transport)
             #expect(
-                throws: AWSMessagingError.serviceError(operation: "SNS Publish", code: code, message: "no", status: status, attempts: 1)
+                throws: AWSCallError.serviceError(operation: "SNS Publish", code: code, message: "no", status: status, attempts: 1)
             ) {
                 try client.publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             }
@@ -104,7 +104,7 @@ struct RetryTests {
                 [.respond(AWSSamples.sesError(400, type: "MessageRejected", message: "bad")), .respond(AWSSamples.sesSuccess())],
                 clock: clock)
             #expect(
-                throws: AWSMessagingError.serviceError(
+                throws: AWSCallError.serviceError(
                     operation: "SES SendEmail", code: "MessageRejected", message: "bad", status: 400, attempts: 1)
             ) {
                 try AWSSamples.sesClient(rejected).sendEmail(
@@ -118,8 +118,8 @@ struct RetryTests {
             let clock = FakeClock()
             let transport = FakeTransport(
                 [
-                    .fail(AWSMessagingError.transport(.connectionFailed, "Connection refused")),
-                    .fail(AWSMessagingError.transport(.connectionFailed, "reset")),
+                    .fail(AWSCallError.transport(.connectionFailed, "Connection refused")),
+                    .fail(AWSCallError.transport(.connectionFailed, "reset")),
                     .respond(AWSSamples.snsSuccess("id")),
                 ],
                 clock: clock)
@@ -130,9 +130,9 @@ struct RetryTests {
         @Test("connection failures on every try end in a network error naming the attempts")
         func connectionFailuresExhaust() throws {
             let clock = FakeClock()
-            let transport = FakeTransport([.fail(AWSMessagingError.transport(.connectionFailed, "Connection refused"))], clock: clock)
+            let transport = FakeTransport([.fail(AWSCallError.transport(.connectionFailed, "Connection refused"))], clock: clock)
             let deadline = clock.now + 5_000
-            #expect(throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "Connection refused", attempts: 3)) {
+            #expect(throws: AWSCallError.networkError(operation: "SNS Publish", detail: "Connection refused", attempts: 3)) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             #expect(clock.now < deadline)
@@ -142,10 +142,10 @@ struct RetryTests {
         func permanentNotRetried() throws {
             let clock = FakeClock()
             let transport = FakeTransport(
-                [.fail(AWSMessagingError.transport(.permanent, "SSL peer certificate was not OK")), .respond(AWSSamples.snsSuccess())],
+                [.fail(AWSCallError.transport(.permanent, "SSL peer certificate was not OK")), .respond(AWSSamples.snsSuccess())],
                 clock: clock)
             #expect(
-                throws: AWSMessagingError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)
+                throws: AWSCallError.networkError(operation: "SNS Publish", detail: "SSL peer certificate was not OK", attempts: 1)
             ) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 5_000)
             }
@@ -176,7 +176,7 @@ struct RetryTests {
             let transport = FakeTransport(
                 [.respond(AWSSamples.snsError(500, code: "InternalError", message: "x"))], clock: clock, latencyMs: 300)
             let deadline = clock.now + 1_500
-            #expect(throws: AWSMessagingError.self) {
+            #expect(throws: AWSCallError.self) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
             // Budget 1000 ms, 300 ms per answer: tries at 0, 400 (after a 100 ms wait) and 900 (after 200 ms).
@@ -191,7 +191,7 @@ struct RetryTests {
                 [.respond(AWSSamples.snsError(400, code: "Throttling", message: "Rate exceeded"))], clock: clock, latencyMs: 100)
             let deadline = clock.now + 650  // budget 150 ms after the 500 ms margin
             #expect(
-                throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 1, lastProblem: "Throttling: Rate exceeded")
+                throws: AWSCallError.deadlineExceeded(operation: "SNS Publish", attempts: 1, lastProblem: "Throttling: Rate exceeded")
             ) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: deadline)
             }
@@ -203,7 +203,7 @@ struct RetryTests {
         func noTimeLeft() throws {
             let clock = FakeClock()
             let transport = FakeTransport([.respond(AWSSamples.snsSuccess())], clock: clock)
-            #expect(throws: AWSMessagingError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil)) {
+            #expect(throws: AWSCallError.deadlineExceeded(operation: "SNS Publish", attempts: 0, lastProblem: nil)) {
                 try AWSSamples.snsClient(transport).publishSMS(to: "+1", message: "hi", deadlineEpochMs: clock.now + 500)
             }
             #expect(transport.sent.isEmpty)

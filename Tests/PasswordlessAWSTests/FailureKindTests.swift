@@ -7,7 +7,7 @@ import Testing
 /// How a failed send is sorted, from the error alone: the rule the fault-proxy tests exercise end to end.
 @Suite("Failed sends sorted by cause")
 struct FailureKindTests {
-    static func service(_ status: Int, _ code: String, _ message: String = "") -> AWSMessagingError {
+    static func service(_ status: Int, _ code: String, _ message: String = "") -> AWSCallError {
         .serviceError(operation: "SNS Publish", code: code, message: message, status: status, attempts: 1)
     }
 
@@ -33,7 +33,7 @@ struct FailureKindTests {
             (.deadlineExceeded(operation: "SNS Publish", attempts: 2, lastProblem: nil), .transient),
             (.networkError(operation: "SNS Publish", detail: "connection refused", attempts: 3), .transient),
         ])
-    func kind(error: AWSMessagingError, expected: DeliveryFailure.Kind) {
+    func kind(error: AWSCallError, expected: DeliveryFailure.Kind) {
         #expect(AWSCodeDelivery.kind(of: error) == expected, "\(error)")
     }
 }

@@ -173,7 +173,7 @@ struct LimitStoreTests {
         do {
             let decision = try store.consume([counter], now: 1_800_000_000, deadlineEpochMs: Self.deadline())
             Issue.record("a denied write gave \(decision)")
-        } catch let error as AWSMessagingError {
+        } catch let error as AWSCallError {
             #expect(["AccessDenied", "AccessDeniedException"].contains(error.awsErrorCode ?? ""))
             #expect(!error.description.contains(counter.identity))
         }

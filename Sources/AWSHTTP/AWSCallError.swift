@@ -4,7 +4,7 @@ import Settings
 ///
 /// Descriptions never include the message being sent or any credential: AWS error messages are cut to their
 /// first line and scrubbed of those values before they are stored here.
-package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct AWSCallError: Error, Equatable, Sendable, CustomStringConvertible {
     private enum Kind: Equatable, Sendable {
         case service(operation: String, code: String, message: String, status: Int, attempts: Int)
         case deadlineExceeded(operation: String, attempts: Int, lastProblem: String?)
@@ -27,30 +27,30 @@ package struct AWSMessagingError: Error, Equatable, Sendable, CustomStringConver
     /// AWS answered with an error `code` and `message` (HTTP `status`) after `attempts` tries.
     static func serviceError(
         operation: String, code: String, message: String, status: Int, attempts: Int, requestID: String? = nil
-    ) -> AWSMessagingError {
-        AWSMessagingError(
+    ) -> AWSCallError {
+        AWSCallError(
             .service(operation: operation, code: code, message: message, status: status, attempts: attempts), requestID: requestID)
     }
 
     /// The time before the invocation deadline ran out after `attempts` tries.
-    static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSMessagingError {
-        AWSMessagingError(.deadlineExceeded(operation: operation, attempts: attempts, lastProblem: lastProblem))
+    static func deadlineExceeded(operation: String, attempts: Int, lastProblem: String?) -> AWSCallError {
+        AWSCallError(.deadlineExceeded(operation: operation, attempts: attempts, lastProblem: lastProblem))
     }
 
     /// The request could not be completed at the network level after `attempts` tries.
-    static func networkError(operation: String, detail: String, attempts: Int) -> AWSMessagingError {
-        AWSMessagingError(.network(operation: operation, detail: detail, attempts: attempts))
+    static func networkError(operation: String, detail: String, attempts: Int) -> AWSCallError {
+        AWSCallError(.network(operation: operation, detail: detail, attempts: attempts))
     }
 
     /// AWS answered with success but the body lacked what was expected.
-    package static func invalidResponse(operation: String, detail: String) -> AWSMessagingError {
-        AWSMessagingError(.invalidResponse(operation: operation, detail: detail))
+    package static func invalidResponse(operation: String, detail: String) -> AWSCallError {
+        AWSCallError(.invalidResponse(operation: operation, detail: detail))
     }
 
     /// One attempt failed below HTTP (connecting, TLS, a timeout); the request executor turns this into a
     /// network or deadline error once it stops trying.
-    package static func transport(_ kind: TransportFailure.Kind, _ detail: String) -> AWSMessagingError {
-        AWSMessagingError(.transport(TransportFailure(kind, detail)))
+    package static func transport(_ kind: TransportFailure.Kind, _ detail: String) -> AWSCallError {
+        AWSCallError(.transport(TransportFailure(kind, detail)))
     }
 
     /// What a transport reported, for an error thrown by one.
