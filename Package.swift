@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "swift-cognito-passwordless",
+    // Synchronization's Mutex and Atomic, for the local tools on a Mac.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "define-auth-challenge", targets: ["define-auth-challenge"]),
         .executable(name: "create-auth-challenge", targets: ["create-auth-challenge"]),

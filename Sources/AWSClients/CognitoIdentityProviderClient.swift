@@ -1,6 +1,10 @@
 import AWSHTTP
 import AWSSigning
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 import Settings
 
 /// Amazon Cognito user pools' admin API over its JSON 1.1 protocol (`POST /` with an `X-Amz-Target` header):

@@ -1,6 +1,10 @@
 import AWSHTTP
 import AWSSigning
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 import Settings
 
 /// One counter to raise by 1, unless it has reached its limit.

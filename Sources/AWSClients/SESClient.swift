@@ -1,6 +1,10 @@
 import AWSHTTP
 import AWSSigning
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 import Settings
 
 /// Sends email through Amazon SES v2 `SendEmail` (REST-JSON).

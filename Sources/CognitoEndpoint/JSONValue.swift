@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Any JSON value, for request and event bodies whose members the endpoint reads by name.
 enum JSONValue: Codable, Equatable, Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 import PasswordlessAuth
 
 /// Reads and writes trigger events with one decoder and encoder kept for the life of the process.

@@ -1,7 +1,12 @@
-import FoundationEssentials
 import Testing
 
 @testable import PasswordlessAuth
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 @Suite("Event decoding and encoding")
 struct EventDecodingTests {
