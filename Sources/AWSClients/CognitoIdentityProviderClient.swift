@@ -1,11 +1,12 @@
 import AWSHTTP
 import AWSSigning
+import Settings
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Settings
 
 /// Amazon Cognito user pools' admin API over its JSON 1.1 protocol (`POST /` with an `X-Amz-Target` header):
 /// `AdminUpdateUserAttributes`, to mark an attribute verified.

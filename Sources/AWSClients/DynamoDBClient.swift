@@ -1,11 +1,12 @@
 import AWSHTTP
 import AWSSigning
+import Settings
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Settings
 
 /// One counter to raise by 1, unless it has reached its limit.
 package struct CounterIncrement: Equatable, Sendable {

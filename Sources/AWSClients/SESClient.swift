@@ -1,11 +1,12 @@
 import AWSHTTP
 import AWSSigning
+import Settings
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Settings
 
 /// Sends email through Amazon SES v2 `SendEmail` (REST-JSON).
 ///

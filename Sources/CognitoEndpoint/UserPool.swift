@@ -1,11 +1,12 @@
+import Platform
+import Settings
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Platform
-import Settings
-import Synchronization
 
 /// One account of the local pool.
 struct PoolUser: Codable, Sendable {

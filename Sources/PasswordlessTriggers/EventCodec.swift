@@ -1,9 +1,10 @@
+import PasswordlessAuth
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import PasswordlessAuth
 
 /// Reads and writes trigger events with one decoder and encoder kept for the life of the process.
 struct EventCodec {

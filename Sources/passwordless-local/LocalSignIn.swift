@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
 import Platform
 import Settings
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again; and
 /// before it, for a sign-up, pre-sign-up.

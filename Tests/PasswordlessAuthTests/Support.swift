@@ -1,11 +1,11 @@
+@testable import PasswordlessAuth
+@testable import TestSupport
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-
-@testable import PasswordlessAuth
-@testable import TestSupport
 
 // MARK: - Fixtures
 
