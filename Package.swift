@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "EndpointTests",
             dependencies: [
-                "CognitoEndpoint", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "CognitoEndpoint", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
                 "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py", "failing_function.py"]),

@@ -121,15 +121,8 @@ struct RequestReader {
                 guard fill(connection) else { return .closed }
             }
         }
-        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        guard let (method, path, headers) = Self.parseHead(buffer[..<headEnd!]) else { return .malformed }
         buffer.removeFirst(headEnd! + 4)
-        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count == 3 else { return .malformed }
-        let headers = lines.compactMap { line -> (String, String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingWhitespace())
-        }
         let lengthHeader: (String, String)? = headers.first { $0.0.asciiLowercased() == "content-length" }
         let length = lengthHeader.flatMap { Int($0.1) } ?? 0
         guard length >= 0 else { return .malformed }
@@ -139,7 +132,7 @@ struct RequestReader {
         }
         let body = Array(buffer[..<length])
         buffer.removeFirst(length)
-        return .request(HTTPRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
+        return .request(HTTPRequest(method: method, path: path, headers: headers, body: body))
     }
 
     /// Reads and drops `count` bytes of body.
@@ -153,6 +146,22 @@ struct RequestReader {
         guard let count = try? connection.receive(into: &scratch), count > 0 else { return false }
         buffer += scratch[..<count]
         return true
+    }
+
+    /// The request line's method and target, and the header fields, read off the bytes of the head.
+    private static func parseHead(_ head: ArraySlice<UInt8>) -> (String, String, [(String, String)])? {
+        var lines = head.split(separator: 10, omittingEmptySubsequences: false).map { line in
+            line.last == 13 ? line.dropLast() : line
+        }
+        let requestLine = lines.removeFirst().split(separator: UInt8(ascii: " "))
+        guard requestLine.count == 3 else { return nil }
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let value = line[(colon + 1)...].drop { $0 == 32 || $0 == 9 }
+            let trimmed = value.reversed().drop { $0 == 32 || $0 == 9 }.count
+            return (String(decoding: line[..<colon], as: UTF8.self), String(decoding: value.prefix(trimmed), as: UTF8.self))
+        }
+        return (String(decoding: requestLine[0], as: UTF8.self), String(decoding: requestLine[1], as: UTF8.self), headers)
     }
 
     private static func find(_ bytes: [UInt8]) -> Int? {

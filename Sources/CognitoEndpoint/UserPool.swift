@@ -35,13 +35,42 @@ struct PoolUser: Codable, Sendable {
     }
 }
 
+/// The accounts by user name, and by email (in lower case) and phone number for sign-in by destination.
+struct Accounts {
+    private(set) var byName: [String: PoolUser] = [:]
+    private var byAlias: [String: String] = [:]
+
+    init(_ users: [String: PoolUser]) { users.values.forEach { put($0) } }
+
+    static func aliases(_ attributes: [String: String]) -> [String] {
+        [attributes["email"].map { "email:" + $0.lowercased() }, attributes["phone_number"].map { "phone:" + $0 }].compactMap { $0 }
+    }
+
+    /// The account with this alias (`email:…` or `phone:…`).
+    func owner(of alias: String) -> PoolUser? { byAlias[alias].flatMap { byName[$0] } }
+
+    mutating func put(_ user: PoolUser) {
+        remove(user.userName)
+        byName[user.userName] = user
+        // The oldest account keeps an alias that two share (as before the index, the first found).
+        for alias in Self.aliases(user.attributes) where byAlias[alias] == nil { byAlias[alias] = user.userName }
+    }
+
+    @discardableResult
+    mutating func remove(_ userName: String) -> PoolUser? {
+        guard let user = byName.removeValue(forKey: userName) else { return nil }
+        for alias in Self.aliases(user.attributes) where byAlias[alias] == userName { byAlias[alias] = nil }
+        return user
+    }
+}
+
 /// The accounts, kept in `<state>/users.json`, rewritten whole on every change.
 final class UserPool: Sendable {
     /// Whether users sign in with their email or phone (`UsernameAttributes`): each account gets a generated user
     /// name, and the name typed at sign-in is looked up in those attributes.
     let signInWithDestination: Bool
     private let path: String
-    private let users: Mutex<[String: PoolUser]>
+    private let accounts: Mutex<Accounts>
 
     init(statePath: String, signInWithDestination: Bool) throws(EndpointError) {
         path = statePath
@@ -53,23 +82,23 @@ final class UserPool: Sendable {
             }
             loaded = decoded
         }
-        users = Mutex(loaded)
+        accounts = Mutex(Accounts(loaded))
     }
 
     /// The account a typed name signs in as: its user name, or with destination sign-in its email or phone.
     func find(_ typed: String) -> PoolUser? {
         let name = typed.trimmingWhitespace()
-        return users.withLock { users in
-            if let user = users[name] { return user }
+        return accounts.withLock { accounts in
+            if let user = accounts.byName[name] { return user }
             guard signInWithDestination else { return nil }
-            return users.values.first { user in
-                user.attributes["phone_number"] == name || user.attributes["email"]?.lowercased() == name.lowercased()
-            }
+            return accounts.owner(of: "phone:" + name) ?? accounts.owner(of: "email:" + name.lowercased())
         }
     }
 
     /// Every account, oldest first (ties by user name, so the order is stable for paging).
-    var all: [PoolUser] { users.withLock { Array($0.values).sorted { ($0.createdAt, $0.userName) < ($1.createdAt, $1.userName) } } }
+    var all: [PoolUser] {
+        accounts.withLock { Array($0.byName.values).sorted { ($0.createdAt, $0.userName) < ($1.createdAt, $1.userName) } }
+    }
 
     /// Adds an account; with destination sign-in the typed name must be an email or phone number and becomes that
     /// attribute.
@@ -89,39 +118,33 @@ final class UserPool: Sendable {
         }
         attributes["sub"] = userName == typed ? RandomID.uuid() : userName
         let user = PoolUser(userName: userName, attributes: attributes, status: status, createdAt: now)
-        try users.withLock { (users) throws(CognitoError) in
-            guard users[userName] == nil else { throw CognitoError("UsernameExistsException", "User account already exists") }
-            let aliasTaken =
-                signInWithDestination
-                && users.values.contains { other in
-                    (attributes["email"] != nil && other.attributes["email"]?.lowercased() == attributes["email"]?.lowercased())
-                        || (attributes["phone_number"] != nil && other.attributes["phone_number"] == attributes["phone_number"])
-                }
-            guard !aliasTaken else {
+        try accounts.withLock { (accounts) throws(CognitoError) in
+            guard accounts.byName[userName] == nil else { throw CognitoError("UsernameExistsException", "User account already exists") }
+            guard !signInWithDestination || Accounts.aliases(attributes).allSatisfy({ accounts.owner(of: $0) == nil }) else {
                 throw CognitoError(
                     "UsernameExistsException", "An account with the given \(typed.contains("@") ? "email" : "phone_number") already exists."
                 )
             }
-            users[userName] = user
-            save(users)
+            accounts.put(user)
+            save(accounts.byName)
         }
         return user
     }
 
     func update(_ userName: String, _ change: (inout PoolUser) -> Void) -> PoolUser? {
-        users.withLock { users in
-            guard var user = users[userName] else { return nil }
+        accounts.withLock { accounts in
+            guard var user = accounts.byName[userName] else { return nil }
             change(&user)
-            users[userName] = user
-            save(users)
+            accounts.put(user)
+            save(accounts.byName)
             return user
         }
     }
 
     func delete(_ userName: String) -> Bool {
-        users.withLock { users in
-            guard users.removeValue(forKey: userName) != nil else { return false }
-            save(users)
+        accounts.withLock { accounts in
+            guard accounts.remove(userName) != nil else { return false }
+            save(accounts.byName)
             return true
         }
     }
@@ -145,11 +168,14 @@ enum RandomID {
         var b = bytes(16)
         b[6] = b[6] & 0x0F | 0x40
         b[8] = b[8] & 0x3F | 0x80
-        let hex = b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        let parts = [
-            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20),
-        ]
-        return parts.joined(separator: "-")
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in b.enumerated() {
+            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
+            text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// An opaque token of `count` random bytes, base64url.
