@@ -20,14 +20,19 @@ package struct ChildProcess: Sendable {
         guard pipe(&pipeEnds) == 0 else { throw .last("pipe") }
         // Neither end lives on in later children; dup2 gives this child its own standard error without the flag.
         pipeEnds.forEach(closeOnExec)
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        var attributes: posix_spawnattr_t? = nil
+        #else
         var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
         // A fresh process's signals, whatever thread starts it: none blocked, every one at its default action.
-        var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var signals = sigset_t()
@@ -70,7 +75,7 @@ package struct ChildProcess: Sendable {
     /// How many bytes the child wrote to standard error that nobody has read yet.
     package func unreadStandardErrorBytes() -> Int {
         var count: Int32 = 0
-        return ioctl(standardError, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
+        return ioctl(standardError, bytesReadableRequest, &count) == 0 ? Int(count) : 0
     }
 
     /// Stops the child (SIGTERM) and waits for it.
@@ -98,3 +103,10 @@ package struct ChildProcess: Sendable {
 }
 
 private func systemKill(_ pid: pid_t, _ signal: Int32) -> Int32 { kill(pid, signal) }
+
+/// `FIONREAD`, which Darwin defines with a macro Swift cannot import.
+#if canImport(Darwin)
+private let bytesReadableRequest: UInt = 0x4004_667F
+#else
+private let bytesReadableRequest = UInt(FIONREAD)
+#endif
