@@ -1,4 +1,3 @@
-import Dispatch
 import Platform
 import Settings
 
@@ -42,10 +41,13 @@ final class HTTPServer: Sendable {
 
     /// Accepts connections on a thread of its own, for as long as the process lives.
     func start() {
-        let thread = DispatchQueue(label: "accept-\(listener.port)")
-        thread.async { [self] in
+        DetachedThread.start { [self] in
             while let connection = try? listener.accept() {
-                DispatchQueue.global().async { self.serve(connection) }
+                // A thread per connection: each blocks in receive, and a Runtime API's in waiting for an event.
+                if !DetachedThread.start({ self.serve(connection) }) {
+                    var refused = connection
+                    refused.close()
+                }
             }
             listener.close()
         }

@@ -8,9 +8,10 @@ protocol Invocable: Sendable {
     func stop()
 }
 
-/// One trigger as Lambda runs it: an instance (its own process, polling a Runtime API this endpoint serves on
-/// 127.0.0.1) takes one invocation at a time, with Cognito's 5 s wait. As on Lambda, an instance that runs out of
-/// time is ended, one whose process exits fails the invocation in flight, and the next invocation starts a new one.
+/// One trigger as Lambda runs it: instances (each its own process, polling a Runtime API this endpoint serves on
+/// 127.0.0.1) take one invocation at a time, with Cognito's 5 s wait. As on Lambda, invocations that overlap run on
+/// more instances (up to `maxInstances`; past that they wait their turn), an instance that runs out of time is
+/// ended, one whose process exits fails the invocation in flight, and a new one starts when needed.
 final class TriggerFunction: Invocable {
     /// What an invocation gave back.
     enum Answer: Sendable {
@@ -20,12 +21,15 @@ final class TriggerFunction: Invocable {
     }
 
     static let cognitoWaitMs: Int64 = 5_000
+    static let maxInstances = 4
     let name: String
     private let executable: String
     private let environment: [String: String]
     private let outbox: Outbox
-    private let busy = DispatchSemaphore(value: 1)
-    private let current: Mutex<FunctionInstance?>
+    /// Invocations in flight, at most one per instance.
+    private let slots = DispatchSemaphore(value: maxInstances)
+    /// Instances waiting for an invocation, the most recently used last; and every instance started, for `stop`.
+    private let instances: Mutex<(idle: [FunctionInstance], all: [FunctionInstance])>
 
     /// Starts the first instance, so an executable that cannot start is reported when the endpoint starts.
     init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
@@ -33,33 +37,42 @@ final class TriggerFunction: Invocable {
         self.executable = executable
         self.environment = environment
         self.outbox = outbox
-        current = Mutex(try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox))
+        let first = try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox)
+        instances = Mutex(([first], [first]))
     }
 
-    /// Ends the running instance, if any.
-    func stop() { current.withLock { $0 }?.stop() }
+    /// Ends every instance.
+    func stop() { instances.withLock { $0.all }.forEach { $0.stop() } }
 
-    /// Sends one event to a running instance, starting one if none runs, and waits at most Cognito's 5 s.
+    /// Sends one event to an idle instance, starting one if none is idle, and waits at most Cognito's 5 s.
     func invoke(_ event: [UInt8]) -> Answer {
-        busy.wait()
-        defer { busy.signal() }
-        var instance = current.withLock { $0 }
-        if instance?.isRetired != false {
+        slots.wait()
+        defer { slots.signal() }
+        // The warmest idle instance, as Lambda reuses one; those that have ended are dropped.
+        var instance = instances.withLock { pool -> FunctionInstance? in
+            pool.all.removeAll { $0.isRetired }
+            pool.idle.removeAll { $0.isRetired }
+            return pool.idle.popLast()
+        }
+        if instance == nil {
             do {
                 instance = try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox)
             } catch {
                 return .error(type: "Runtime.StartError", message: error.description)
             }
-            current.withLock { $0 = instance }
+            instances.withLock { $0.all.append(instance!) }
         }
-        return instance!.invoke(event)
+        let answer = instance!.invoke(event)
+        instances.withLock { $0.idle.append(instance!) }
+        return answer
     }
 }
 
 /// One process of a function and the Runtime API it polls.
 final class FunctionInstance: Sendable {
     private struct Slot {
-        var id = 0
+        /// The invocation in hand, by its request id (a UUID, as Lambda's); empty before the first.
+        var id = ""
         var event: [UInt8] = []
         var pending = false
         var answer: TriggerFunction.Answer?
@@ -97,7 +110,7 @@ final class FunctionInstance: Sendable {
         box.withLock { $0 = self }
         server.start()
         let pump = StandardErrorPump(function: name, outbox: outbox, busy: pumping)
-        DispatchQueue(label: "stderr-\(name)").async { [child] in
+        DetachedThread.start { [child] in
             pump.run(child)
             self.processExited()
         }
@@ -112,12 +125,12 @@ final class FunctionInstance: Sendable {
 
     /// Sends one event and waits, at most Cognito's 5 s, for its answer; past that the process is ended.
     func invoke(_ event: [UInt8]) -> TriggerFunction.Answer {
-        let id = slot.withLock { slot in
-            slot.id += 1
+        let id = RandomID.uuid()
+        slot.withLock { slot in
+            slot.id = id
             slot.event = event
             slot.pending = true
             slot.answer = nil
-            return slot.id
         }
         eventReady.signal()
         let deadline = DispatchTime.now() + .milliseconds(Int(TriggerFunction.cognitoWaitMs))
@@ -149,8 +162,8 @@ final class FunctionInstance: Sendable {
         child.closeStandardError()
         retired.store(true, ordering: .releasing)
         let waiting = slot.withLock { slot in
-            if slot.id > 0, slot.answer == nil {
-                let reason = slot.initError ?? "RequestId: \(name)-\(slot.id) Error: Runtime exited with error: exit status \(status)"
+            if !slot.id.isEmpty, slot.answer == nil {
+                let reason = slot.initError ?? "RequestId: \(slot.id) Error: Runtime exited with error: exit status \(status)"
                 slot.answer = .error(type: "Runtime.ExitError", message: reason)
             }
             slot.pending = false
@@ -176,9 +189,8 @@ final class FunctionInstance: Sendable {
             return HTTPResponse(status: 404)
         }
         let rest = request.path.dropFirst(prefix.count)
-        guard let slash = rest.lastIndex(of: "/"), let id = Int(rest[..<slash].split(separator: "-").last ?? "") else {
-            return HTTPResponse(status: 400)
-        }
+        guard let slash = rest.lastIndex(of: "/") else { return HTTPResponse(status: 400) }
+        let id = String(rest[..<slash])
         let answer: TriggerFunction.Answer
         switch rest[rest.index(after: slash)...] {
         case "response": answer = .response(request.body)
@@ -200,7 +212,7 @@ final class FunctionInstance: Sendable {
             eventReady.wait()
             if isRetired { return HTTPResponse(status: 410) }
             guard
-                let (id, event) = slot.withLock({ slot -> (Int, [UInt8])? in
+                let (id, event) = slot.withLock({ slot -> (String, [UInt8])? in
                     guard slot.pending else { return nil }
                     slot.pending = false
                     return (slot.id, slot.event)
@@ -210,7 +222,7 @@ final class FunctionInstance: Sendable {
             return HTTPResponse(
                 status: 200,
                 headers: [
-                    ("Lambda-Runtime-Aws-Request-Id", "\(name)-\(id)"), ("Lambda-Runtime-Deadline-Ms", "\(deadline)"),
+                    ("Lambda-Runtime-Aws-Request-Id", id), ("Lambda-Runtime-Deadline-Ms", "\(deadline)"),
                     ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:\(name)"),
                     ("Content-Type", "application/json"),
                 ], body: event)

@@ -9,7 +9,7 @@ functions: --functions DIR with a create that errors, takes 6 s, exits, and no p
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
-import argparse, atexit, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+import argparse, atexit, glob, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 import boto3, botocore, jwt
 
@@ -177,9 +177,9 @@ def functions():
     # As on Lambda, the instance that ran out of time was ended; the next invocation starts a new one, and a
     # process that exits fails the invocation it had.
     exited = error_of(start, username=phone)
-    check(exited[:2] == ("UserLambdaValidationException",
-                         "CreateAuthChallenge failed with error RequestId: create-auth-challenge-1 Error: Runtime exited with error: exit status 3."),
-          f"a process that exits: {exited}")
+    check(exited[0] == "UserLambdaValidationException" and re.fullmatch(
+        r"CreateAuthChallenge failed with error RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3\.",
+        exited[1]), f"a process that exits: {exited}")
     fourth = start(phone)
     check(fourth["ChallengeParameters"] == {"USERNAME": made["User"]["Username"]}, f"a new process answers: {fourth}")
     check(open(os.path.join(WORK, "invocations")).read() == "4", "four invocations in all")
@@ -383,6 +383,16 @@ threads = [threading.Thread(target=one, args=(n,)) for n in numbers]
 for t in threads: t.start()
 for t in threads: t.join()
 check(failures == [] and done.count(True) == 50, f"50 at once: {failures[:3]}")
+
+
+def instances(function):
+    """The endpoint's processes of one function (Linux /proc)."""
+    pids = [p for f in glob.glob(f"/proc/{endpoint.pid}/task/*/children") for p in open(f).read().split()]
+    return sum(1 for p in pids if os.path.basename(os.readlink(f"/proc/{p}/exe")) == function)
+
+
+# As Lambda scales out: overlapping invocations ran on more instances, at most 4 per function.
+check(1 < instances("create-auth-challenge") <= 4, f"create ran on {instances('create-auth-challenge')} instances")
 
 # ListUsers: a filter, pages, and only the attributes asked for.
 listed = idp.list_users(UserPoolId=POOL, Filter=f'phone_number = "{phone}"')["Users"]

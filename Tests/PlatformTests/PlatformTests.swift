@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import Platform
@@ -128,5 +129,23 @@ struct SystemCallTests {
             // Signals 1-31; 32 and up are the C library's own real-time signals.
             #expect(mask.map { $0 & 0x7FFF_FFFF } == 0, "\(line)")
         }
+    }
+
+    @Test("64 detached threads that all block run at once, where a pool would run a few")
+    func detachedThreads() {
+        let arrived = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        for _ in 0..<64 {
+            #expect(
+                DetachedThread.start {
+                    arrived.signal()
+                    release.wait()
+                })
+        }
+        // Each thread blocks until all have arrived: only if all 64 run at once do they all arrive.
+        var count = 0
+        while count < 64, arrived.wait(timeout: .now() + .seconds(10)) == .success { count += 1 }
+        for _ in 0..<64 { release.signal() }
+        #expect(count == 64)
     }
 }
