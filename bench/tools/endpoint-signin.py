@@ -5,7 +5,7 @@
 Starts the endpoint (port 0, state and outbox under --work) in front of the functions in DIR, makes one account per
 sign-in (AdminCreateUser, a verified phone number: each sign-in is a different user, as in production, so no
 per-user limit is reached), signs --warm-up of them in, then measures --sign-ins more: InitiateAuth (CUSTOM_AUTH),
-the code from the outbox, RespondToAuthChallenge. CPU comes from /proc/<pid>/task/*/schedstat (the scheduler's
+the code from the outbox, RespondToAuthChallenge. Then --at-once sign-ins start together from as many clients. CPU comes from /proc/<pid>/task/*/schedstat (the scheduler's
 nanoseconds on CPU, every thread): the endpoint's own process, and separately its trigger processes. Prints one
 JSON object. Needs boto3: run it with the bench venv's python.
 """
@@ -16,6 +16,7 @@ import os
 import re
 import statistics
 import subprocess
+import threading
 import time
 
 import boto3
@@ -48,6 +49,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--sign-ins", type=int, default=200)
     ap.add_argument("--warm-up", type=int, default=20)
+    ap.add_argument("--at-once", type=int, default=50)
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     outbox = os.path.join(args.work, "outbox.jsonl")
@@ -62,31 +64,36 @@ def main():
             raise SystemExit("the endpoint did not start; see endpoint.log")
         idp = boto3.client("cognito-idp", endpoint_url=match.group(1), region_name="us-east-1",
                            aws_access_key_id="bench", aws_secret_access_key="bench")
-        users = [f"+1555557{i:04d}" for i in range(args.warm_up + args.sign_ins)]
+        users = [f"+1555557{i:04d}" for i in range(args.warm_up + args.sign_ins + args.at_once)]
         for user in users:
             idp.admin_create_user(UserPoolId=POOL, Username=user,
                                   UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
         read_at = [0]
 
+        lock = threading.Lock()
+        sent = {}
+
         def code_for(user):
             # The endpoint answers once the message is in the outbox; read only what is new.
-            with open(outbox) as f:
-                f.seek(read_at[0])
-                text = f.read()
-                read_at[0] = f.tell()
-            for line in reversed(text.splitlines()):
-                sent = json.loads(line)
-                if sent["destination"] == user:
-                    return re.search(r"\d{6}", sent["message"]).group(0)
-            raise SystemExit(f"no code for {user}")
+            with lock:
+                with open(outbox) as f:
+                    f.seek(read_at[0])
+                    text = f.read()
+                    read_at[0] = f.tell()
+                for line in text.splitlines():
+                    message = json.loads(line)
+                    sent[message["destination"]] = re.search(r"\d{6}", message["message"]).group(0)
+                if user not in sent:
+                    raise SystemExit(f"no code for {user}")
+                return sent[user]
 
-        def sign_in(user, initiate, respond):
+        def sign_in(user, initiate, respond, client=idp):
             began = time.perf_counter()
-            first = idp.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": user})
+            first = client.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": user})
             initiate.append(time.perf_counter() - began)
             code = code_for(user)
             began = time.perf_counter()
-            result = idp.respond_to_auth_challenge(
+            result = client.respond_to_auth_challenge(
                 ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=first["Session"],
                 ChallengeResponses={"USERNAME": first["ChallengeParameters"]["USERNAME"], "ANSWER": code})
             respond.append(time.perf_counter() - began)
@@ -99,7 +106,7 @@ def main():
         endpoint_before, triggers_before = cpu_ns(endpoint.pid), {pid: cpu_ns(pid) for pid in triggers}
         client_before, wall_before = time.process_time(), time.perf_counter()
         initiate, respond = [], []
-        for user in users[args.warm_up:]:
+        for user in users[args.warm_up:args.warm_up + args.sign_ins]:
             sign_in(user, initiate, respond)
         wall = time.perf_counter() - wall_before
         client = time.process_time() - client_before
@@ -107,6 +114,27 @@ def main():
         triggers_ns = sum(cpu_ns(pid) - before for pid, before in triggers_before.items())
         if sorted(children(endpoint.pid)) != sorted(triggers):
             raise SystemExit("a trigger process was replaced during the run: its CPU would be missed")
+        together, failures = [], []
+        clients = [boto3.client("cognito-idp", endpoint_url=match.group(1), region_name="us-east-1",
+                                aws_access_key_id="bench", aws_secret_access_key="bench") for _ in range(args.at_once)]
+
+        def one(index):
+            began = time.perf_counter()
+            try:
+                sign_in(users[args.warm_up + args.sign_ins + index], [], [], clients[index])
+                together.append(time.perf_counter() - began)
+            except BaseException as error:  # reported below
+                failures.append(repr(error))
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(args.at_once)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        at_once_wall = time.perf_counter() - began
+        if failures:
+            raise SystemExit(f"{len(failures)} of {args.at_once} sign-ins at once failed: {failures[0]}")
         calls = 2 * args.sign_ins
         p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1e3
         print(json.dumps({
@@ -117,6 +145,9 @@ def main():
             "wall_ms_per_sign_in": wall / args.sign_ins * 1e3,
             "initiate_ms": {"p50": p(initiate, 50), "p90": p(initiate, 90), "p99": p(initiate, 99)},
             "respond_ms": {"p50": p(respond, 50), "p90": p(respond, 90), "p99": p(respond, 99)},
+            "at_once": args.at_once, "at_once_wall_ms": at_once_wall * 1e3,
+            "at_once_sign_in_ms": {"p50": statistics.median(together) * 1e3 if together else 0,
+                                   "max": max(together, default=0) * 1e3},
         }))
     finally:
         endpoint.terminate()
