@@ -48,23 +48,30 @@ final class TriggerFunction: Invocable {
     func invoke(_ event: [UInt8]) -> Answer {
         slots.wait()
         defer { slots.signal() }
-        // The warmest idle instance, as Lambda reuses one; those that have ended are dropped.
-        var instance = instances.withLock { pool -> FunctionInstance? in
+        // An instance that ended while idle is passed over once; a second that ends before it takes the event (one
+        // that exits at start) fails the invocation rather than start processes without end.
+        for _ in 0..<2 {
+            let instance: FunctionInstance
+            do { instance = try idleOrNewInstance() } catch { return .error(type: "Runtime.StartError", message: error.description) }
+            if let answer = instance.invoke(event) {
+                instances.withLock { $0.idle.append(instance) }
+                return answer
+            }
+        }
+        return .error(type: "Runtime.ExitError", message: "Runtime exited before it took the event")
+    }
+
+    /// The warmest idle instance, as Lambda reuses one, or a new one; those that have ended are dropped.
+    private func idleOrNewInstance() throws(EndpointError) -> FunctionInstance {
+        let idle = instances.withLock { pool -> FunctionInstance? in
             pool.all.removeAll { $0.isRetired }
             pool.idle.removeAll { $0.isRetired }
             return pool.idle.popLast()
         }
-        if instance == nil {
-            do {
-                instance = try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox)
-            } catch {
-                return .error(type: "Runtime.StartError", message: error.description)
-            }
-            instances.withLock { $0.all.append(instance!) }
-        }
-        let answer = instance!.invoke(event)
-        instances.withLock { $0.idle.append(instance!) }
-        return answer
+        if let idle { return idle }
+        let made = try FunctionInstance(name: name, executable: executable, environment: environment, outbox: outbox)
+        instances.withLock { $0.all.append(made) }
+        return made
     }
 }
 
@@ -124,14 +131,20 @@ final class FunctionInstance: Sendable {
     }
 
     /// Sends one event and waits, at most Cognito's 5 s, for its answer; past that the process is ended.
-    func invoke(_ event: [UInt8]) -> TriggerFunction.Answer {
+    /// When the process had already ended before the event was handed over: its init error, else nil.
+    func invoke(_ event: [UInt8]) -> TriggerFunction.Answer? {
         let id = RandomID.uuid()
-        slot.withLock { slot in
+        // Under the lock that processExited takes after it retires the instance: either it sees this invocation
+        // and fails it at once, or this sees the instance retired.
+        let ended = slot.withLock { slot -> (Bool, String?) in
+            guard !isRetired else { return (true, slot.initError) }
             slot.id = id
             slot.event = event
             slot.pending = true
             slot.answer = nil
+            return (false, nil)
         }
+        if ended.0 { return ended.1.map { .error(type: "Runtime.ExitError", message: $0) } }
         eventReady.signal()
         let deadline = DispatchTime.now() + .milliseconds(Int(TriggerFunction.cognitoWaitMs))
         while answerReady.wait(timeout: deadline) == .success {
