@@ -35,6 +35,18 @@ def cpu_ns(pid):
     return total
 
 
+def stat_cpu_ns(pid):
+    """utime + stime of /proc/<pid>/stat in ns: only clock-tick wide, but it keeps the CPU of threads that ended,
+    which the schedstat sum loses; and the kernel's part of it."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    tick = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) * tick, int(fields[12]) * tick
+
+
+def thread_ids(pid):
+    return set(os.listdir(f"/proc/{pid}/task"))
+
+
 def children(pid):
     found = []
     for path in glob.glob(f"/proc/{pid}/task/*/children"):
@@ -104,6 +116,7 @@ def main():
             sign_in(user, [], [])
         triggers = children(endpoint.pid)
         endpoint_before, triggers_before = cpu_ns(endpoint.pid), {pid: cpu_ns(pid) for pid in triggers}
+        stat_before, threads_before = stat_cpu_ns(endpoint.pid), thread_ids(endpoint.pid)
         client_before, wall_before = time.process_time(), time.perf_counter()
         initiate, respond = [], []
         for user in users[args.warm_up:args.warm_up + args.sign_ins]:
@@ -111,6 +124,8 @@ def main():
         wall = time.perf_counter() - wall_before
         client = time.process_time() - client_before
         endpoint_ns = cpu_ns(endpoint.pid) - endpoint_before
+        stat_after = stat_cpu_ns(endpoint.pid)
+        threads_ended = len(threads_before - thread_ids(endpoint.pid))
         triggers_ns = sum(cpu_ns(pid) - before for pid, before in triggers_before.items())
         if sorted(children(endpoint.pid)) != sorted(triggers):
             raise SystemExit("a trigger process was replaced during the run: its CPU would be missed")
@@ -141,6 +156,11 @@ def main():
             "sign_ins": args.sign_ins, "calls": calls, "trigger_processes": len(triggers),
             "endpoint_cpu_us_per_call": endpoint_ns / calls / 1e3,
             "triggers_cpu_us_per_call": triggers_ns / calls / 1e3,
+            # The cross-check: the same CPU from /proc/<pid>/stat, ± one tick per reading.
+            "endpoint_stat_us_per_call": (stat_after[0] - stat_before[0]) / calls / 1e3,
+            "endpoint_stat_tick_us_per_call": 2 * 1e6 / os.sysconf("SC_CLK_TCK") / calls,
+            "endpoint_kernel_share": (stat_after[1] - stat_before[1]) / max(1, stat_after[0] - stat_before[0]),
+            "endpoint_threads_ended": threads_ended,
             "client_cpu_us_per_call": client / calls * 1e6,
             "wall_ms_per_sign_in": wall / args.sign_ins * 1e3,
             "initiate_ms": {"p50": p(initiate, 50), "p90": p(initiate, 90), "p99": p(initiate, 99)},
