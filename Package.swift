@@ -18,12 +18,14 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CKernelRandom", path: "Sources/CKernelRandom"),
+        // accept4(2) and pipe2(2), which Swift's Glibc module does not show: descriptors closed on exec from the start.
+        .target(name: "CPlatform"),
         // The C that ships with what sends: how libcurl and OpenSSL start, the CA bundle read one certificate at a
         // time, and OpenSSL's default provider narrowed to what HTTPS to AWS uses (in the static Lambda build).
         .target(name: "CCurlSupport", dependencies: ["CCurl"]),
 
         // The few system calls (sockets, time, randomness, files, environment), with Darwin, Glibc and Musl branches.
-        .target(name: "Platform", dependencies: ["CKernelRandom"]),
+        .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation, JSON logs and the clock. Knows no Cognito.

@@ -7,12 +7,14 @@ package enum EndpointCommand {
     static let usage = """
         usage: passwordless-endpoint [--host 127.0.0.1] [--port 9229] [--pool-id ID] [--client-id ID]
                                      [--username-attributes email-or-phone|none] [--auth-session-minutes 3-15]
-                                     [--functions DIR] [--state DIR] [--outbox FILE]
+                                     [--functions DIR] [--state DIR] [--outbox FILE] [--test-clock FILE]
 
         Speaks Cognito's JSON API (InitiateAuth CUSTOM_AUTH, RespondToAuthChallenge, SignUp, GetUser and the admin
         calls) and runs define-, create-, verify-auth-challenge and pre-sign-up as Lambda would, each in its own
         process. Point an SDK or the AWS CLI at http://HOST:PORT. OTP_*, limits, HASH_KEY, EMAIL_*, SMS_* pass
         through to the functions; OTP_DELIVERY is console unless set, and --outbox FILE gets every message.
+        --test-clock FILE, for tests only: the endpoint's own clock (sessions, tokens) runs ahead of the system's by the
+        seconds written in FILE, so a test can let a session expire without waiting. The functions keep the system's.
         """
 
     struct Arguments {
@@ -25,6 +27,7 @@ package enum EndpointCommand {
         var functions: String?
         var state = ".build/passwordless-endpoint"
         var outbox: String?
+        var testClock: String?
     }
 
     /// Parses the arguments; an error names the one at fault.
@@ -51,6 +54,7 @@ package enum EndpointCommand {
             case "--functions": parsed.functions = value
             case "--state": parsed.state = value
             case "--outbox": parsed.outbox = value
+            case "--test-clock": parsed.testClock = value
             default: throw .arguments("unknown argument \(flag) (see --help)")
             }
         }
@@ -69,6 +73,10 @@ package enum EndpointCommand {
             let url = "http://\(parsed.host):\(service.1)"
             FileIO.writeToStandardOutput(
                 "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  state \(parsed.state)\n")
+            if let file = parsed.testClock {
+                FileIO.writeToStandardError(
+                    "passwordless-endpoint: test clock on: sessions and tokens run ahead of the system clock by the seconds in \(file)\n")
+            }
             if !parsed.host.hasPrefix("127.") {
                 FileIO.writeToStandardError(
                     "passwordless-endpoint: listening on \(parsed.host), not loopback: anyone who reaches it can make accounts and sign in\n"
@@ -100,9 +108,24 @@ package enum EndpointCommand {
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: base,
                 sessionMinutes: arguments.sessionMinutes),
-            pool: pool, signer: signer, triggers: triggers)
+            pool: pool, signer: signer, triggers: triggers, now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
         box.withLock { $0 = service }
         server.start()
         return (service, server.listener.port)
+    }
+}
+
+/// `--test-clock FILE`: the system clock moved ahead by the whole seconds written in FILE, read at every use (no file,
+/// or no number in it, moves it by nothing). Only for tests, and only when the flag is given.
+struct TestClock: Sendable {
+    let file: String
+
+    func now() -> Int64 {
+        var seconds: Int64 = 0
+        if case .success(let bytes) = FileIO.readAll(path: file) {
+            let text = bytes.filter { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
+            seconds = Int64(String(decoding: text, as: UTF8.self)) ?? 0
+        }
+        return SystemClock.nowEpochMilliseconds() + seconds * 1000
     }
 }

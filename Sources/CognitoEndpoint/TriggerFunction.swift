@@ -116,6 +116,7 @@ final class FunctionInstance: Sendable {
         }
         box.withLock { $0 = self }
         server.start()
+        FileIO.writeToStandardError("passwordless-endpoint: \(name) instance started (process \(child.processID))\n")
         let pump = StandardErrorPump(function: name, outbox: outbox, busy: pumping)
         DetachedThread.start { [child] in
             pump.run(child)

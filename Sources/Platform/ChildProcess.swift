@@ -16,10 +16,9 @@ package struct ChildProcess: Sendable {
     package static func spawn(
         _ path: String, arguments: [String] = [], environment: [String: String]
     ) throws(SystemCallError) -> ChildProcess {
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { throw .last("pipe") }
+        var ends: [Int32] = [-1, -1]
         // Neither end lives on in later children; dup2 gives this child its own standard error without the flag.
-        pipeEnds.forEach(closeOnExec)
+        guard makePipe(&ends) else { throw .last("pipe") }
         #if canImport(Darwin)
         var actions: posix_spawn_file_actions_t? = nil
         var attributes: posix_spawnattr_t? = nil
@@ -31,7 +30,7 @@ package struct ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
         // A fresh process's signals, whatever thread starts it: none blocked, every one at its default action.
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -49,13 +48,16 @@ package struct ChildProcess: Sendable {
         }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        close(pipeEnds[1])
+        close(ends[1])
         guard status == 0 else {
-            close(pipeEnds[0])
+            close(ends[0])
             throw SystemCallError("cannot start \(path)", code: status)
         }
-        return ChildProcess(pid: pid, standardError: pipeEnds[0])
+        return ChildProcess(pid: pid, standardError: ends[0])
     }
+
+    /// The child's process id, for logs.
+    package var processID: Int32 { pid }
 
     /// Reads what the child wrote to standard error into `buffer`; 0 once it closed it.
     package func readStandardError(into buffer: inout [UInt8]) -> Int {

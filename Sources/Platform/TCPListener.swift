@@ -15,16 +15,15 @@ package struct TCPListener: Sendable {
 
     /// Listens on `host` (an IPv4 address such as 127.0.0.1) and `port`; 0 asks the kernel for a free port.
     package static func listen(host: String, port: UInt16) throws(SystemCallError) -> TCPListener {
-        let fd = socket(AF_INET, streamSocketType, 0)
+        let fd = makeSocket(family: AF_INET, type: streamSocketType, protocol: 0)
         guard fd >= 0 else { throw .last("socket") }
-        closeOnExec(fd)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            _ = systemClose(fd)
+            closeDescriptor(fd)
             throw SystemCallError("\(host) is not an IPv4 address", code: 0)
         }
         let bound = withUnsafePointer(to: &address) {
@@ -32,7 +31,7 @@ package struct TCPListener: Sendable {
         }
         guard bound == 0 else {
             let error = SystemCallError.last("cannot listen on \(host):\(port)")
-            _ = systemClose(fd)
+            closeDescriptor(fd)
             throw error
         }
         guard systemListen(fd, 128) == 0 else { throw .last("listen") }
@@ -48,26 +47,16 @@ package struct TCPListener: Sendable {
     /// another thread may still call `accept()` with it.
     package func stopListening() { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
 
-    package func close() { _ = systemClose(descriptor) }
+    package func close() { closeDescriptor(descriptor) }
 
     /// Waits for the next connection.
     package func accept() throws(SystemCallError) -> TCPSocket {
         while true {
-            let fd = systemAccept(descriptor, nil, nil)
+            let fd = acceptConnection(descriptor)
             if fd >= 0 { return TCPSocket(connected: fd) }
             if errno != EINTR && errno != ECONNABORTED { throw .last("accept") }
         }
     }
 }
 
-#if canImport(Glibc)
-private let streamSocketType = Int32(SOCK_STREAM.rawValue)
-#else
-private let streamSocketType = SOCK_STREAM
-#endif
-
-private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
-private func systemAccept(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: UnsafeMutablePointer<socklen_t>?) -> Int32 {
-    accept(fd, address, length)
-}

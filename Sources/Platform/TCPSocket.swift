@@ -16,7 +16,7 @@ package struct TCPSocket: Sendable {
     package static func connect(host: String, port: UInt16) throws(SystemCallError) -> TCPSocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = streamType
+        hints.ai_socktype = streamSocketType
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
@@ -26,11 +26,11 @@ package struct TCPSocket: Sendable {
         var lastErrno: Int32 = 0
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry {
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            let fd = makeSocket(family: info.pointee.ai_family, type: info.pointee.ai_socktype, protocol: info.pointee.ai_protocol)
             if fd >= 0 {
                 if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return TCPSocket(connected: fd) }
                 lastErrno = errno
-                systemClose(fd)
+                closeDescriptor(fd)
             } else {
                 lastErrno = errno
             }
@@ -39,11 +39,9 @@ package struct TCPSocket: Sendable {
         throw SystemCallError("cannot connect to \(host):\(port)", code: lastErrno)
     }
 
-    /// A connected socket with Nagle's algorithm off (requests and answers are written whole), closed on exec (a
-    /// process this one starts does not keep its connections open) and, on Darwin, which has no MSG_NOSIGNAL,
-    /// SIGPIPE off.
+    /// A connected socket with Nagle's algorithm off (requests and answers are written whole) and, on Darwin,
+    /// which has no MSG_NOSIGNAL, SIGPIPE off.
     init(connected fd: Int32) {
-        closeOnExec(fd)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         #if canImport(Darwin)
@@ -75,19 +73,16 @@ package struct TCPSocket: Sendable {
     }
 
     package mutating func close() {
-        if descriptor >= 0 { systemClose(descriptor) }
+        if descriptor >= 0 { closeDescriptor(descriptor) }
         descriptor = -1
     }
 }
 
 #if canImport(Glibc)
-private let streamType = Int32(SOCK_STREAM.rawValue)
 private let noSignal = Int32(MSG_NOSIGNAL)
 #elseif canImport(Musl)
-private let streamType = SOCK_STREAM
 private let noSignal = MSG_NOSIGNAL
 #else
-private let streamType = SOCK_STREAM
 private let noSignal: Int32 = 0
 #endif
 
@@ -95,10 +90,3 @@ private let noSignal: Int32 = 0
 private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>!, _ length: socklen_t) -> Int32 {
     connect(fd, address, length)
 }
-
-private func systemClose(_ fd: Int32) { _ = close(fd) }
-
-/// Marks a descriptor to be closed in any program this process starts (`posix_spawn`), so the endpoint's listening
-/// sockets, connections and pipes do not live on in the trigger processes. Set right after the descriptor is made;
-/// the endpoint starts its processes only at start-up, one after another, so no spawn runs in between.
-func closeOnExec(_ fd: Int32) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }

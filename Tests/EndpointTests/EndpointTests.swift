@@ -48,10 +48,10 @@ struct EndpointClientTests {
     }
 }
 
-/// Kept apart from the suite above so its three minutes of waiting overlap the other tests.
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
-    @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; takes 3 minutes)")
+    @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")
     func expiry() throws { try EndpointClientTests.run("expiry") }
 }
 

@@ -3,13 +3,13 @@
     client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
-and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (takes 3 minutes).
+and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
 --username-attributes none, with channel choice on. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
-import argparse, atexit, glob, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+import argparse, atexit, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 import boto3, botocore, jwt
 
@@ -37,7 +37,8 @@ def start_endpoint(*extra, **variables):
     return proc, match.group(1)
 
 
-EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3"], "usernames": ["--username-attributes", "none"],
+CLOCK = os.path.join(WORK, "clock")
+EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
          "functions": ["--functions", os.path.join(WORK, "functions")]}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
@@ -142,19 +143,25 @@ def finish():
     sys.exit(0)
 
 
+def move_clock(seconds):
+    """Moves the endpoint's clock to `seconds` after the start of the scenario (read by the endpoint at every use)."""
+    with open(CLOCK + ".new", "w") as f:
+        f.write(str(seconds))
+    os.replace(CLOCK + ".new", CLOCK)
+
+
 def expiry():
     """Each session token lasts the pool's AuthSessionValidity from when it was issued, and works once."""
     phone = "+15555550100"
     idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
-    begun = time.monotonic()
     kept, left = start(phone), start(phone)
     first_code, second_code = codes_to(phone)
-    time.sleep(max(0, 120 - (time.monotonic() - begun)))
+    move_clock(120)
     renewed = answer(kept, "000000")
     check(renewed["ChallengeName"] == "CUSTOM_CHALLENGE" and renewed["Session"] != kept["Session"], "a wrong code: a new token")
     used = error_of(answer, challenge=kept, text=first_code)
     check(used == ("NotAuthorizedException", "Incorrect username or password.", 400), f"a token works once: {used}")
-    time.sleep(max(0, 185 - (time.monotonic() - begun)))
+    move_clock(185)
     expired = error_of(answer, challenge=left, text=second_code)
     check(expired == ("NotAuthorizedException", "Invalid session for the user, session is expired.", 400), f"after 3 minutes: {expired}")
     # The token issued at 2 minutes is a minute old: still good.
@@ -386,13 +393,22 @@ check(failures == [] and done.count(True) == 50, f"50 at once: {failures[:3]}")
 
 
 def instances(function):
-    """The endpoint's processes of one function (Linux /proc)."""
-    pids = [p for f in glob.glob(f"/proc/{endpoint.pid}/task/*/children") for p in open(f).read().split()]
-    return sum(1 for p in pids if os.path.basename(os.readlink(f"/proc/{p}/exe")) == function)
+    """The processes the endpoint started for one function, from its log ("<function> instance started (process N)");
+    the line is written before the instance serves, so every instance that answered is there."""
+    log = open(os.path.join(WORK, "endpoint.log")).read()
+    return [int(pid) for pid in re.findall(rf"passwordless-endpoint: {function} instance started \(process (\d+)\)", log)]
 
 
 # As Lambda scales out: overlapping invocations ran on more instances, at most 4 per function.
-check(1 < instances("create-auth-challenge") <= 4, f"create ran on {instances('create-auth-challenge')} instances")
+started = instances("create-auth-challenge")
+check(1 < len(started) <= 4, f"create ran on {len(started)} instances")
+# Instances started on several threads at once hold none of the endpoint's descriptors: each has its standard streams
+# (/dev/null, /dev/null, the pipe the endpoint reads) and its own connection to its Runtime API, nothing more. They
+# are idle and alive (each waits for its next event), so their descriptor tables are still.
+for pid in started + instances("define-auth-challenge") + instances("verify-auth-challenge"):
+    held = sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd"))
+    kinds = [os.readlink(f"/proc/{pid}/fd/{fd}").split(":")[0] for fd in held]
+    check(held == [0, 1, 2, 3] and kinds == ["/dev/null", "/dev/null", "pipe", "socket"], f"process {pid} holds {held} {kinds}")
 
 # ListUsers: a filter, pages, and only the attributes asked for.
 listed = idp.list_users(UserPoolId=POOL, Filter=f'phone_number = "{phone}"')["Users"]

@@ -1,10 +1,10 @@
 import Foundation
 
-@testable import AWSClients
-@testable import AWSHTTP
-@testable import LambdaRuntime
-@testable import Settings
-@testable import TestSupport
+import AWSClients
+import AWSHTTP
+import LambdaRuntime
+import Settings
+import TestSupport
 
 #if canImport(Testing)
 import Testing

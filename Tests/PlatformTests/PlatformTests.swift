@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Testing
 
 @testable import Platform
@@ -128,6 +129,69 @@ struct SystemCallTests {
             let mask = UInt64(line.dropFirst(field.count).trimmingPrefix(while: { $0 == "\t" }), radix: 16)
             // Signals 1-31; 32 and up are the C library's own real-time signals.
             #expect(mask.map { $0 & 0x7FFF_FFFF } == 0, "\(line)")
+        }
+    }
+
+    @Test("children started on 8 threads while 4 others make listeners, connections and pipes hold none of them")
+    func childrenStartedWhileDescriptorsAreMade() throws {
+        // Every descriptor the makers create stays open until the children are checked, so a number open in a child
+        // that names the same socket or pipe as ours (same inode in /proc) can only have been inherited.
+        let made = Mutex<[Int32]>([])
+        let listenersAndPipes = Mutex<[Int32]>([])
+        let children = Mutex<[ChildProcess]>([])
+        let kept = Mutex<[TCPSocket]>([])
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            DetachedThread.start {
+                defer { group.leave() }
+                for _ in 0..<40 {
+                    guard let listener = try? TCPListener.listen(host: "127.0.0.1", port: 0),
+                        let client = try? TCPSocket.connect(host: "127.0.0.1", port: listener.port),
+                        let accepted = try? listener.accept()
+                    else { continue }
+                    var ends: [Int32] = [-1, -1]
+                    let piped = makePipe(&ends)
+                    made.withLock { $0 += [listener.descriptor, client.descriptor, accepted.descriptor] + (piped ? ends : []) }
+                    listenersAndPipes.withLock { $0 += [listener.descriptor] + (piped ? ends : []) }
+                    kept.withLock { $0 += [client, accepted] }
+                }
+            }
+        }
+        for _ in 0..<8 {
+            group.enter()
+            DetachedThread.start {
+                defer { group.leave() }
+                for _ in 0..<4 {
+                    if let child = try? ChildProcess.spawn("/bin/sleep", arguments: ["30"], environment: [:]) {
+                        children.withLock { $0.append(child) }
+                    }
+                }
+            }
+        }
+        group.wait()
+        let ours = made.withLock { $0 }
+        let started = children.withLock { $0 }
+        defer {
+            started.forEach { $0.stop() }
+            listenersAndPipes.withLock { $0 }.forEach { closeDescriptor($0) }
+            kept.withLock { sockets in for index in sockets.indices { sockets[index].close() } }
+        }
+        #expect(started.count == 32 && ours.count > 300, "\(started.count) children, \(ours.count) descriptors")
+        let target = { (path: String) -> String? in
+            var buffer = [CChar](repeating: 0, count: 256)
+            let count = readlink(path, &buffer, buffer.count - 1)
+            return count > 0 ? String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        }
+        let ourTargets = ours.map { target("/proc/self/fd/\($0)") }
+        #expect(ourTargets.allSatisfy { $0 != nil }, "our own descriptors are all open")
+        for child in started {
+            #expect((0...2).allSatisfy { target("/proc/\(child.pid)/fd/\($0)") != nil }, "the standard streams are there")
+            // The child's standard error is the write end of its own pipe, whose read end we keep: fd 2 is skipped.
+            let leaked = zip(ours, ourTargets).filter { fd, ours in fd > 2 && target("/proc/\(child.pid)/fd/\(fd)") == ours }
+            #expect(leaked.isEmpty, "child \(child.pid) holds \(leaked.map(\.1))")
+            let siblings = started.filter { $0.pid != child.pid }.map(\.standardError)
+            #expect(siblings.allSatisfy { target("/proc/\(child.pid)/fd/\($0)") != target("/proc/self/fd/\($0)") })
         }
     }
 

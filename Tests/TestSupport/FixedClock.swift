@@ -1,5 +1,5 @@
-@testable import PasswordlessAuth
-@testable import Platform
+import PasswordlessAuth
+import Platform
 
 /// A clock stopped at one moment.
 package struct FixedClock: WallClock {

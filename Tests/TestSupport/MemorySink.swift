@@ -1,6 +1,6 @@
 import Synchronization
 
-@testable import LambdaRuntime
+import LambdaRuntime
 
 /// Collects log lines in memory.
 package final class MemorySink: LogSink, Sendable {

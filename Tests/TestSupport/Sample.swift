@@ -1,4 +1,4 @@
-@testable import PasswordlessAuth
+import PasswordlessAuth
 
 /// Values the rule, handler and end-to-end tests share.
 package enum Sample {

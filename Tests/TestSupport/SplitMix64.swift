@@ -1,4 +1,4 @@
-@testable import PasswordlessAuth
+import PasswordlessAuth
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, well-mixed 64-bit generator, seeded for repeatable tests.
 package struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -1,5 +1,5 @@
-@testable import PasswordlessAuth
-@testable import PasswordlessTriggers
+import PasswordlessAuth
+import PasswordlessTriggers
 
 /// Records messages instead of sending them; can be told to fail.
 package final class SpyDelivery: CodeDelivery, @unchecked Sendable {

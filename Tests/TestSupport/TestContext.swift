@@ -1,4 +1,4 @@
-@testable import LambdaRuntime
+import LambdaRuntime
 
 /// A context for calling a handler directly.
 package func testContext(_ sink: MemorySink = MemorySink(), deadline: Int64 = 1_900_000_000_000) -> InvocationContext {

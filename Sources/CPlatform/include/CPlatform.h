@@ -1,0 +1,14 @@
+#ifndef CPLATFORM_H
+#define CPLATFORM_H
+
+// Descriptors made with close-on-exec set from the start. Swift's Glibc module is built without _GNU_SOURCE, so
+// accept4(2) and pipe2(2) are not visible to Swift; descriptors.c defines it and calls them. Where they do not exist
+// (Darwin), the flag is set right after, which is the best that platform allows. -1 with errno set on failure.
+
+// The next connection on a listening socket.
+int cplatform_accept_cloexec(int listening);
+
+// A pipe; ends[0] reads, ends[1] writes.
+int cplatform_pipe_cloexec(int ends[2]);
+
+#endif
