@@ -108,7 +108,8 @@ package enum EndpointCommand {
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: base,
                 sessionMinutes: arguments.sessionMinutes),
-            pool: pool, signer: signer, triggers: triggers, now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
+            pool: pool, signer: signer, triggers: triggers,
+            now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
         box.withLock { $0 = service }
         server.start()
         return (service, server.listener.port)

@@ -1,7 +1,6 @@
-import Foundation
-
 import AWSClients
 import AWSHTTP
+import Foundation
 import LambdaRuntime
 import Settings
 import TestSupport

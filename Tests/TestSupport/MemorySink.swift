@@ -1,6 +1,5 @@
-import Synchronization
-
 import LambdaRuntime
+import Synchronization
 
 /// Collects log lines in memory.
 package final class MemorySink: LogSink, Sendable {
