@@ -54,7 +54,8 @@ let package = Package(
         .executableTarget(
             name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
         .executableTarget(
-            name: "verify-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
+            name: "verify-auth-challenge",
+            dependencies: ["Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
         .executableTarget(name: "pre-sign-up", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(

@@ -16,10 +16,28 @@ package struct CounterIncrement: Equatable, Sendable {
     package var limit: Int
     /// When the item may go (seconds since 1970), written to `expiresAt` for the table's time to live.
     package var expiresAt: Int64
+    /// For a balanced counter: added to the item's balance `b` with each count, and once the count has reached
+    /// `limit` the item takes more only while `b` is at most 0. Nil for a plain count below `limit`.
+    package var balanceWeight: Int?
 
-    package init(pk: String, limit: Int, expiresAt: Int64) {
+    package init(pk: String, limit: Int, expiresAt: Int64, balanceWeight: Int? = nil) {
         self.pk = pk
         self.limit = limit
+        self.expiresAt = expiresAt
+        self.balanceWeight = balanceWeight
+    }
+}
+
+/// An unconditional change to a balanced counter: `amount` added to its balance `b`, 1 to its count of credits `v`.
+package struct BalanceCredit: Equatable, Sendable {
+    package var pk: String
+    package var amount: Int
+    /// When the item may go, as for `CounterIncrement`.
+    package var expiresAt: Int64
+
+    package init(pk: String, amount: Int, expiresAt: Int64) {
+        self.pk = pk
+        self.amount = amount
         self.expiresAt = expiresAt
     }
 }
@@ -48,6 +66,13 @@ package final class DynamoDBClient: Sendable {
     static let updateExpression = "ADD #n :one SET #e = :exp"
     static let conditionExpression = "attribute_not_exists(#n) OR #n < :limit"
     static let attributeNames = ["#n": "n", "#e": "expiresAt"]
+    /// A balanced counter: the count and the balance rise together; past `:limit` sends, only a balance at most 0
+    /// lets the item take more.
+    static let balancedUpdateExpression = "ADD #n :one, #b :w SET #e = :exp"
+    static let balancedConditionExpression = "attribute_not_exists(#n) OR #n < :limit OR #b <= :zero"
+    static let balancedAttributeNames = ["#n": "n", "#b": "b", "#e": "expiresAt"]
+    static let creditExpression = "ADD #v :one, #b :amount SET #e = :exp"
+    static let creditAttributeNames = ["#v": "v", "#b": "b", "#e": "expiresAt"]
     /// Cancellation reasons that a later try may not meet: concurrent writers, or capacity.
     static let transientCancellationReasons: Set<String> = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]
 
@@ -147,6 +172,22 @@ package final class DynamoDBClient: Sendable {
         }
     }
 
+    /// Adds each credit's amount to its item's balance, unconditionally, all in one write (an `UpdateItem`, or a
+    /// `TransactWriteItems` for several). Retried as the policy says, conflicts included, until the deadline.
+    package func credit(table: String, items: [BalanceCredit], deadlineEpochMs: Int64) throws(AWSCallError) {
+        guard !items.isEmpty else { return }
+        let action = Self.action(itemCount: items.count)
+        let body = Array(Self.encode(items.map { Self.update(table: table, credit: $0) }).utf8)
+        let secrets = items.map(\.pk) + connection.secrets
+        _ = try connection.executor.execute(
+            operation: "DynamoDB \(action)", deadlineEpochMs: deadlineEpochMs,
+            makeRequest: { now in signedRequest(action: action, body: body, nowEpochMs: now) },
+            parseFailure: { response in
+                let failure = Self.parseFailure(response, redacting: secrets)
+                return ServiceFailure(code: failure.retryCode, message: failure.message)
+            })
+    }
+
     /// `UpdateItem` for one item, `TransactWriteItems` for several.
     package static func action(itemCount: Int) -> String {
         itemCount == 1 ? "UpdateItem" : "TransactWriteItems"
@@ -162,14 +203,33 @@ package final class DynamoDBClient: Sendable {
     /// The request body, with sorted keys so the bytes are fixed: the `UpdateItem` input for one item, else a
     /// `TransactWriteItems` input with one `Update` per item, in order.
     static func requestBody(table: String, items: [CounterIncrement]) -> String {
-        let updates = items.map { item in
-            Update(
+        encode(items.map { update(table: table, increment: $0) })
+    }
+
+    static func update(table: String, increment item: CounterIncrement) -> Update {
+        var values: [String: AttributeValue] = [":one": .number(1), ":exp": .number(item.expiresAt), ":limit": .number(Int64(item.limit))]
+        guard let weight = item.balanceWeight else {
+            return Update(
                 TableName: table, Key: ["pk": .string(item.pk)], UpdateExpression: updateExpression,
-                ConditionExpression: conditionExpression, ExpressionAttributeNames: attributeNames,
-                ExpressionAttributeValues: [
-                    ":one": .number(1), ":exp": .number(item.expiresAt), ":limit": .number(Int64(item.limit)),
-                ])
+                ConditionExpression: conditionExpression, ExpressionAttributeNames: attributeNames, ExpressionAttributeValues: values)
         }
+        values[":w"] = .number(Int64(weight))
+        values[":zero"] = .number(0)
+        return Update(
+            TableName: table, Key: ["pk": .string(item.pk)], UpdateExpression: balancedUpdateExpression,
+            ConditionExpression: balancedConditionExpression, ExpressionAttributeNames: balancedAttributeNames,
+            ExpressionAttributeValues: values)
+    }
+
+    static func update(table: String, credit item: BalanceCredit) -> Update {
+        Update(
+            TableName: table, Key: ["pk": .string(item.pk)], UpdateExpression: creditExpression, ConditionExpression: nil,
+            ExpressionAttributeNames: creditAttributeNames,
+            ExpressionAttributeValues: [":one": .number(1), ":amount": .number(Int64(item.amount)), ":exp": .number(item.expiresAt)])
+    }
+
+    /// One `UpdateItem` input, or a `TransactWriteItems` input with one `Update` per item, with sorted keys.
+    static func encode(_ updates: [Update]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings and objects only: encoding cannot fail.
@@ -234,7 +294,7 @@ package struct DynamoDBFailure: Equatable, Sendable {
 }
 
 /// A DynamoDB attribute value: a string or a number (sent as text).
-private enum AttributeValue: Encodable {
+enum AttributeValue: Encodable {
     case string(String)
     case number(Int64)
 
@@ -252,18 +312,18 @@ private enum AttributeValue: Encodable {
 }
 
 /// The members of `UpdateItem`'s input, and of an `Update` in a transaction, that this client sets.
-private struct Update: Encodable {
+struct Update: Encodable {
     var TableName: String
     var Key: [String: AttributeValue]
     var UpdateExpression: String
-    var ConditionExpression: String
+    var ConditionExpression: String?
     var ExpressionAttributeNames: [String: String]
     var ExpressionAttributeValues: [String: AttributeValue]
 }
 
-private struct TransactWriteItem: Encodable { var Update: Update }
+struct TransactWriteItem: Encodable { var Update: Update }
 
-private struct TransactWriteItems: Encodable { var TransactItems: [TransactWriteItem] }
+struct TransactWriteItems: Encodable { var TransactItems: [TransactWriteItem] }
 
 /// The fields DynamoDB error answers carry.
 private struct ErrorBody: Decodable {

@@ -51,7 +51,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
                 let counter = counters[index]
                 return CounterIncrement(
                     pk: key(for: counter, shard: shards[index], now: now), limit: counter.limit(ofShard: shards[index]),
-                    expiresAt: counter.windowStart(at: now) + Int64(counter.windowSeconds))
+                    expiresAt: counter.windowStart(at: now) + Int64(counter.windowSeconds), balanceWeight: counter.balanceWeight)
             }
             let result: IncrementResult
             let answeredBefore = tried.contains { $0 > 1 }
@@ -84,6 +84,15 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
                 return .denied(counter: counters[index].kind, retryAfterSeconds: Int(max(1, retryAfter)))
             }
         }
+    }
+
+    /// Takes 100 from the balance of each conversion counter's item in the window holding `now`, in one write.
+    package func recordVerified(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws {
+        let credits = counters.filter { $0.balanceWeight != nil }.map { counter in
+            BalanceCredit(
+                pk: key(for: counter, now: now), amount: -100, expiresAt: counter.windowStart(at: now) + Int64(counter.windowSeconds))
+        }
+        try client.credit(table: table, items: credits, deadlineEpochMs: deadlineEpochMs)
     }
 
     /// The item key of `counter` (of shard `shard`, for a sharded one) in the window holding `now`: the kind, the

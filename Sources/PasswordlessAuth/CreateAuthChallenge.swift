@@ -25,6 +25,9 @@ package enum CreateAuthChallenge {
         package static let expiresAt = "expiresAt"
         /// Which kind of round this is.
         package static let step = "step"
+        /// The calling code of the number an SMS code went to, when the conversion brake counts it: verify counts
+        /// a right answer to it as a verified code of that calling code.
+        package static let callingCode = "callingCode"
     }
 
     /// The key of `clientMetadata` that picks a channel.
@@ -93,6 +96,11 @@ package enum CreateAuthChallenge {
             if let channel = outcome.channel {
                 FirstSignInVerification.record(&outcome, channel, recipient.usable[channel], request, configuration)
             }
+            if outcome.channel == .sms, configuration.limits.hasConversionBrake,
+                let callingCode = recipient.usable[.sms].flatMap(PhoneNumber.callingCode)
+            {
+                outcome.response.privateChallengeParameters?[PrivateKey.callingCode] = callingCode
+            }
             return outcome
         }
         let requested = requestedChannel(request.clientMetadata).flatMap { recipient.offered.contains($0) ? $0 : nil }
@@ -122,7 +130,8 @@ package enum CreateAuthChallenge {
             channel: channel, masked: shown(channel), code: code, expiresAt: now + Int64(configuration.codeLifetimeSeconds),
             resends: resends, configuration: configuration, kind: .newCode, isDecoy: recipient.isDecoy)
         outcome.isResend = resends > 0
-        outcome.limitCounters = configuration.limits.counters(userName: userName, delivery: (channel, recipient.counted(channel)))
+        outcome.limitCounters = configuration.limits.counters(
+            userName: userName, delivery: (channel, recipient.counted(channel)), sends: address != nil)
         if let address { outcome.message = message(channel: channel, address: address, code: code, configuration: configuration) }
         return finish(outcome)
     }
@@ -149,7 +158,7 @@ package enum CreateAuthChallenge {
     }
 
     /// The masked form the client sees; emails in lower case, as Cognito compares them.
-    static func mask(_ channel: Channel, _ address: String) -> String {
+    package static func mask(_ channel: Channel, _ address: String) -> String {
         channel.mask(channel == .email ? address.lowercased() : address)
     }
 

@@ -48,12 +48,18 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
         limits = try SendLimitPolicy(settings)
         decoys = try DecoyDestinations(settings)
-        if let secret = settings.verbatim("HASH_KEY") {
-            guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
+        if let secret = try Self.readHashKey(settings) {
             hashKey = secret
             // An initializer's own assignments run no observers.
             decoyKey = KeyedHash(secret: secret)
         }
+    }
+
+    /// `HASH_KEY` as it is set, or nil when unset; shorter than 16 bytes is an error naming it. The one reader of it.
+    package static func readHashKey(_ settings: Settings) throws(SettingsError) -> String? {
+        guard let secret = settings.verbatim("HASH_KEY") else { return nil }
+        guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
+        return secret
     }
 
     /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or every made-up destination and every

@@ -82,17 +82,20 @@ package enum PreSignUp {
         case invalidEmail = "invalid email"
         case domainNotAllowed = "domain not allowed"
         case twoDestinations = "more than one destination"
+        case attributeNotAccepted = "attribute not accepted"
 
         /// What the person signing up is told.
         package var sentence: String {
             switch self {
             case .noDestination: "Sign up with a phone number or an email address."
             case .channelNotAllowed: "Sign-up with this kind of destination is not offered."
-            case .invalidPhone: "The phone number must be in international form, such as +15555550123."
-            case .countryNotAllowed: "Phone numbers from this country cannot sign up."
+            // One sentence for a malformed number and one outside SMS_ALLOWED_COUNTRIES: a refusal that named the
+            // country would tell a pumper which calling codes to try instead.
+            case .invalidPhone, .countryNotAllowed: "The phone number must be in international form, such as +15555550123."
             case .invalidEmail: "The email address is not valid."
             case .domainNotAllowed: "Email addresses at this domain cannot sign up."
             case .twoDestinations: "Sign up with either a phone number or an email address, not both."
+            case .attributeNotAccepted: "Sign up with a phone number or an email address and profile details only."
             }
         }
     }
@@ -110,6 +113,11 @@ package enum PreSignUp {
     /// Decides a sign-up. `triggerSource` must be one of `triggerSources`.
     package static func decide(triggerSource: String, _ request: PreSignUpRequest, policy: SignUpPolicy) -> Decision {
         guard triggerSource != externalProvider else { return .passThrough }
+        // An administrator (AdminCreateUser, under IAM) may set what it likes; a self sign-up only what this can vouch
+        // for: nothing marked verified, nothing custom.
+        if triggerSource == signUp, request.userAttributes.keys.contains(where: { !acceptedAtSignUp($0) }) {
+            return .refuse(.attributeNotAccepted)
+        }
         var channels: [Channel] = []
         for channel in Channel.allCases {
             guard let value = request.userAttributes[channel.attribute]?.trimmingWhitespace(), !value.isEmpty else { continue }
@@ -125,6 +133,21 @@ package enum PreSignUp {
         }
         // AdminCreateUser has no confirmation step of its own to skip; only a self sign-up is confirmed here.
         return .accept(PreSignUpResponse(autoConfirmUser: triggerSource == signUp), channels: channels)
+    }
+
+    /// The standard profile attributes a self sign-up may carry beside its one destination (OpenID Connect's
+    /// standard claims as Cognito names them), less `preferred_username`, which a pool may sign in with.
+    static let profileAttributes: Set = [
+        "name", "given_name", "family_name", "middle_name", "nickname", "profile", "picture", "website", "gender",
+        "birthdate", "zoneinfo", "locale", "address", "updated_at",
+    ]
+
+    /// Whether a self sign-up may carry `attribute`: a destination, a profile attribute, or one Cognito adds itself
+    /// (`cognito:`). Never `*_verified` (only a right code verifies), `sub`, or `custom:` attributes, which this
+    /// function cannot vouch for.
+    static func acceptedAtSignUp(_ attribute: String) -> Bool {
+        Channel.allCases.contains { $0.attribute == attribute } || profileAttributes.contains(attribute)
+            || attribute.hasPrefix("cognito:")
     }
 
     /// Why a destination may not sign up, or nil when it may.

@@ -56,8 +56,10 @@ package final class CreateHandler: TriggerHandler {
         let answer = try codec.answer(event, decoded)
         let (channel, destination) = Self.shown(outcome)
         if let warning = outcome.warning { logger.warn(warning, ["channel": channel, "destination": destination]) }
-        try count(outcome, now: now, deadline: deadline - Self.sendReserveMs, logger: logger)
-        if let message = outcome.message, let sent = outcome.channel {
+        let silentlyRefused = try count(outcome, now: now, deadline: deadline - Self.sendReserveMs, logger: logger)
+        if let refusal = silentlyRefused, let sent = outcome.channel {
+            holdBack(refusal, channel: sent, outcome, deadline: deadline, logger: logger)
+        } else if let message = outcome.message, let sent = outcome.channel {
             try send(message, channel: sent, outcome, deadline: deadline, logger: logger)
         } else if outcome.isDecoy, outcome.kind == .newCode, let shownChannel = outcome.channel {
             try standIn(channel: shownChannel, outcome, deadline: deadline, logger: logger)
@@ -84,9 +86,12 @@ package final class CreateHandler: TriggerHandler {
     }
 
     /// Counts the round against the shared limits; throws `RateLimited` when one is full, or when the counters
-    /// stayed busy until the deadline.
-    private func count(_ outcome: CreateAuthChallenge.Outcome, now: Int64, deadline: Int64, logger: Logger) throws {
-        guard let limits, !outcome.limitCounters.isEmpty else { return }
+    /// stayed busy until the deadline. A full counter of the SMS pumping guard is no error: it returns the kind,
+    /// and the round is answered as if sent.
+    private func count(
+        _ outcome: CreateAuthChallenge.Outcome, now: Int64, deadline: Int64, logger: Logger
+    ) throws -> LimitCounter.Kind? {
+        guard let limits, !outcome.limitCounters.isEmpty else { return nil }
         let decision: LimitDecision
         do {
             decision = try limits.consume(outcome.limitCounters, now: now / 1000, deadlineEpochMs: deadline)
@@ -94,12 +99,14 @@ package final class CreateHandler: TriggerHandler {
             logger.error(
                 "shared limits could not be checked",
                 ["error": .string(String(describing: error)), "onError": .string("\(onLimitsFailure)")])
-            guard onLimitsFailure == .deny else { return }
+            guard onLimitsFailure == .deny else { return nil }
             throw refused(logger)
         }
         switch decision {
         case .allowed:
-            return
+            return nil
+        case .denied(let counter, _) where counter.isSilent:
+            return counter
         case .denied(let counter, let retryAfter):
             logger.warn(
                 "send refused by a shared limit",
@@ -147,6 +154,28 @@ package final class CreateHandler: TriggerHandler {
         logger.emit(
             [Metric("CodesSent"), Metric("DeliveryLatency", Int(latency), .milliseconds)],
             dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
+    }
+
+    /// A code the SMS pumping guard held back: logged and counted, and answered after about as long as a send
+    /// takes, so the caller sees a round like any other.
+    private func holdBack(
+        _ counter: LimitCounter.Kind, channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64, logger: Logger
+    ) {
+        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
+        var phone = ""
+        if case .sms(let number, _)? = outcome.message { phone = number }
+        let callingCode = PhoneNumber.callingCode(phone) ?? "unknown"
+        let reason: String =
+            switch counter {
+            case .smsConversion: "conversion brake"
+            case .smsPrefix: "number block limit"
+            default: "calling code limit"
+            }
+        logger.warn(
+            "SMS refused: \(reason)",
+            ["callingCode": .string(callingCode), "destination": Self.shown(outcome).destination, "limit": .string(counter.rawValue)])
+        let metric = counter == .smsConversion ? "SmsPumpingSuspected" : "RateLimited"
+        logger.emit([Metric(metric)], dimensions: ["Function": Self.logName, "CallingCode": callingCode])
     }
 
     /// Stands in for a send in a round that sends nothing: takes about as long (never past the deadline), and

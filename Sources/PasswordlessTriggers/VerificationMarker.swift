@@ -16,7 +16,8 @@ extension VerifyHandler {
     func markIfFirstRightCode(_ event: VerifyAuthChallengeEvent, context: InvocationContext) {
         guard let target = FirstSignInVerification.target(of: event.request) else { return }
         let attribute = LogValue.string(target.attribute)
-        let destination = LogValue.string(target.channel.mask(target.destination))
+        // Masked as the client saw it (emails in lower case).
+        let destination = LogValue.string(CreateAuthChallenge.mask(target.channel, target.destination))
         do throws(TriggerError) {
             guard let marker else {
                 throw TriggerError.markingFailed(

@@ -63,7 +63,9 @@ struct LocalSignIn {
 
     /// Runs pre-sign-up on the user's attributes, as Cognito's SignUp would; returns whether it was accepted.
     func signUp() throws -> Bool {
-        let event = PreSignUpEvent(PreSignUp.signUp, request: PreSignUpRequest(userAttributes: user.attributes), userName: userName)
+        // What a client's SignUp carries: the destination, never a `*_verified` flag (the local user keeps its own).
+        let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") }
+        let event = PreSignUpEvent(PreSignUp.signUp, request: PreSignUpRequest(userAttributes: sent), userName: userName)
         let answered: Answered<PreSignUpResponse>
         do {
             answered = try invoke(preSignUp, event)

@@ -1,9 +1,20 @@
+import LambdaRuntime
 import PasswordlessAWS
 import PasswordlessAuth
 import PasswordlessTriggers
+import Settings
 
 VerifyHandler.main { settings, _ in
-    // Only first-sign-in marks destinations verified, and only then does verify call AWS.
+    // Only first-sign-in marks destinations verified; only with RATE_LIMIT_TABLE are verified SMS codes counted.
     let marks = try VerifiedRequirement.read(settings) == .firstSignIn
-    return VerifyHandler(marker: marks ? try CognitoVerificationMarker(settings) : nil)
+    let policy = try SendLimitPolicy(settings)
+    let limits = try settings.trimmed("RATE_LIMIT_TABLE").map { _ in
+        // The same item keys as create's, so under Lambda HASH_KEY is required here too.
+        let hashKey = try PasswordlessConfiguration.readHashKey(settings)
+        if hashKey == nil, settings.trimmed(RuntimeAPI.addressVariable) != nil {
+            throw SettingsError.invalid("HASH_KEY", "must be set under Lambda with RATE_LIMIT_TABLE, to create's value")
+        }
+        return try DynamoDBLimitStore(settings, hashKey: hashKey)
+    }
+    return VerifyHandler(marker: marks ? try CognitoVerificationMarker(settings) : nil, limits: limits, policy: policy)
 }

@@ -183,9 +183,12 @@ package final class MotoHarness: @unchecked Sendable {
         return Int(String(decoding: response.body, as: UTF8.self)) ?? -1
     }
 
-    /// moto's record of what it received.
+    /// moto's record of the SMS and email it received (through the harness, which leaves out the rest of moto's data).
     package func modelData() throws -> MotoData {
-        let response = try call("GET", port: info.motoPort, path: "/moto-api/data.json")
+        let response = try call("GET", port: info.proxyPort, path: "/__sent")
+        guard response.status == 200 else {
+            throw HarnessFailure(message: "harness call /__sent failed: HTTP \(response.status)")
+        }
         return try JSONDecoder().decode(MotoData.self, from: Data(response.body))
     }
 

@@ -281,6 +281,16 @@ def make_handler(state):
                 except Exception as error:  # noqa: BLE001  (the test reads the reason)
                     return self.reply(500, repr(error).encode())
                 return self.reply(200, json.dumps(items).encode(), [("Content-Type", "application/json")])
+            if self.path == "/__sent":
+                # What moto received for SNS and SES only: the whole of /moto-api/data.json grows with every
+                # DynamoDB item and user the run makes, past what a test's client reads.
+                upstream = http.client.HTTPConnection("127.0.0.1", state.upstream_port, timeout=10)
+                upstream.request("GET", "/moto-api/data.json")
+                data = json.loads(upstream.getresponse().read())
+                upstream.close()
+                sent = {"sns": {"SMS": data.get("sns", {}).get("SMS", [])},
+                        "ses": {"Message": data.get("ses", {}).get("Message", [])}}
+                return self.reply(200, json.dumps(sent).encode(), [("Content-Type", "application/json")])
             if self.path == "/__cognito_user":
                 try:
                     answer = pool_user(state.users, json.loads(body))

@@ -49,7 +49,11 @@ struct CreateAuthChallengeTests {
                 outcome.response.publicChallengeParameters == [
                     "step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6",
                 ])
-            #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": code, "expiresAt": String(expiresAt)])
+            // The calling code, for verify to count a right answer toward the conversion brake.
+            #expect(
+                outcome.response.privateChallengeParameters == [
+                    "step": "code", "code": code, "expiresAt": String(expiresAt), "callingCode": "1",
+                ])
             #expect(outcome.response.challengeMetadata == "OTP:sms:\(expiresAt):\(code):0")
         }
 
@@ -115,7 +119,10 @@ struct CreateAuthChallengeTests {
             #expect(outcome.message == nil)
             #expect(outcome.kind == .reusedCode)
             #expect(random.calls == 0)
-            #expect(outcome.response.privateChallengeParameters == ["step": "code", "code": "482913", "expiresAt": "4102444800"])
+            #expect(
+                outcome.response.privateChallengeParameters == [
+                    "step": "code", "code": "482913", "expiresAt": "4102444800", "callingCode": "1",
+                ])
             #expect(outcome.response.challengeMetadata == "OTP:sms:4102444800:482913:0")
             #expect(
                 outcome.response.publicChallengeParameters == [

@@ -90,11 +90,48 @@ struct PreSignUpTests {
         #expect(channels == [.sms, .email])
     }
 
+    @Test("a number outside SMS_ALLOWED_COUNTRIES is told exactly what a malformed number is told")
+    func countryRefusalSaysNoMore() {
+        #expect(PreSignUp.Refusal.countryNotAllowed.sentence == PreSignUp.Refusal.invalidPhone.sentence)
+        let outside = Self.decide(["phone_number": "+447700900123"]) { $0.smsAllowedCountries = try! SMSCountries(["1"]) }
+        #expect(outside == .refuse(.countryNotAllowed))
+    }
+
+    @Test(
+        "a self sign-up that marks anything verified, or carries what pre-sign-up cannot vouch for, is refused",
+        arguments: [
+            ["email": "a@example.com", "email_verified": "true"],
+            ["phone_number": "+15555550123", "phone_number_verified": "true"],
+            ["email": "a@example.com", "phone_number_verified": "false"],
+            ["email": "a@example.com", "custom:tier": "gold"],
+            ["email": "a@example.com", "sub": "0000"],
+            ["email": "a@example.com", "preferred_username": "admin"],
+        ])
+    func unvouched(attributes: [String: String]) {
+        #expect(Self.decide(attributes) == .refuse(.attributeNotAccepted))
+        // An administrator's AdminCreateUser is trusted with them.
+        guard case .accept = Self.decide(attributes, source: PreSignUp.adminCreateUser) else {
+            Issue.record("AdminCreateUser refused \(attributes)")
+            return
+        }
+    }
+
+    @Test("profile attributes and Cognito's own beside the destination are accepted")
+    func profileAccepted() {
+        let attributes = ["email": "a@example.com", "name": "A", "given_name": "A", "locale": "en", "cognito:user_status": "UNCONFIRMED"]
+        guard case .accept(_, let channels) = Self.decide(attributes) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(channels == [.email])
+    }
+
     @Test("no refusal sentence repeats what was sent")
     func sentences() {
         let sent = ["+447700900123", "alice@elsewhere.org", "555-0123"]
         let all: [PreSignUp.Refusal] = [
             .noDestination, .channelNotAllowed, .invalidPhone, .countryNotAllowed, .invalidEmail, .domainNotAllowed, .twoDestinations,
+            .attributeNotAccepted,
         ]
         for refusal in all {
             let error = PasswordlessError.signUpRefused(refusal)

@@ -113,7 +113,7 @@ struct StrangerBesideAccountTests {
         }
     }
 
-    @Test("an unknown name is charged every counter an account's send is: its destination and the SMS ceiling")
+    @Test("an unknown name is charged the counters an account's send is, but for the SMS pumping guard's")
     func sameCounters() throws {
         let config = Sample.config {
             $0 = Self.keyed
@@ -122,8 +122,13 @@ struct StrangerBesideAccountTests {
         let phone = "+15555550143"
         let (account, stranger) = try Self.pair(["phone_number": phone, "phone_number_verified": "true"], typed: phone, config: config)
         #expect(account.message != nil && stranger.message == nil)
-        #expect(account.limitCounters.map(\.kind) == [.user, .destination, .smsPool])
-        #expect(stranger.limitCounters.dropFirst() == account.limitCounters.dropFirst())
+        #expect(
+            account.limitCounters.map(\.kind) == [
+                .user, .destination, .smsPool, .smsPrefix, .smsCallingCode, .smsConversion, .smsConversion,
+            ])
+        // A round that sends nothing costs nothing and is not charged to a block or a country: made-up names must not
+        // close them to real users. The guard's refusals look like sends, so the difference tells the caller nothing.
+        #expect(stranger.limitCounters.dropFirst() == account.limitCounters.dropFirst().filter { !$0.kind.isSilent })
         // A name that is neither charges a counter of its own made-up destination, and the ceiling.
         let plain = try Self.create(CreateAuthChallengeRequest(userNotFound: true), userName: "mallory", config: config)
         #expect(plain.limitCounters.map(\.kind) == [.user, .destination, .smsPool])

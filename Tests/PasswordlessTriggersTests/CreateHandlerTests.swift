@@ -19,6 +19,11 @@ final class FakeLimitStore: LimitStore, @unchecked Sendable {
         if fails { throw Down() }
         return answer
     }
+    var verified: [[LimitCounter]] = []
+    func recordVerified(_ counters: [LimitCounter], now: Int64, deadlineEpochMs: Int64) throws {
+        if fails { throw Down() }
+        verified.append(counters)
+    }
 }
 
 /// create's handler around the rules: limits, decoy timing, failed sends, metrics.
@@ -58,7 +63,10 @@ struct CreateHandlerTests {
     func countsThenSends() throws {
         let setup = Setup()
         _ = try setup.run("create-sms-first-round")
-        #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user, .destination]])
+        #expect(
+            setup.store.asked.map { $0.map(\.kind) } == [
+                [.user, .destination, .smsPrefix, .smsCallingCode, .smsConversion, .smsConversion]
+            ])
         #expect(setup.store.asked.first?[1].identity == "sms:+15555550123")
         #expect(setup.spy.messages.count == 1)
         #expect(setup.metrics["CodesSent"] == 1)
