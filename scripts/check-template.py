@@ -9,6 +9,7 @@ Needs PyYAML (it comes with cfn-lint in .build/venv).
 """
 
 import copy
+import itertools
 import json
 import re
 import sys
@@ -31,6 +32,24 @@ CREATE = "CreateAuthChallengeFunction"
 VERIFY = "VerifyAuthChallengeFunction"
 PRE_SIGN_UP = "PreSignUpFunction"
 FUNCTION_TYPE = "AWS::Serverless::Function"
+CLIENT_TYPE = "AWS::Cognito::UserPoolClient"
+SIGN_IN_CLIENT = "UserPoolClient"
+SIGN_UP_CLIENT = "SignUpClient"
+# What users type as their username, per SignInWith: the pool's UsernameAttributes.
+SIGN_IN_WITH = {"email": ["email"], "phone": ["phone_number"], "email-or-phone": ["email", "phone_number"]}
+DESTINATIONS = {"email", "phone_number"}
+VERIFIED = {"email_verified", "phone_number_verified"}
+# The SMS pumping guard's settings: variable -> (parameter, default, minimum, maximum), all on create.
+GUARD = {
+    "MAX_SMS_PER_PREFIX_PER_HOUR": ("MaxSmsPerPrefixPerHour", 10, 1, 10000),
+    "MAX_SMS_PER_CALLING_CODE_PER_HOUR": ("MaxSmsPerCallingCodePerHour", 100, 1, 10000000),
+    "SMS_CONVERSION_MIN_PERCENT": ("SmsConversionMinPercent", 20, 0, 100),
+    "SMS_CONVERSION_MIN_SENT": ("SmsConversionMinSent", 20, 1, 100000),
+    "SMS_CONVERSION_WINDOW_SECONDS": ("SmsConversionWindowSeconds", 3600, 600, 86400),
+}
+# Each function's DynamoDB actions, all on the limits table alone: create counts sends and reads a calling code's
+# sent and verified counts (the conversion brake); verify counts right SMS codes per calling code.
+DYNAMO_GRANTS = {CREATE: ["dynamodb:UpdateItem"], VERIFY: ["dynamodb:UpdateItem"]}
 
 
 # --- Loading: CloudFormation's short tags become their long forms ---------------------------------------
@@ -103,7 +122,7 @@ def env(props):
 
 
 def evaluate(t, value):
-    """Evaluates an intrinsic with every parameter at its default (enough for conditions and !If)."""
+    """Evaluates an intrinsic with every parameter at its default (enough for conditions, !If and the Rules)."""
     params = t.get("Parameters") or {}
     conditions = t.get("Conditions") or {}
     if isinstance(value, dict) and len(value) == 1:
@@ -122,7 +141,70 @@ def evaluate(t, value):
             return any(evaluate(t, a) for a in arg)
         if key == "Fn::If":
             return evaluate(t, arg[1] if evaluate(t, conditions[arg[0]]) else arg[2])
+        if key == "Fn::Contains":  # a rule function: the string is one of the list's
+            return evaluate(t, arg[1]) in [evaluate(t, a) for a in arg[0]]
     return value
+
+
+_NO_VALUE = object()
+
+
+def resolved(t, node):
+    """A piece of the template with each !If decided (parameters at their defaults) and AWS::NoValue left out."""
+    if isinstance(node, list):
+        return [r for r in (resolved(t, n) for n in node) if r is not _NO_VALUE]
+    if isinstance(node, dict):
+        if node == {"Ref": "AWS::NoValue"}:
+            return _NO_VALUE
+        if len(node) == 1 and "Fn::If" in node:
+            name, yes, no = node["Fn::If"]
+            return resolved(t, yes if evaluate(t, t["Conditions"][name]) is True else no)
+        return {k: r for k, r in ((k, resolved(t, v)) for k, v in node.items()) if r is not _NO_VALUE}
+    return node
+
+
+def made(t, entry):
+    """Whether the stack has this resource or output with the parameters at their defaults (its Condition)."""
+    return not entry.get("Condition") or evaluate(t, t["Conditions"][entry["Condition"]]) is True
+
+
+def deployed(t, type_):
+    """The resources of a type that the stack has with the parameters at their defaults: name -> resolved properties."""
+    return {k: resolved(t, r.get("Properties") or {}) for k, r in resources(t, type_).items() if made(t, r)}
+
+
+def deployed_outputs(t):
+    return {k: resolved(t, o) for k, o in (t.get("Outputs") or {}).items() if made(t, o)}
+
+
+def with_defaults(t, **defaults):
+    """The template with these parameters' defaults changed, for `evaluate`; shares everything else with `t`, which
+    it leaves alone (the checks only read)."""
+    changed = dict(t)
+    changed["Parameters"] = dict(t.get("Parameters") or {})
+    for name, value in defaults.items():
+        changed["Parameters"][name] = dict(changed["Parameters"].get(name) or {}, Default=value)
+    return changed
+
+
+def pool_combinations(t):
+    """The template once per combination of AllowSelfSignUp and SignInWith, as (label, template with those defaults)."""
+    params = t.get("Parameters") or {}
+    require(sorted((params.get("AllowSelfSignUp") or {}).get("AllowedValues") or []) == ["false", "true"],
+            "AllowSelfSignUp must allow exactly true and false")
+    allowed = (params.get("SignInWith") or {}).get("AllowedValues") or []
+    require(sorted(allowed) == sorted(SIGN_IN_WITH), "SignInWith must allow exactly %s, not %r" % (", ".join(SIGN_IN_WITH), allowed))
+    for self_sign_up, sign_in_with in itertools.product(("true", "false"), allowed):
+        yield ("AllowSelfSignUp=%s SignInWith=%s" % (self_sign_up, sign_in_with),
+               with_defaults(t, AllowSelfSignUp=self_sign_up, SignInWith=sign_in_with))
+
+
+def issues_tokens(client):
+    """Whether an app client (resolved properties) has any flow that can issue tokens. Refresh alone issues tokens only
+    from a refresh token this client issued. A missing or empty ExplicitAuthFlows is Cognito's default: SRP, CUSTOM_AUTH
+    and refresh."""
+    return not (client.get("ExplicitAuthFlows") == ["ALLOW_REFRESH_TOKEN_AUTH"]
+                and client.get("AllowedOAuthFlowsUserPoolClient") is not True and not client.get("AllowedOAuthFlows"))
 
 
 def statements(policies):
@@ -236,13 +318,22 @@ def check_alarms(t):
     by_metric = {}
     for name, a in alarms.items():
         by_metric.setdefault(a["Properties"].get("MetricName"), []).append((name, a["Properties"]))
-    for metric in ("DeliveryFailures", "CodesSent"):
+    for metric in ("DeliveryFailures", "CodesSent", "SmsPumpingSuspected"):
         require(metric in by_metric, "no alarm on %s" % metric)
         for name, p in by_metric[metric]:
             require(p.get("Namespace") == {"Ref": "MetricsNamespace"}, "%s: Namespace must be !Ref MetricsNamespace" % name)
             require({"Ref": topic} in (p.get("AlarmActions") or []), "%s does not notify %s" % (name, topic))
     sms = [p for _, p in by_metric["CodesSent"] if {"Name": "Channel", "Value": "sms"} in (p.get("Dimensions") or [])]
     require(sms, "the CodesSent alarm must watch Channel=sms")
+    # The conversion brake's metric: any refusal in 5 minutes, summed over calling codes (the [Function] dimension set).
+    want = {"Dimensions": [{"Name": "Function", "Value": "create"}], "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1,
+            "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching"}
+    for name, p in by_metric["SmsPumpingSuspected"]:
+        wrong = {k: p.get(k) for k, v in want.items() if p.get(k) != v}
+        require(not wrong, "%s: %s, expected %s" % (name, wrong, {k: want[k] for k in wrong}))
+    body = sub_text(next(iter(resources(t, "AWS::CloudWatch::Dashboard").values()))["Properties"]["DashboardBody"])
+    unshown = [n for n in alarms if "${%s.Arn}" % n not in body]
+    require(not unshown, "the dashboard's alarm widget does not show %s" % ", ".join(unshown))
     subs = resources(t, "AWS::SNS::Subscription")
     require(any(s.get("Condition") and s["Properties"].get("Endpoint") == {"Ref": "AlarmEmail"} for s in subs.values()),
             "no conditional email subscription to the topic from the AlarmEmail parameter")
@@ -250,7 +341,8 @@ def check_alarms(t):
     require('{"Ref": "%s"}' % topic in outputs, "the topic's ARN is not an output")
     require('"Ref": "%s"' % next(iter(resources(t, "AWS::CloudWatch::Dashboard")), "?") in outputs or "${Dashboard" in outputs,
             "the dashboard is not in the outputs")
-    return "alarms on DeliveryFailures and CodesSent (sms) notify %s; AlarmEmail subscribes; outputs name both" % topic
+    return ("alarms on DeliveryFailures, CodesSent (sms) and SmsPumpingSuspected (Function=create, Sum >= 1 in 300 s) notify %s "
+            "and are on the dashboard; AlarmEmail subscribes; outputs name the topic and the dashboard" % topic)
 
 
 def check_self_sign_up(t):
@@ -263,17 +355,136 @@ def check_self_sign_up(t):
     return "self sign-up off by default (AllowSelfSignUp=false -> AllowAdminCreateUserOnly=true)"
 
 
+def sign_in_client(label, clients):
+    names = [n for n, p in clients.items() if "ALLOW_CUSTOM_AUTH" in (p.get("ExplicitAuthFlows") or [])]
+    require(len(names) == 1, "%s: expected one app client with ALLOW_CUSTOM_AUTH (the sign-in client), found %s" % (label, names))
+    return names[0]
+
+
 def check_write_attributes(t):
-    clients = resources(t, "AWS::Cognito::UserPoolClient")
-    require(clients, "no app client")
-    for name, c in clients.items():
-        w = c["Properties"].get("WriteAttributes")
-        require(isinstance(w, list) and w, "%s: WriteAttributes must be listed (Cognito's default makes every attribute writable)" % name)
-        bad = [a for a in w if a in ("email", "phone_number", "email_verified", "phone_number_verified")]
-        require(not bad, "%s: WriteAttributes include %s: a stolen access token could move the codes" % (name, ", ".join(bad)))
-        require(isinstance(c["Properties"].get("ReadAttributes"), list), "%s: ReadAttributes must be listed" % name)
-        require(c["Properties"].get("PreventUserExistenceErrors") == "ENABLED", "%s: PreventUserExistenceErrors must be ENABLED" % name)
-    return "app client: WriteAttributes without email/phone_number, PreventUserExistenceErrors ENABLED"
+    """Where codes go must not move with a stolen access token: no client that can issue tokens may write email or
+    phone_number (UpdateUserAttributes takes an access token and the client's WriteAttributes), in any combination."""
+    count = 0
+    for label, c in pool_combinations(t):
+        clients = deployed(c, CLIENT_TYPE)
+        require(clients, "%s: no app client" % label)
+        for name, p in clients.items():
+            w = p.get("WriteAttributes")
+            require(isinstance(w, list) and w,
+                    "%s: %s: WriteAttributes must be listed (Cognito's default makes every standard attribute writable)" % (label, name))
+            require(not set(w) & VERIFIED, "%s: %s may write %s: only a right code may mark a destination verified"
+                    % (label, name, ", ".join(sorted(set(w) & VERIFIED))))
+            moves = sorted(set(w) & DESTINATIONS)
+            require(not moves or not issues_tokens(p),
+                    "%s: %s may write %s and can issue tokens (ExplicitAuthFlows %r, OAuth flows %r): a stolen access token "
+                    "could move the codes with UpdateUserAttributes" % (label, name, ", ".join(moves), p.get("ExplicitAuthFlows"),
+                                                                        p.get("AllowedOAuthFlows")))
+            require(isinstance(p.get("ReadAttributes"), list), "%s: %s: ReadAttributes must be listed" % (label, name))
+            require(p.get("PreventUserExistenceErrors") == "ENABLED", "%s: %s: PreventUserExistenceErrors must be ENABLED" % (label, name))
+            require(p.get("GenerateSecret") is not True, "%s: %s: no secret: the apps are public clients" % (label, name))
+        sign_in = sign_in_client(label, clients)
+        flows = sorted(clients[sign_in].get("ExplicitAuthFlows") or [])
+        require(flows == ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "%s: %s allows %r; only CUSTOM_AUTH and refresh (a sign-up's password must never sign in)" % (label, sign_in, flows))
+        count += 1
+    return ("in all %d combinations of AllowSelfSignUp and SignInWith: the sign-in client (CUSTOM_AUTH and refresh only) "
+            "writes neither email nor phone_number, a client that writes them issues no tokens, none writes *_verified; "
+            "PreventUserExistenceErrors ENABLED, no secret" % count)
+
+
+def check_sign_up_client(t):
+    """SignUp checks its attributes against the client's WriteAttributes, so self sign-up needs a client that may write
+    the destination; that client must be unable to issue tokens (check_write_attributes), and exist only then."""
+    count = 0
+    for label, c in pool_combinations(t):
+        self_sign_up = evaluate(c, {"Ref": "AllowSelfSignUp"}) == "true"
+        sign_in_with = evaluate(c, {"Ref": "SignInWith"})
+        pools = deployed(c, "AWS::Cognito::UserPool")
+        require(len(pools) == 1, "%s: expected one user pool, found %d" % (label, len(pools)))
+        (pool, props), = pools.items()
+        usernames = props.get("UsernameAttributes")
+        require(usernames == SIGN_IN_WITH[sign_in_with], "%s: %s.UsernameAttributes is %r, expected %r"
+                % (label, pool, usernames, SIGN_IN_WITH[sign_in_with]))
+        require(not props.get("AutoVerifiedAttributes"),
+                "%s: %s.AutoVerifiedAttributes makes Cognito text and mail its own codes at sign-up, past every limit" % (label, pool))
+        clients = deployed(c, CLIENT_TYPE)
+        sign_in = sign_in_client(label, clients)
+        others = sorted(n for n in clients if n != sign_in)
+        outs = deployed_outputs(c)
+        require((outs.get("UserPoolClientId") or {}).get("Value") == {"Ref": sign_in},
+                "%s: output UserPoolClientId must be !Ref %s" % (label, sign_in))
+        count += 1
+        if not self_sign_up:
+            require(not others, "%s: without self sign-up the sign-in client is the only one, found also %s" % (label, ", ".join(others)))
+            require("SignUpClientId" not in outs, "%s: output SignUpClientId without self sign-up" % label)
+            continue
+        require(others == [SIGN_UP_CLIENT], "%s: expected the app clients %s and %s, found %s"
+                % (label, sign_in, SIGN_UP_CLIENT, ", ".join(sorted(clients))))
+        up = clients[SIGN_UP_CLIENT]
+        require(up.get("ExplicitAuthFlows") == ["ALLOW_REFRESH_TOKEN_AUTH"] and not issues_tokens(up),
+                "%s: %s must allow only ALLOW_REFRESH_TOKEN_AUTH and no OAuth flow, so it issues no tokens, not %r"
+                % (label, SIGN_UP_CLIENT, up.get("ExplicitAuthFlows")))
+        want = set(clients[sign_in].get("WriteAttributes") or []) | DESTINATIONS
+        got = set(up.get("WriteAttributes") or [])
+        require(got == want, "%s: %s must write what %s writes plus email and phone_number (what SignUp sends): missing %s, extra %s"
+                % (label, SIGN_UP_CLIENT, sign_in, sorted(want - got) or "none", sorted(got - want) or "none"))
+        require((outs.get("SignUpClientId") or {}).get("Value") == {"Ref": SIGN_UP_CLIENT},
+                "%s: output SignUpClientId must be !Ref %s" % (label, SIGN_UP_CLIENT))
+    return ("in all %d combinations: UsernameAttributes follow SignInWith, Cognito verifies nothing itself (no "
+            "AutoVerifiedAttributes); with self sign-up %s (refresh only, no OAuth, writes email, phone_number and the "
+            "sign-in client's attributes) and output SignUpClientId, without it neither" % (count, SIGN_UP_CLIENT))
+
+
+def channel_values(t):
+    """Every OtpChannels value of up to three channels that the parameter's pattern allows."""
+    pattern = re.compile(((t.get("Parameters") or {}).get("OtpChannels") or {}).get("AllowedPattern") or "")
+    found = [",".join(p) for n in (1, 2, 3) for p in itertools.product(("sms", "email"), repeat=n) if pattern.fullmatch(",".join(p))]
+    require("sms" in found and "email" in found, "OtpChannels' pattern must allow sms and email, allows %r" % found)
+    return found
+
+
+def failed_assertions(t):
+    """The AssertDescription of each rule assertion that fails with the parameters at their defaults."""
+    failed = []
+    for name, rule in (t.get("Rules") or {}).items():
+        applies = evaluate(t, rule["RuleCondition"]) if "RuleCondition" in rule else True
+        require(isinstance(applies, bool), "rule %s: RuleCondition is not true or false here: %r" % (name, applies))
+        if not applies:
+            continue
+        for a in rule.get("Assertions") or []:
+            holds = evaluate(t, a.get("Assert"))
+            require(isinstance(holds, bool), "rule %s: an Assert is not true or false here: %r" % (name, holds))
+            if not holds:
+                failed.append(a.get("AssertDescription") or "")
+    return failed
+
+
+def check_sms_rules(t):
+    """No deployable combination can pump SMS: with self sign-up and sms among the channels, the Rules refuse a stack
+    without a country allow-list or without an SMS ceiling, and nothing else."""
+    require(t.get("Rules"), "no Rules: a stack with self sign-up and SMS could deploy without SmsAllowedCountries and MaxSmsPerHour")
+    channels = channel_values(t)
+    total = refused = 0
+    for self_sign_up, otp, sign_in_with, countries, ceiling in itertools.product(
+            ("true", "false"), channels, SIGN_IN_WITH, ("", "1,!1876,44"), ("", "500")):
+        c = with_defaults(t, AllowSelfSignUp=self_sign_up, OtpChannels=otp, SignInWith=sign_in_with,
+                          SmsAllowedCountries=countries, MaxSmsPerHour=ceiling)
+        label = "AllowSelfSignUp=%s OtpChannels=%s SignInWith=%s SmsAllowedCountries=%r MaxSmsPerHour=%r" % (
+            self_sign_up, otp, sign_in_with, countries, ceiling)
+        pumpable = self_sign_up == "true" and "sms" in otp.split(",")
+        missing = [p for p, v in (("SmsAllowedCountries", countries), ("MaxSmsPerHour", ceiling)) if pumpable and not v]
+        failed = failed_assertions(c)
+        require(bool(failed) == bool(missing), "%s: %s" % (label, "refused: %s" % failed if failed else
+                                                         "deploys, and nothing bounds SMS to numbers anyone can sign up"))
+        for p in missing:
+            require(any(p in d for d in failed), "%s: refused, but no AssertDescription names %s" % (label, p))
+        for d in failed:
+            require(len(d) >= 40, "%s: AssertDescription %r must say what to set and why" % (label, d))
+        total += 1
+        refused += bool(failed)
+    return ("Rules refuse exactly the %d of %d parameter combinations (AllowSelfSignUp, OtpChannels %s, SignInWith, "
+            "SmsAllowedCountries and MaxSmsPerHour empty or set) that have self sign-up, sms and an empty "
+            "SmsAllowedCountries or MaxSmsPerHour, naming what to set" % (refused, total, "/".join(channels)))
 
 
 def check_ses(t):
@@ -327,21 +538,19 @@ def check_table(t):
 
 def check_dynamodb_grant(t):
     (table,) = resources(t, "AWS::DynamoDB::Table")
+    arn = {"Fn::GetAtt": [table, "Arn"]}
     for name, props in functions(t).items():
         grants = [s for s in statements(props.get("Policies") or [])
                   if any(a == "*" or a.lower().startswith("dynamodb:") or (a.startswith("<") and "dynamodb" in a.lower())
                          for a in actions(s))]
-        if name != CREATE:
-            require(not grants, "%s may use DynamoDB: only create needs it" % name)
-            continue
-        require(len(grants) == 1, "%s: expected exactly one DynamoDB statement, found %d" % (name, len(grants)))
-        s = grants[0]
-        require(s.get("Effect") == "Allow" and actions(s) == ["dynamodb:UpdateItem"],
-                "%s may %r on DynamoDB; exactly dynamodb:UpdateItem is expected" % (name, actions(s)))
-        resource = s.get("Resource")
-        require(resource in ({"Fn::GetAtt": [table, "Arn"]}, [{"Fn::GetAtt": [table, "Arn"]}]),
-                "%s: the DynamoDB grant must be on %s's ARN alone, not %r" % (name, table, resource))
-    return "create may dynamodb:UpdateItem on the table, nothing else; define and verify get no DynamoDB"
+        got, want = sorted(a for s in grants for a in actions(s)), DYNAMO_GRANTS.get(name, [])
+        require(got == want, "%s may %s on DynamoDB; exactly %s is expected" % (name, got or "nothing", want or "nothing"))
+        for s in grants:
+            require(s.get("Effect") == "Allow", "%s: DynamoDB statement %s must be an Allow" % (name, s.get("Sid")))
+            require(s.get("Resource") in (arn, [arn]), "%s: the DynamoDB grant %s must be on %s's ARN alone, not %r"
+                    % (name, s.get("Sid"), table, s.get("Resource")))
+    return ("on the table alone: create may dynamodb:UpdateItem (counters, the conversion brake included), verify "
+            "UpdateItem (right SMS codes per calling code); define and pre-sign-up get no DynamoDB")
 
 
 def check_limits_env(t):
@@ -354,24 +563,35 @@ def check_limits_env(t):
         "SMS_ALLOWED_COUNTRIES": ("SmsAllowedCountries", ""),
         "MAX_RESENDS": ("MaxResends", "2"),
     }
+    want.update({var: (param, str(default)) for var, (param, default, _, _) in GUARD.items()})
     params = t.get("Parameters") or {}
-    e = env(functions(t)[CREATE])
+    fns = functions(t)
+    e = env(fns[CREATE])
     for var, (param, default) in want.items():
         require(e.get(var) == {"Ref": param}, "create: %s must be !Ref %s" % (var, param))
         require(str(params.get(param, {}).get("Default")) == default, "parameter %s must default to %r" % (param, default))
+    for var, (param, default, low, high) in GUARD.items():
+        p = params[param]
+        require(p.get("Type") == "Number" and p.get("MinValue") == low and p.get("MaxValue") == high,
+                "parameter %s must be a Number from %d to %d, not %s %s-%s" % (param, low, high, p.get("Type"), p.get("MinValue"), p.get("MaxValue")))
+    groups = ((t.get("Metadata") or {}).get("AWS::CloudFormation::Interface") or {}).get("ParameterGroups") or []
+    limits = next((g.get("Parameters") or [] for g in groups if (g.get("Label") or {}).get("default") == "Limits"), [])
+    outside = [param for param, _ in want.values() if param != "MaxResends" and param not in limits]
+    require(not outside, "the Limits parameter group lacks %s" % ", ".join(outside))
     key = params.get("HashKey") or {}
     require(key.get("NoEcho") is True, "parameter HashKey must be NoEcho")
     rk = json.dumps(e.get("HASH_KEY"))
     require("HashKey" in rk and "AWS::StackId" in rk, "create: HASH_KEY must be HashKey, else the stack's UUID")
-    return "create gets the limits' settings from their parameters; HASH_KEY from NoEcho HashKey or the stack UUID"
-
-
-def with_defaults(t, **defaults):
-    """A copy of the template whose parameters default to `defaults`, for `evaluate`."""
-    changed = copy.deepcopy(t)
-    for name, value in defaults.items():
-        changed["Parameters"][name]["Default"] = value
-    return changed
+    # verify counts right SMS codes per calling code in the same table, under the same keys and window as create.
+    v = env(fns[VERIFY])
+    (table,) = resources(t, "AWS::DynamoDB::Table")
+    require(v.get("RATE_LIMIT_TABLE") == {"Ref": table}, "verify: RATE_LIMIT_TABLE must be !Ref %s" % table)
+    require(v.get("HASH_KEY") == e.get("HASH_KEY"), "verify: HASH_KEY must be exactly create's, or their keys differ")
+    require(v.get("SMS_CONVERSION_WINDOW_SECONDS") == {"Ref": "SmsConversionWindowSeconds"},
+            "verify: SMS_CONVERSION_WINDOW_SECONDS must be !Ref SmsConversionWindowSeconds")
+    return ("create gets the limits' and the SMS pumping guard's settings from their parameters (in the Limits group; guard "
+            "defaults %s); HASH_KEY from NoEcho HashKey or the stack UUID; verify gets the same table, key and window"
+            % ", ".join("%s=%d" % (p, d) for p, d, _, _ in GUARD.values()))
 
 
 def check_first_sign_in(t):
@@ -511,6 +731,8 @@ CHECKS = [
     check_alarms,
     check_self_sign_up,
     check_write_attributes,
+    check_sign_up_client,
+    check_sms_rules,
     check_ses,
     check_email_from,
     check_no_console_delivery,
@@ -559,8 +781,25 @@ def _ses_statement(t):
     raise KeyError("no ses statement")
 
 
-def _dynamo_statement(t):
-    return next(s for s in _create_statements(t) if isinstance(s, dict) and s.get("Action") == "dynamodb:UpdateItem")
+def _dynamo_statement(t, action="dynamodb:UpdateItem"):
+    return next(s for s in _create_statements(t) if isinstance(s, dict) and s.get("Action") == action)
+
+
+def _verify_statements(t):
+    return _fn(t, VERIFY)["Policies"][0]["Statement"]
+
+
+def _rule(t):
+    return next(iter(t["Rules"].values()))
+
+
+def _alarm(t):
+    return t["Resources"]["SmsPumpingAlarm"]["Properties"]
+
+
+def _dashboard_body(t, edit):
+    props = t["Resources"]["Dashboard"]["Properties"]
+    props["DashboardBody"] = {"Fn::Sub": edit(sub_text(props["DashboardBody"]))}
 
 
 def _mark_policy(t):
@@ -593,16 +832,57 @@ BREAKAGES = {
         lambda t: t["Resources"]["DeliveryFailuresAlarm"]["Properties"].update(AlarmActions=[]),
         lambda t: t["Resources"].pop("SmsCodesSentAlarm"),
         lambda t: t["Resources"]["AlarmEmailSubscription"].pop("Condition"),
+        lambda t: t["Resources"].pop("SmsPumpingAlarm"),
+        lambda t: _alarm(t).update(Threshold=5),
+        lambda t: _alarm(t).update(TreatMissingData="breaching"),
+        lambda t: _alarm(t)["Dimensions"].append({"Name": "CallingCode", "Value": "44"}),
+        lambda t: _alarm(t).update(AlarmActions=[]),
+        lambda t: _dashboard_body(t, lambda b: b.replace(', "${SmsPumpingAlarm.Arn}"', "")),
     ],
     "check_self_sign_up": [
         lambda t: t["Parameters"]["AllowSelfSignUp"].update(Default="true"),
         lambda t: _the(t, "AWS::Cognito::UserPool").pop("AdminCreateUserConfig"),
     ],
     "check_write_attributes": [
-        lambda t: _the(t, "AWS::Cognito::UserPoolClient")["WriteAttributes"].append("email"),
-        lambda t: _the(t, "AWS::Cognito::UserPoolClient")["WriteAttributes"].append("phone_number"),
-        lambda t: _the(t, "AWS::Cognito::UserPoolClient").pop("WriteAttributes"),
-        lambda t: _the(t, "AWS::Cognito::UserPoolClient").update(PreventUserExistenceErrors="LEGACY"),
+        lambda t: _fn(t, SIGN_IN_CLIENT)["WriteAttributes"].append("email"),
+        lambda t: _fn(t, SIGN_IN_CLIENT)["WriteAttributes"].append("phone_number"),
+        lambda t: _fn(t, SIGN_IN_CLIENT).pop("WriteAttributes"),
+        lambda t: _fn(t, SIGN_IN_CLIENT).update(PreventUserExistenceErrors="LEGACY"),
+        lambda t: _fn(t, SIGN_IN_CLIENT).update(GenerateSecret=True),
+        lambda t: _fn(t, SIGN_IN_CLIENT)["ExplicitAuthFlows"].append("ALLOW_USER_SRP_AUTH"),
+        # Only in one combination: the check must evaluate each.
+        lambda t: _fn(t, SIGN_IN_CLIENT).update(WriteAttributes={"Fn::If": [
+            "PhoneOnly", _fn(t, SIGN_IN_CLIENT)["WriteAttributes"] + ["phone_number"], _fn(t, SIGN_IN_CLIENT)["WriteAttributes"]]}),
+        lambda t: _fn(t, SIGN_UP_CLIENT).update(ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+        lambda t: _fn(t, SIGN_UP_CLIENT).pop("ExplicitAuthFlows"),
+        lambda t: _fn(t, SIGN_UP_CLIENT).update(ExplicitAuthFlows=[]),
+        lambda t: _fn(t, SIGN_UP_CLIENT).update(AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"]),
+        lambda t: _fn(t, SIGN_UP_CLIENT)["WriteAttributes"].append("phone_number_verified"),
+        lambda t: _fn(t, SIGN_UP_CLIENT).update(PreventUserExistenceErrors="LEGACY"),
+    ],
+    "check_sign_up_client": [
+        lambda t: t["Resources"].pop(SIGN_UP_CLIENT),
+        lambda t: t["Resources"][SIGN_UP_CLIENT].pop("Condition"),
+        lambda t: _fn(t, SIGN_UP_CLIENT)["WriteAttributes"].remove("email"),
+        lambda t: _fn(t, SIGN_UP_CLIENT)["WriteAttributes"].remove("phone_number"),
+        lambda t: _fn(t, SIGN_UP_CLIENT)["WriteAttributes"].append("preferred_username"),
+        lambda t: _fn(t, SIGN_UP_CLIENT).update(ExplicitAuthFlows={"Fn::If": [
+            "EmailOnly", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], ["ALLOW_REFRESH_TOKEN_AUTH"]]}),
+        lambda t: t["Outputs"].pop("SignUpClientId"),
+        lambda t: t["Outputs"]["SignUpClientId"].pop("Condition"),
+        lambda t: t["Outputs"]["UserPoolClientId"].update(Value={"Ref": SIGN_UP_CLIENT}),
+        lambda t: _fn(t, "UserPool").update(AutoVerifiedAttributes=["email"]),
+        lambda t: _fn(t, "UserPool").update(UsernameAttributes={"Fn::If": ["EmailOnly", ["phone_number"], ["email", "phone_number"]]}),
+    ],
+    "check_sms_rules": [
+        lambda t: t.pop("Rules"),
+        lambda t: _rule(t)["RuleCondition"]["Fn::And"][1]["Fn::Contains"][0].remove("sms,sms"),
+        lambda t: _rule(t)["RuleCondition"]["Fn::And"].pop(0),
+        lambda t: _rule(t)["Assertions"].pop(1),
+        lambda t: _rule(t)["Assertions"][0].update(AssertDescription="Set it."),
+        lambda t: _rule(t)["Assertions"][1].update(AssertDescription=_rule(t)["Assertions"][0]["AssertDescription"]),
+        lambda t: _rule(t)["Assertions"][0].update(Assert={"Fn::Not": [{"Fn::Equals": [{"Ref": "SmsAllowedCountries"}, "1"]}]}),
+        lambda t: t["Parameters"]["OtpChannels"].update(AllowedPattern="^(sms|email)(,(sms|email)){0,2}$"),
     ],
     "check_ses": [
         lambda t: _ses_statement(t).pop("Condition"),
@@ -619,15 +899,30 @@ BREAKAGES = {
         lambda t: _the(t, "AWS::DynamoDB::Table").update(KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}]),
     ],
     "check_dynamodb_grant": [
-        lambda t: _dynamo_statement(t).update(Action=["dynamodb:UpdateItem", "dynamodb:GetItem"]),
+        lambda t: _dynamo_statement(t).update(Action=["dynamodb:UpdateItem", "dynamodb:Query"]),
         lambda t: _dynamo_statement(t).update(Resource="*"),
+        lambda t: _dynamo_statement(t).update(Resource={"Fn::Sub": "${RateLimitTable.Arn}/*"}),
+        lambda t: _create_statements(t).append({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": {"Fn::GetAtt": ["RateLimitTable", "Arn"]}}),
         lambda t: _fn(t, CREATE)["Policies"].append({"DynamoDBCrudPolicy": {"TableName": {"Ref": "RateLimitTable"}}}),
-        lambda t: _fn(t, "VerifyAuthChallengeFunction").update(Policies=[{"Statement": [
+        lambda t: _fn(t, VERIFY).update(Policies=[{"Statement": [
             {"Effect": "Allow", "Action": "dynamodb:UpdateItem", "Resource": "*"}]}]),
+        lambda t: _fn(t, VERIFY).pop("Policies"),
+        lambda t: _verify_statements(t)[0].update(Action=["dynamodb:UpdateItem", "dynamodb:GetItem"]),
+        lambda t: _fn(t, "DefineAuthChallengeFunction").update(Policies=copy.deepcopy(_fn(t, VERIFY)["Policies"])),
     ],
     "check_limits_env": [
         lambda t: _fn(t, CREATE)["Environment"]["Variables"].pop("MAX_CODES_PER_USER"),
         lambda t: t["Parameters"]["HashKey"].pop("NoEcho"),
+        lambda t: _fn(t, CREATE)["Environment"]["Variables"].pop("MAX_SMS_PER_PREFIX_PER_HOUR"),
+        lambda t: _fn(t, CREATE)["Environment"]["Variables"].update(SMS_CONVERSION_MIN_SENT={"Ref": "SmsConversionMinPercent"}),
+        lambda t: t["Parameters"]["SmsConversionMinPercent"].update(Default=0),
+        lambda t: t["Parameters"]["SmsConversionWindowSeconds"].update(MinValue=60),
+        lambda t: t["Parameters"]["MaxSmsPerCallingCodePerHour"].update(Type="String"),
+        lambda t: t["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"][3]["Parameters"].remove("SmsConversionMinSent"),
+        lambda t: _fn(t, VERIFY)["Environment"]["Variables"].pop("HASH_KEY"),
+        lambda t: _fn(t, VERIFY)["Environment"]["Variables"].update(HASH_KEY={"Ref": "HashKey"}),
+        lambda t: _fn(t, VERIFY)["Environment"]["Variables"].pop("RATE_LIMIT_TABLE"),
+        lambda t: _fn(t, VERIFY)["Environment"]["Variables"].pop("SMS_CONVERSION_WINDOW_SECONDS"),
     ],
     "check_first_sign_in": [
         lambda t: _mark_statement(t).update(Resource="*"),

@@ -17,9 +17,18 @@ enum FunctionSet {
         // sets up for self sign-up.
         environment["OTP_REQUIRE_VERIFIED"] = environment["OTP_REQUIRE_VERIFIED"] ?? "first-sign-in"
         if environment["HASH_KEY"] == nil { environment["HASH_KEY"] = try hashKey(stateDirectory) }
-        // The functions sign their calls back to this endpoint (verify marks a first-verified destination).
-        environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCALENDPOINT"
-        environment["AWS_SECRET_ACCESS_KEY"] = "local-endpoint-secret"
+        // The functions sign their calls back to this endpoint (verify marks a first-verified destination), which
+        // takes any signer. With AWS_ENDPOINT_URL_DYNAMODB (DynamoDB Local, or moto in the tests) and RATE_LIMIT_TABLE,
+        // the shared limits run there, signed with the credentials this endpoint was given; never real AWS's.
+        let all = ProcessEnvironment.all()
+        if let dynamoDB = all["AWS_ENDPOINT_URL_DYNAMODB"], dynamoDB.hasPrefix("http://127.") || dynamoDB.hasPrefix("http://localhost") {
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDB
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] { environment[name] = all[name] }
+        } else {
+            environment["RATE_LIMIT_TABLE"] = nil
+        }
+        environment["AWS_ACCESS_KEY_ID"] = environment["AWS_ACCESS_KEY_ID"] ?? "AKIDLOCALENDPOINT"
+        environment["AWS_SECRET_ACCESS_KEY"] = environment["AWS_SECRET_ACCESS_KEY"] ?? "local-endpoint-secret"
         environment["AWS_REGION"] = "us-east-1"
         environment["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
         let outbox = Outbox(path: arguments.outbox)

@@ -49,6 +49,13 @@ struct EndpointClientTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: SMS pumping through self sign-up, the limits in moto's DynamoDB")
+struct EndpointPumpingTests {
+    @Test("60 new numbers ask for 180 codes and get at most 30 SMS, 300 more after them; real users sign in (boto3)")
+    func pumping() throws { try EndpointClientTests.run("pumping") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")

@@ -5,7 +5,8 @@
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
---username-attributes none, with channel choice on. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+--username-attributes none, with channel choice on. pumping: self sign-ups to made-up numbers asking for codes they
+never answer, with the shared limits in moto's DynamoDB (started here, IAM checks on), the SMS pumping guard's defaults. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -16,7 +17,7 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames"], default="main")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping"], default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
@@ -39,7 +40,7 @@ def start_endpoint(*extra, **variables):
 
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
-         "functions": ["--functions", os.path.join(WORK, "functions")]}[args.scenario]
+         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": []}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
     built = os.path.dirname(os.path.abspath(args.endpoint_bin))
@@ -51,7 +52,18 @@ if args.scenario == "functions":
     with open(bootstrap, "w") as f:
         f.write(f"#!/bin/sh\nexec {sys.executable} {failing} {os.path.join(WORK, 'invocations')}\n")
     os.chmod(bootstrap, 0o755)
-endpoint, args.endpoint = start_endpoint(*EXTRA)
+if args.scenario == "pumping":
+    # moto's DynamoDB on loopback with the role the functions sign with (Tests/MotoSupport/moto_harness.py).
+    harness = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "MotoSupport",
+                                                             "moto_harness.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    atexit.register(harness.kill)
+    moto = json.loads(harness.stdout.readline())
+    LIMITS = {"RATE_LIMIT_TABLE": moto["rateLimitTable"], "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{moto['motoPort']}",
+              "AWS_ACCESS_KEY_ID": moto["role"]["accessKeyId"], "AWS_SECRET_ACCESS_KEY": moto["role"]["secretAccessKey"],
+              "AWS_SESSION_TOKEN": moto["role"]["sessionToken"], "SMS_ALLOWED_COUNTRIES": "44,49,33", "MAX_SMS_PER_HOUR": "10000"}
+    endpoint, args.endpoint = start_endpoint(*EXTRA, **LIMITS)
+else:
+    endpoint, args.endpoint = start_endpoint(*EXTRA)
 atexit.register(lambda: endpoint.poll() is None and endpoint.kill())  # a failed check leaves no endpoint running
 CREDS = dict(region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 idp = boto3.client("cognito-idp", endpoint_url=args.endpoint, **CREDS)
@@ -246,8 +258,48 @@ def usernames():
     print(f"{checks}: sign-in by user name")
 
 
+def pump(numbers):
+    """Each number signs up, asks for a code, and asks twice more, never answering. Every round must be answered as
+    a send is: the guard's refusals say nothing."""
+    for number in numbers:
+        idp.sign_up(ClientId=CLIENT, Username=number, Password="Thr0w-away!" + os.urandom(8).hex())
+        challenge = start(number)
+        check(challenge["ChallengeParameters"]["step"] == "code", f"a code round for {number}")
+        for _ in range(2):
+            challenge = answer(challenge, "resend", {"action": "resend"})
+            check(challenge["ChallengeName"] == "CUSTOM_CHALLENGE", f"a resend for {number} looks like a send")
+    return sum(messages_to(number) for number in numbers)
+
+
+def pumping():
+    """SMS pumping with the guard's defaults: 60 new numbers in three blocks of one calling code, a code and two
+    resends each (180 codes asked), get at most 30 SMS; a real user of another calling code signs in; then 300 more in
+    20 blocks of two calling codes."""
+    numbers = [f"+44770090{block}{1000 + i}" for block in range(3) for i in range(20)]
+    sent = pump(numbers)
+    check(sent <= 30, f"{sent} SMS for 180 codes asked")
+    check(sent == 20, f"the conversion brake closes calling code 44 after 20 unanswered codes: {sent}")
+    log = open(os.path.join(WORK, "endpoint.log")).read()
+    check("SMS refused: conversion brake" in log and '"callingCode":"44"' in log, "the brake's log line names the calling code")
+    check(not any(number in log for number in numbers), "no whole number in the log")
+    real = "+33612345678"
+    idp.sign_up(ClientId=CLIENT, Username=real, Password="Thr0w-away!" + os.urandom(8).hex())
+    check("AuthenticationResult" in sign_in(real, real), "a real user of another calling code signs in")
+    print(f"{checks}: 60 pumped numbers got {sent} SMS of 180 asked; a +33 user signed in")
+    more = [f"+4477009{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
+    more += [f"+4915111{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
+    sent_more = pump(more)
+    check(sent_more == sum(messages_to(n) for n in more) and sum(messages_to(n) for n in more if n.startswith("+49")) <= 20,
+          f"{sent_more} SMS for 900 more codes asked")
+    check(sum(messages_to(n) for n in more if n.startswith("+44")) == 0, "calling code 44 stays closed")
+    second = "+33612345679"
+    idp.sign_up(ClientId=CLIENT, Username=second, Password="Thr0w-away!" + os.urandom(8).hex())
+    check("AuthenticationResult" in sign_in(second, second), "and another after 300 more")
+    print(f"{checks}: 300 more numbers got {sent_more} SMS of 900 asked")
+
+
 if args.scenario != "main":
-    {"expiry": expiry, "functions": functions, "usernames": usernames}[args.scenario]()
+    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
