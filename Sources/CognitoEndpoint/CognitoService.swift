@@ -7,6 +7,9 @@ final class CognitoService: Sendable {
     struct Options: Sendable {
         var poolID: String
         var clientID: String
+        /// The app client for SignUp alone, as the template's `SignUpClient`: it may write email and phone_number,
+        /// and signs nobody in.
+        var signUpClientID: String
         var region: String
         var issuerBase: String
         var sessionMinutes: Int
@@ -105,14 +108,30 @@ final class CognitoService: Sendable {
         }
     }
 
-    private func checkClient(_ input: JSONValue) throws(CognitoError) {
+    /// The app client a call names; only the sign-in client unless `signUp` is true.
+    @discardableResult
+    private func checkClient(_ input: JSONValue, signUp: Bool = false) throws(CognitoError) -> String {
         guard let client = input["ClientId"]?.string else {
             throw .invalidParameter(
                 "1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null")
         }
-        guard client == options.clientID else {
+        guard client == options.clientID || client == options.signUpClientID else {
             throw CognitoError("ResourceNotFoundException", "User pool client \(client) does not exist.")
         }
+        // The sign-up client allows no flow that signs in (ExplicitAuthFlows is refresh alone).
+        if client == options.signUpClientID, !signUp { throw .invalidParameter("CUSTOM_AUTH flow not enabled for this client") }
+        return client
+    }
+
+    /// What each app client may write (its `WriteAttributes`, as template.yaml declares them): the sign-in client the
+    /// profile attributes, never where codes go; the sign-up client those and email and phone_number.
+    static let profileAttributes: Set = [
+        "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "picture", "profile", "website",
+        "gender", "birthdate", "address",
+    ]
+
+    func writable(by client: String) -> Set<String> {
+        client == options.signUpClientID ? Self.profileAttributes.union(["email", "phone_number"]) : Self.profileAttributes
     }
 
     func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {
@@ -233,10 +252,16 @@ final class CognitoService: Sendable {
     }
 
     private func signUp(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        try checkClient(input)
+        let client = try checkClient(input, signUp: true)
         let typed = try required(input, "Username")
         _ = try required(input, "Password")
         var attributes = try attributes(input, "UserAttributes")
+        // Cognito checks SignUp's attributes against the client's WriteAttributes. Whether it also checks the one it
+        // fills from a user name that is an email or a phone number, AWS does not say: here it does (the safe side).
+        let filled = pool.signInWithDestination ? [typed.contains("@") ? "email" : "phone_number"] : []
+        guard Set(attributes.keys).union(filled).isSubset(of: writable(by: client)) else {
+            throw CognitoError("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+        }
         // With sign-in by email or phone, Cognito hands the trigger the user name as that attribute.
         if pool.signInWithDestination {
             attributes[typed.contains("@") ? "email" : "phone_number"] = attributes[typed.contains("@") ? "email" : "phone_number"] ?? typed

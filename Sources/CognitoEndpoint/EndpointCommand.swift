@@ -5,7 +5,7 @@ import Synchronization
 /// The `passwordless-endpoint` command: Cognito's API on loopback in front of the real trigger executables.
 package enum EndpointCommand {
     static let usage = """
-        usage: passwordless-endpoint [--host 127.0.0.1] [--port 9229] [--pool-id ID] [--client-id ID]
+        usage: passwordless-endpoint [--host 127.0.0.1] [--port 9229] [--pool-id ID] [--client-id ID] [--sign-up-client-id ID]
                                      [--username-attributes email-or-phone|none] [--auth-session-minutes 3-15]
                                      [--functions DIR] [--state DIR] [--outbox FILE] [--test-clock FILE]
 
@@ -22,6 +22,7 @@ package enum EndpointCommand {
         var port: UInt16 = 9229
         var poolID = "us-east-1_LocalPool"
         var clientID = "passwordlesslocalclient"
+        var signUpClientID = "passwordlesslocalsignup"
         var signInWithDestination = true
         var sessionMinutes = 3
         var functions: String?
@@ -43,6 +44,7 @@ package enum EndpointCommand {
                 parsed.port = port
             case "--pool-id": parsed.poolID = value
             case "--client-id": parsed.clientID = value
+            case "--sign-up-client-id": parsed.signUpClientID = value
             case "--username-attributes":
                 guard ["email-or-phone", "none"].contains(value) else {
                     throw .arguments("--username-attributes is email-or-phone or none")
@@ -72,7 +74,8 @@ package enum EndpointCommand {
             let service = try start(parsed)
             let url = "http://\(parsed.host):\(service.1)"
             FileIO.writeToStandardOutput(
-                "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  state \(parsed.state)\n")
+                "passwordless-endpoint on \(url)  pool \(parsed.poolID)  client \(parsed.clientID)  sign-up client \(parsed.signUpClientID)"
+                    + "  state \(parsed.state)\n")
             if let file = parsed.testClock {
                 FileIO.writeToStandardError(
                     "passwordless-endpoint: test clock on: sessions and tokens run ahead of the system clock by the seconds in \(file)\n")
@@ -106,7 +109,8 @@ package enum EndpointCommand {
         let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state)
         let service = CognitoService(
             options: .init(
-                poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: base,
+                poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
+                issuerBase: base,
                 sessionMinutes: arguments.sessionMinutes),
             pool: pool, signer: signer, triggers: triggers,
             now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)

@@ -22,7 +22,8 @@ struct CognitoServiceTests {
             let clock = self.clock
             service = CognitoService(
                 options: .init(
-                    poolID: arguments.poolID, clientID: arguments.clientID, region: "us-east-1", issuerBase: "http://127.0.0.1:1",
+                    poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
+                    issuerBase: "http://127.0.0.1:1",
                     sessionMinutes: 3),
                 pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
                 signer: try TokenSigner(keyPath: state + "/signing-key.pem"),
@@ -59,6 +60,38 @@ struct CognitoServiceTests {
 
     final class MovableClock: Sendable {
         let milliseconds = Atomic<Int64>(1_800_000_000_000)
+    }
+
+    @Test("SignUp writes only what the client's WriteAttributes allow; the sign-up client signs nobody in")
+    func writeAttributes() throws {
+        let harness = try Harness()
+        let signUp = { (client: String, name: String, attributes: [String: String]) in
+            harness.call(
+                "SignUp",
+                [
+                    "ClientId": .string(client), "Username": .string(name), "Password": "Thr0w-away!123",
+                    "UserAttributes": .array(attributes.map { ["Name": .string($0.key), "Value": .string($0.value)] }),
+                ])
+        }
+        let unauthorized = { (answer: (status: Int, body: JSONValue)) in
+            answer.status == 400 && answer.body["__type"]?.string == "NotAuthorizedException"
+                && answer.body["message"]?.string == "A client attempted to write unauthorized attribute"
+        }
+        // The sign-in client may not write where codes go, whether sent as an attribute or as the user name.
+        #expect(unauthorized(signUp("passwordlesslocalclient", "a@example.com", [:])))
+        #expect(unauthorized(signUp("passwordlesslocalclient", "b@example.com", ["email": "b@example.com"])))
+        // Neither client may mark anything verified.
+        #expect(unauthorized(signUp("passwordlesslocalsignup", "c@example.com", ["email_verified": "true"])))
+        #expect(unauthorized(signUp("passwordlesslocalsignup", "+15555550142", ["phone_number_verified": "true"])))
+        let made = signUp("passwordlesslocalsignup", "d@example.com", ["name": "D"])
+        #expect(made.status == 200 && made.body["UserConfirmed"]?.bool == true, "\(made.body)")
+        let start = { (client: String) in
+            harness.call(
+                "InitiateAuth", ["ClientId": .string(client), "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "d@example.com"]])
+        }
+        let refused = start("passwordlesslocalsignup")
+        #expect(refused.status == 400 && refused.body["__type"]?.string == "InvalidParameterException")
+        #expect(start("passwordlesslocalclient").body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
     }
 
     @Test("a token is good until 3 minutes after its own issue, to the millisecond, and a later round's token lasts from its issue")

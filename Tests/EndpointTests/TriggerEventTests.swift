@@ -54,7 +54,8 @@ struct TriggerEventTests {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let service = CognitoService(
             options: .init(
-                poolID: "us-east-1_LocalPool", clientID: "client1", region: "us-east-1", issuerBase: "http://127.0.0.1:1",
+                poolID: "us-east-1_LocalPool", clientID: "client1", signUpClientID: "signup1", region: "us-east-1",
+                issuerBase: "http://127.0.0.1:1",
                 sessionMinutes: 3),
             pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
             signer: try TokenSigner(keyPath: state + "/signing-key.pem"),

@@ -22,6 +22,7 @@ args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
 args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
+SIGN_UP_CLIENT = "passwordlesslocalsignup"  # the template's SignUpClient: SignUp only
 
 
 def start_endpoint(*extra, **variables):
@@ -204,7 +205,7 @@ def functions():
     check(open(os.path.join(WORK, "invocations")).read() == "4", "four invocations in all")
     check(messages_to(phone) == 0, "nothing was sent")
     # With no pre-sign-up, a self sign-up stays unconfirmed, and cannot sign in.
-    signed = idp.sign_up(ClientId=CLIENT, Username="unconfirmed@example.com", Password="Thr0w-away!" + os.urandom(8).hex())
+    signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username="unconfirmed@example.com", Password="Thr0w-away!" + os.urandom(8).hex())
     check(signed["UserConfirmed"] is False, "no pre-sign-up: not confirmed")
     refused = error_of(start, username="unconfirmed@example.com")
     check(refused[:2] == ("UserNotConfirmedException", "User is not confirmed."), f"unconfirmed: {refused}")
@@ -251,7 +252,7 @@ def usernames():
     check(taken[:2] == ("UsernameExistsException", "User account already exists"), f"a taken name: {taken}")
     if args.sign_up:
         email = "bob@example.com"
-        signed = idp.sign_up(ClientId=CLIENT, Username="bob", Password="Thr0w-away!" + os.urandom(8).hex(),
+        signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username="bob", Password="Thr0w-away!" + os.urandom(8).hex(),
                              UserAttributes=[{"Name": "email", "Value": email}])
         check(signed["UserConfirmed"] is True, "pre-sign-up confirms bob")
         check(verified_claims(sign_in("bob", email))["cognito:username"] == "bob", "bob signs in by name")
@@ -262,7 +263,7 @@ def pump(numbers):
     """Each number signs up, asks for a code, and asks twice more, never answering. Every round must be answered as
     a send is: the guard's refusals say nothing."""
     for number in numbers:
-        idp.sign_up(ClientId=CLIENT, Username=number, Password="Thr0w-away!" + os.urandom(8).hex())
+        idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=number, Password="Thr0w-away!" + os.urandom(8).hex())
         challenge = start(number)
         check(challenge["ChallengeParameters"]["step"] == "code", f"a code round for {number}")
         for _ in range(2):
@@ -283,7 +284,7 @@ def pumping():
     check("SMS refused: conversion brake" in log and '"callingCode":"44"' in log, "the brake's log line names the calling code")
     check(not any(number in log for number in numbers), "no whole number in the log")
     real = "+33612345678"
-    idp.sign_up(ClientId=CLIENT, Username=real, Password="Thr0w-away!" + os.urandom(8).hex())
+    idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=real, Password="Thr0w-away!" + os.urandom(8).hex())
     check("AuthenticationResult" in sign_in(real, real), "a real user of another calling code signs in")
     print(f"{checks}: 60 pumped numbers got {sent} SMS of 180 asked; a +33 user signed in")
     more = [f"+4477009{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
@@ -293,7 +294,7 @@ def pumping():
           f"{sent_more} SMS for 900 more codes asked")
     check(sum(messages_to(n) for n in more if n.startswith("+44")) == 0, "calling code 44 stays closed")
     second = "+33612345679"
-    idp.sign_up(ClientId=CLIENT, Username=second, Password="Thr0w-away!" + os.urandom(8).hex())
+    idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=second, Password="Thr0w-away!" + os.urandom(8).hex())
     check("AuthenticationResult" in sign_in(second, second), "and another after 300 more")
     print(f"{checks}: 300 more numbers got {sent_more} SMS of 900 asked")
 
@@ -492,9 +493,14 @@ print(f"{checks}: 50 at once, ListUsers, attribute updates")
 
 if args.sign_up:
     email = "new.user@example.com"
-    signed = idp.sign_up(ClientId=CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex())
+    # As on a pool the template deploys: the sign-in client may not write the email, the sign-up client may.
+    refused = error_of(idp.sign_up, ClientId=CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex(),
+                       UserAttributes=[{"Name": "email", "Value": email}])
+    check(refused[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"{refused}")
+    signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex(),
+                         UserAttributes=[{"Name": "email", "Value": email}])
     check(signed["UserConfirmed"] is True, "pre-sign-up confirms a self sign-up")
-    code, _, _ = error_of(idp.sign_up, ClientId=CLIENT, Username=email, Password="Another-0ne!")
+    code, _, _ = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username=email, Password="Another-0ne!")
     check(code == "UsernameExistsException", "a second sign-up with the same address")
     claims = verified_claims(sign_in(email, email))
     check(claims["email"] == email, "the new account signs in by email")
