@@ -1,22 +1,34 @@
 import PasswordlessAuth
 
-/// A running estimate of how long a real send takes, per channel, so that a round which sends nothing (an unknown
-/// or unreachable user) can take about as long as one that sends.
+/// How long a real send takes lately, per channel, so that a round which sends nothing (an unknown or unreachable
+/// user) takes about as long as one that sends, from the first real send of an instance on.
+///
+/// The estimate is the median of the last `window` sends: the first real measurement replaces the guess made before
+/// any, and an instance's first send, slowed by its TLS handshake, stops counting once two faster ones follow.
 final class SendTimeEstimate {
-    /// Before any real send: about an SNS or SES call from Lambda in the same region, TLS set-up included.
+    /// Before any real send: about an SNS or SES call from Lambda in the same region over a new TLS connection.
     static let initialMilliseconds: Double = 150
-    private var estimates: [Channel: Double] = [:]
+    /// Sends the median is taken over.
+    static let window = 9
+    private var recent: [Channel: [Int64]] = [:]
     private var jitter = SystemRandomNumberGenerator()
 
     init() {}
 
-    /// Moves the estimate a fifth of the way towards a measured send.
+    /// Adds a measured send.
     package func record(_ channel: Channel, milliseconds: Int64) {
-        let current = estimates[channel] ?? Self.initialMilliseconds
-        estimates[channel] = current + (Double(max(0, milliseconds)) - current) / 5
+        var times = recent[channel] ?? []
+        times.append(max(0, milliseconds))
+        if times.count > Self.window { times.removeFirst(times.count - Self.window) }
+        recent[channel] = times
     }
 
-    package func estimate(_ channel: Channel) -> Double { estimates[channel] ?? Self.initialMilliseconds }
+    package func estimate(_ channel: Channel) -> Double {
+        guard let times = recent[channel], !times.isEmpty else { return Self.initialMilliseconds }
+        let sorted = times.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+    }
 
     /// How long a round that sends nothing should take: the estimate, give or take a fifth (jitter needs no secrecy).
     func sample(_ channel: Channel) -> Int64 {

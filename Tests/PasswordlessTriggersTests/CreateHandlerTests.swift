@@ -130,6 +130,26 @@ struct CreateHandlerTests {
         #expect(setup.spy.messages.isEmpty)
     }
 
+    @Test("the send-time estimate follows real sends from the first one, and an instance's slow first send soon stops counting")
+    func estimateFollowsSends() {
+        let estimate = SendTimeEstimate()
+        #expect(estimate.estimate(.sms) == SendTimeEstimate.initialMilliseconds)
+        // The first real send replaces the guess made before any.
+        estimate.record(.sms, milliseconds: 12)
+        #expect(estimate.estimate(.sms) == 12)
+        #expect(estimate.estimate(.email) == SendTimeEstimate.initialMilliseconds)
+        // A cold first send (TLS handshake), then fast ones: the median drops it at once.
+        let cold = SendTimeEstimate()
+        for milliseconds: Int64 in [310, 9, 11] { cold.record(.sms, milliseconds: milliseconds) }
+        #expect(cold.estimate(.sms) == 11)
+        // Only the last sends count: a slower spell moves it within a window.
+        for _ in 0..<SendTimeEstimate.window { cold.record(.sms, milliseconds: 40) }
+        #expect(cold.estimate(.sms) == 40)
+        for _ in 0..<100 {
+            #expect((32...48).contains(cold.sample(.sms)))
+        }
+    }
+
     @Test("the wait never runs past Cognito's 5 s, counted from when Cognito started waiting")
     func waitWithinDeadline() throws {
         let setup = Setup()
