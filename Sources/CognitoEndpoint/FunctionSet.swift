@@ -3,7 +3,7 @@ import Platform
 /// Finds and starts the trigger executables, with the environment Lambda would give them.
 enum FunctionSet {
     /// Variables passed through to the functions: what they read (docs/configuration.md), by prefix or name.
-    static let passedPrefixes = ["OTP_", "MAX_", "RATE_LIMIT_", "EMAIL_", "SMS_", "SES_", "SNS_", "SIGNUP_", "DECOY_"]
+    static let passedPrefixes = ["OTP_", "MAX_", "RATE_LIMIT_", "EMAIL_", "SMS_", "SES_", "SNS_", "SIGNUP_"]
     static let passedNames: Set = ["HASH_KEY", "LOG_LEVEL", "METRICS_NAMESPACE"]
 
     static func start(_ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String) throws(EndpointError) -> Triggers

@@ -13,6 +13,14 @@ package enum Channel: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// What the client is shown of a destination it did not type: its channel, and nothing of the destination.
+    package var hiddenMask: String {
+        switch self {
+        case .sms: "+**********"
+        case .email: "***@***"
+        }
+    }
+
     /// The destination with most of it hidden, safe to show the client and to log.
     package func mask(_ destination: String) -> String {
         switch self {

@@ -8,13 +8,15 @@ package enum CreateAuthChallenge {
         package static let step = "step"
         /// `sms` or `email`: where the code went.
         package static let channel = "channel"
-        /// The masked destination the code went to.
+        /// Where the code went, as the client may see it: the channel's hidden mask (`+**********`, `***@***`),
+        /// nothing of the destination. A mask with its last digits would confirm a leaked (email, phone) pair to
+        /// whoever typed the email, and Cognito does not tell a trigger which of an account's destinations was typed.
         package static let destination = "destination"
         /// How many digits the code has.
         static let codeLength = "codeLength"
         /// In a channel-choice round: the channels to pick from, e.g. `sms,email`.
         package static let channels = "channels"
-        /// In a channel-choice round: the masked destination of a channel, under `<channel>Destination`.
+        /// In a channel-choice round: a channel's hidden mask, under `<channel>Destination`.
         package static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
     }
 
@@ -65,7 +67,7 @@ package enum CreateAuthChallenge {
         package var isResend: Bool
         /// The channel of the code, if the round has one.
         package var channel: Channel?
-        /// The masked destination, safe to log.
+        /// The destination masked (`+*******0123`), for the log only; the client sees the channel's hidden mask.
         package var maskedDestination: String?
         /// The counters of the shared limits this round counts against; empty when it makes no new code.
         package var limitCounters: [LimitCounter]
@@ -89,7 +91,8 @@ package enum CreateAuthChallenge {
         }
         let rounds = SignInRounds(request.session)
         let recipient = Recipient(request, userName: userName, configuration: configuration)
-        let shown = { (channel: Channel) in recipient.shown(channel, configuration) }
+        // For the log only: the client is shown nothing of a destination (`Channel.hiddenMask`).
+        let shown = { (channel: Channel) in recipient.logged(channel) ?? channel.hiddenMask }
         let finish = { (outcome: Outcome) in
             var outcome = outcome
             outcome.warning = recipient.warning
@@ -119,7 +122,7 @@ package enum CreateAuthChallenge {
         } else {
             let choiceDone = rounds.rounds.contains(where: SignInRounds.isChannelChoice)
             if configuration.channelChoice, recipient.offered.count > 1, !choiceDone {
-                return finish(channelChoice(recipient.offered, masked: shown, isDecoy: recipient.isDecoy))
+                return finish(channelChoice(recipient.offered, isDecoy: recipient.isDecoy))
             }
             channel = requested ?? recipient.offered[0]
         }
@@ -198,7 +201,7 @@ package enum CreateAuthChallenge {
         let publicParameters = [
             PublicKey.step: "code",
             PublicKey.channel: channel.rawValue,
-            PublicKey.destination: masked,
+            PublicKey.destination: channel.hiddenMask,
             PublicKey.codeLength: String(configuration.codeLength),
         ]
         var privateParameters = [PrivateKey.step: "code", PrivateKey.expiresAt: String(expiresAt)]
@@ -212,13 +215,13 @@ package enum CreateAuthChallenge {
             limitCounters: [], warning: nil)
     }
 
-    private static func channelChoice(_ channels: [Channel], masked: (Channel) -> String, isDecoy: Bool) -> Outcome {
+    private static func channelChoice(_ channels: [Channel], isDecoy: Bool) -> Outcome {
         var publicParameters = [
             PublicKey.step: "channel",
             PublicKey.channels: channels.map(\.rawValue).joined(separator: ","),
         ]
         for channel in channels {
-            publicParameters[PublicKey.destination(of: channel)] = masked(channel)
+            publicParameters[PublicKey.destination(of: channel)] = channel.hiddenMask
         }
         return Outcome(
             response: .init(

@@ -21,16 +21,9 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package var maxResends = 2
     /// The shared send limits.
     package var limits = SendLimitPolicy()
-    /// How made-up destinations are picked (`DECOY_EMAIL_DOMAINS`).
-    var decoys = DecoyDestinations()
-    /// `HASH_KEY`: the secret of every keyed hash (made-up destinations, and the limit store's item keys), or nil
-    /// when unset. This is its only reader.
-    package var hashKey: String? = nil {
-        didSet { decoyKey = KeyedHash(secret: hashKey ?? "") }
-    }
-    /// The key of the made-up destinations, derived from `hashKey` once rather than on every round.
-    private(set) var decoyKey = KeyedHash(secret: "")
-    /// Whether `HASH_KEY` was set; without it made-up destinations can be predicted by anyone who reads this code.
+    /// `HASH_KEY`: the secret of the limit store's keyed item keys, or nil when unset.
+    package var hashKey: String? = nil
+    /// Whether `HASH_KEY` was set; without it the limit keys of a phone number or an address can be computed offline.
     var hasSecretKey: Bool { hashKey != nil }
 
     package init() {}
@@ -47,11 +40,8 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         smsAllowedCountries = try settings.list("SMS_ALLOWED_COUNTRIES").map(SMSCountries.init) ?? smsAllowedCountries
         maxResends = try settings.integer("MAX_RESENDS", in: 0...5) ?? maxResends
         limits = try SendLimitPolicy(settings)
-        decoys = try DecoyDestinations(settings)
         if let secret = try Self.readHashKey(settings) {
             hashKey = secret
-            // An initializer's own assignments run no observers.
-            decoyKey = KeyedHash(secret: secret)
         }
     }
 
@@ -62,8 +52,8 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         return secret
     }
 
-    /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or every made-up destination and every
-    /// limit key could be computed by anyone who reads this code.
+    /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or the limit key of any phone number or address
+    /// could be computed by anyone who reads this code and the table.
     package func requireHashKey() throws(SettingsError) {
         guard hasSecretKey else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }

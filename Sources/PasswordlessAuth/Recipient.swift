@@ -1,10 +1,9 @@
-/// Who a round is for, as create sees them: the destinations that may receive codes, and what is shown and
-/// counted in their place when there are none.
+/// Who a round is for, as create sees them: the destinations that may receive codes, and what is counted and
+/// logged in their place when there are none.
 ///
-/// A stranger and an account are told apart by nothing the caller sees. When the pool signs in with email or
-/// phone, Cognito passes an account with a generated user name and the destination in its attributes, and an
-/// unknown name as typed; so a destination is taken from the attributes, else from the name itself, and only a
-/// name that is neither gets a made-up one.
+/// When the pool signs in with email or phone, Cognito passes an account under a generated user name with the
+/// destination in its attributes, and an unknown name as typed; so a destination is taken from the attributes, else
+/// from the name itself.
 struct Recipient {
     /// Destinations that may receive codes: in the right form, verified when required, in an allowed country.
     let usable: [Channel: String]
@@ -16,7 +15,7 @@ struct Recipient {
     var isDecoy: Bool { usable.isEmpty }
     /// Something an operator should know, for a warning in the log.
     let warning: String?
-    /// What a made-up destination is derived from: a known destination, else the name.
+    /// What a round that knows no destination is counted by: a known destination, else the name.
     let seed: String
 
     init(_ request: CreateAuthChallengeRequest, userName: String, configuration: PasswordlessConfiguration) {
@@ -53,15 +52,10 @@ struct Recipient {
         channel == .sms ? CreateAuthChallenge.looksLikePhone(value) : CreateAuthChallenge.looksLikeEmail(value)
     }
 
-    /// The masked destination the answer shows for a channel.
-    func shown(_ channel: Channel, _ configuration: PasswordlessConfiguration) -> String {
-        if let address = usable[channel] ?? known[channel] { return CreateAuthChallenge.mask(channel, address) }
-        switch channel {
-        case .sms:
-            return configuration.decoys.phone(seed: seed, key: configuration.decoyKey, countries: configuration.smsAllowedCountries)
-        case .email:
-            return configuration.decoys.email(seed: seed, key: configuration.decoyKey)
-        }
+    /// The destination of a channel as the log shows it, masked: the one the code goes to, else the one the
+    /// attributes or the name hold; nil when there is none.
+    func logged(_ channel: Channel) -> String? {
+        (usable[channel] ?? known[channel]).map { CreateAuthChallenge.mask(channel, $0) }
     }
 
     /// The destination a new code on `channel` counts against: the one it goes to, or for a round that sends

@@ -63,8 +63,8 @@ struct LocalSignIn {
 
     /// Runs pre-sign-up on the user's attributes, as Cognito's SignUp would; returns whether it was accepted.
     func signUp() throws -> Bool {
-        // What a client's SignUp carries: the destination, never a `*_verified` flag (the local user keeps its own).
-        let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") }
+        // What a client's SignUp carries: the destination, not the `sub` or a `*_verified` flag the local user keeps.
+        let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") && $0.key != "sub" }
         let event = PreSignUpEvent(PreSignUp.signUp, request: PreSignUpRequest(userAttributes: sent), userName: userName)
         let answered: Answered<PreSignUpResponse>
         do {

@@ -120,7 +120,7 @@ struct ExecutableTests {
             "connections \(function.mock.connectionCount)")
         #expect(posts.first?.headers["lambda-runtime-function-error-type"] == "InvalidEvent")
         let response = try #require(try jsonObject(posts[1].body)["response"] as? [String: Any])
-        #expect((response["publicChallengeParameters"] as? [String: String])?["destination"] == "a***@e***.com")
+        #expect((response["publicChallengeParameters"] as? [String: String])?["destination"] == "***@***")
         #expect(function.process.isRunning, "still waiting for the next event")
         let logs = function.stop()
         #expect(logs.contains("\"errorType\":\"InvalidEvent\""), "stderr: \(logs)")
@@ -186,6 +186,6 @@ struct ExecutableTests {
         #expect(process.terminationStatus == 0)
         #expect(stdout.contains("answerCorrect=false"))
         #expect(stdout.contains("Signed in"))
-        #expect(stdout.components(separatedBy: "destination=c***@e***.com").count == 3, "the retry showed the same destination")
+        #expect(stdout.components(separatedBy: "destination=***@***").count == 3, "the retry showed the same destination")
     }
 }

@@ -87,6 +87,8 @@ extension LimitStoreTests {
         let environment = harness.motoEnv.merging([
             "RATE_LIMIT_TABLE": harness.info.rateLimitTable, "SMS_ALLOWED_COUNTRIES": "44,33", "OTP_REQUIRE_VERIFIED": "first-sign-in",
             "MAX_SMS_PER_HOUR": "1000",
+            // The guard's defaults, which the harness turns off for the other tests.
+            "SMS_CONVERSION_MIN_PERCENT": "20", "MAX_SMS_PER_PREFIX_PER_HOUR": "10", "MAX_SMS_PER_CALLING_CODE_PER_HOUR": "100",
         ]) { $1 }
         let settings = Settings(environment)
         let configuration = try PasswordlessConfiguration(settings)

@@ -65,7 +65,7 @@ struct HandlerTests {
         let code = try #require(privateParameters["code"])
         #expect(code.count == 6 && code.allSatisfy(\.isNumber))
         #expect(privateParameters["expiresAt"] == String(Sample.now + 300))
-        #expect(publicParameters == ["step": "code", "channel": "sms", "destination": "+*******0123", "codeLength": "6"])
+        #expect(publicParameters == ["step": "code", "channel": "sms", "destination": "+**********", "codeLength": "6"])
         #expect(response["challengeMetadata"] as? String == "OTP:sms:\(Sample.now + 300):\(code):0")
         #expect(spy.messages == [.sms(phoneNumber: "+15555550123", text: "Your sign-in code is \(code). It expires in 5 minutes.")])
         #expect(spy.deadlines == [42], "delivery gets the invocation's deadline")
