@@ -80,11 +80,25 @@ struct SystemCallTests {
     }
 
     @Test("a refused connection names the address")
-    func refused() {
+    func refused() throws {
+        // A port of our own, bound and never listening: the kernel refuses connections to it, and no other process
+        // can take it while the test runs (a fixed port could be anyone's).
+        let fd = makeSocket(family: AF_INET, type: streamSocketType, protocol: 0)
+        try #require(fd >= 0)
+        defer { closeDescriptor(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
         #expect {
-            _ = try TCPSocket.connect(host: "127.0.0.1", port: 1)
+            _ = try TCPSocket.connect(host: "127.0.0.1", port: port)
         } throws: { error in
-            (error as? SystemCallError)?.description.hasPrefix("cannot connect to 127.0.0.1:1: ") == true
+            (error as? SystemCallError)?.description.hasPrefix("cannot connect to 127.0.0.1:\(port): ") == true
         }
     }
 
