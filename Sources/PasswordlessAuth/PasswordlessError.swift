@@ -36,7 +36,7 @@ package struct PasswordlessError: Error, Equatable, CustomStringConvertible {
         switch kind {
         case .unexpectedEvent(let detail): detail
         case .randomSourceFailed: "the random source failed to give bytes"
-        case .resendLimitReached: "No more codes can be sent for this sign-in. Start a new sign-in to get a new code."
+        case .resendLimitReached: "No more codes can be sent for this sign-in. Start a new sign-in to get a new code"
         case .signUpRefused(let refusal): refusal.sentence
         }
     }

@@ -84,18 +84,19 @@ package enum PreSignUp {
         case twoDestinations = "more than one destination"
         case attributeNotAccepted = "attribute not accepted"
 
-        /// What the person signing up is told.
+        /// What the person signing up is told, without a closing full stop: Cognito adds one when it shows the
+        /// message (`PreSignUp failed with error <message>.`).
         package var sentence: String {
             switch self {
-            case .noDestination: "Sign up with a phone number or an email address."
-            case .channelNotAllowed: "Sign-up with this kind of destination is not offered."
+            case .noDestination: "Sign up with a phone number or an email address"
+            case .channelNotAllowed: "Sign-up with this kind of destination is not offered"
             // One sentence for a malformed number and one outside SMS_ALLOWED_COUNTRIES: a refusal that named the
             // country would tell a pumper which calling codes to try instead.
-            case .invalidPhone, .countryNotAllowed: "The phone number must be in international form, such as +15555550123."
-            case .invalidEmail: "The email address is not valid."
-            case .domainNotAllowed: "Email addresses at this domain cannot sign up."
-            case .twoDestinations: "Sign up with either a phone number or an email address, not both."
-            case .attributeNotAccepted: "Sign up with a phone number or an email address and profile details only."
+            case .invalidPhone, .countryNotAllowed: "The phone number must be in international form, such as +15555550123"
+            case .invalidEmail: "The email address is not valid"
+            case .domainNotAllowed: "Email addresses at this domain cannot sign up"
+            case .twoDestinations: "Sign up with either a phone number or an email address, not both"
+            case .attributeNotAccepted: "Sign up with a phone number or an email address and profile details only"
             }
         }
     }

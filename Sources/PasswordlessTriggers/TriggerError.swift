@@ -44,14 +44,15 @@ package struct TriggerError: Error, Equatable, LambdaReportableError {
         }
     }
 
-    /// A one-line description for the caller; never holds a code, a destination, a credential or AWS text.
+    /// A one-line description for the caller; never holds a code, a destination, a credential or AWS text. No closing
+    /// full stop: Cognito adds one (`CreateAuthChallenge failed with error <message>.`).
     package var description: String {
         switch kind {
         case .invalidEvent(let detail): "invalid event: \(detail)"
-        case .deliveryFailed: "The code could not be sent. Try again in a minute."
-        case .markingFailed: "The destination could not be marked verified."
+        case .deliveryFailed: "The code could not be sent. Try again in a minute"
+        case .markingFailed: "The destination could not be marked verified"
         case .rateLimited(let minutes):
-            "Too many codes were asked for. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+            "Too many codes were asked for. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")"
         }
     }
 }

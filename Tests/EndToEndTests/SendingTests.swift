@@ -44,7 +44,7 @@ struct SendingTests {
         #expect(posts.first?.path == "/2018-06-01/runtime/invocation/tls-1/error")
         // The caller gets a fixed sentence (Cognito shows it); the cause is in the log only.
         let message = try #require(try jsonObject(posts.first?.body ?? [])["errorMessage"] as? String)
-        #expect(message == "The code could not be sent. Try again in a minute.")
+        #expect(message == "The code could not be sent. Try again in a minute")
         let logs = function.stop()
         let failure = try #require(logs.split(separator: "\n").first { $0.contains("code not delivered") }.map(String.init))
         #expect(failure.contains("SNS Publish failed:"), "\(failure)")

@@ -29,7 +29,7 @@ struct SignUpTests {
         #expect(response["autoVerifyPhone"] as? Bool == false)
         #expect(posts[1].headers["lambda-runtime-function-error-type"] == "SignUpRefused")
         let refusal = try jsonObject(posts[1].body)
-        #expect(refusal["errorMessage"] as? String == "Sign up with either a phone number or an email address, not both.")
+        #expect(refusal["errorMessage"] as? String == "Sign up with either a phone number or an email address, not both")
         #expect(!posts[1].text.contains("mallory") && !posts[1].text.contains("5555550123"))
         #expect(posts[2].headers["lambda-runtime-function-error-type"] == "InvalidEvent")
         #expect(NSDictionary(dictionary: try jsonObject(posts[3].body)) == NSDictionary(dictionary: try jsonObject(external)), "untouched")
@@ -98,7 +98,7 @@ struct SignUpTests {
         // The sentence a malformed number gets: nothing says which countries are served.
         #expect(
             run.stdout.contains(
-                "pre-sign-up: refused (SignUpRefused): The phone number must be in international form, such as +15555550123."))
+                "pre-sign-up: refused (SignUpRefused): The phone number must be in international form, such as +15555550123"))
         #expect(!run.stdout.contains("create-auth-challenge"))
         #expect(!run.stderr.contains("code is"))
     }

@@ -86,7 +86,7 @@ struct FailureCauseTests {
         case (_, .failure(let error)):
             let report = ErrorReport(error)
             #expect(report.errorType == "DeliveryFailed")
-            #expect(report.errorMessage == "The code could not be sent. Try again in a minute.")
+            #expect(report.errorMessage == "The code could not be sent. Try again in a minute")
         }
         for line in sink.lines {
             #expect(!line.contains("dana.private") && !line.contains("5555550160"), "\(line)")

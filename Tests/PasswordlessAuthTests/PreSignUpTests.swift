@@ -137,6 +137,8 @@ struct PreSignUpTests {
             let error = PasswordlessError.signUpRefused(refusal)
             #expect(error.errorType == "SignUpRefused")
             #expect(error.description == refusal.sentence)
+            // Cognito shows "PreSignUp failed with error <sentence>." and adds the full stop itself.
+            #expect(!refusal.sentence.hasSuffix("."), "\(refusal.sentence)")
             #expect(!sent.contains { error.description.contains($0) })
         }
     }

@@ -81,7 +81,7 @@ struct CreateHandlerTests {
         setup.store.answer = .denied(counter: .destination, retryAfterSeconds: 301)
         let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
         #expect(error?.errorType == "RateLimited")
-        #expect(error?.description == "Too many codes were asked for. Try again in 6 minutes.")
+        #expect(error?.description == "Too many codes were asked for. Try again in 6 minutes")
         #expect(setup.spy.messages.isEmpty)
         #expect(setup.metrics["RateLimited"] == 1)
     }
@@ -91,7 +91,7 @@ struct CreateHandlerTests {
         let setup = Setup()
         setup.store.answer = .denied(counter: .user, retryAfterSeconds: 60)
         let error = #expect(throws: TriggerError.self) { try setup.run("create-user-not-found") }
-        #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
+        #expect(error?.description == "Too many codes were asked for. Try again in 1 minute")
         #expect(setup.store.asked.map { $0.map(\.kind) } == [[.user, .destination]])
         #expect(setup.store.asked.first?.first?.identity == "mallory@example.net")
         #expect(setup.store.asked.first?.last?.identity.hasPrefix("sms:") == true)
@@ -169,7 +169,7 @@ struct CreateHandlerTests {
                 kind: .transient, awsErrorCode: "Throttling", awsRequestID: "req-9", detail: "SNS Publish failed: Throttling: Rate exceeded"
             ))
         let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
-        #expect(error?.description == "The code could not be sent. Try again in a minute.")
+        #expect(error?.description == "The code could not be sent. Try again in a minute")
         #expect(error?.errorType == "DeliveryFailed")
         let logged = try #require(setup.lines.first { $0["message"] as? String == "code not delivered" })
         #expect(logged["awsErrorCode"] as? String == "Throttling")
@@ -219,7 +219,7 @@ struct CreateHandlerTests {
 
         let error = #expect(throws: TriggerError.self) { try setup.run("create-sms-first-round") }
         #expect(error?.errorType == "RateLimited")
-        #expect(error?.description == "Too many codes were asked for. Try again in 1 minute.")
+        #expect(error?.description == "Too many codes were asked for. Try again in 1 minute")
         #expect(setup.spy.messages.isEmpty)
         #expect(setup.metrics["RateLimited"] == 1)
         #expect(setup.lines.contains { ($0["message"] as? String)?.contains("stayed busy") == true })
