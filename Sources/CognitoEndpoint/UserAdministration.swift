@@ -32,10 +32,12 @@ extension CognitoService {
     /// Users in the order they were made, `Limit` (1-60, default 60) at a time, filtered by `Filter`
     /// (`name = "value"` or `name ^= "prefix"`), with only `AttributesToGet` when given.
     func listUsers(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        let limit = input["Limit"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 60
-        guard (1...60).contains(limit) else {
+        // A whole number in 1-60; anything else (1e300 included, which Int(_:) would trap on) is refused.
+        let given: Double? = input["Limit"].flatMap { if case .number(let n) = $0 { n } else { nil } }
+        let limit = given.flatMap { $0.rounded() == $0 && (1...60).contains($0) ? Int($0) : nil } ?? (given == nil ? 60 : 0)
+        guard limit > 0 else {
             throw .invalidParameter(
-                "1 validation error detected: Value '\(limit)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
+                "1 validation error detected: Value '\(given.map { String($0) } ?? "")' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
             )
         }
         let filter = try input["Filter"]?.string.flatMap { text throws(CognitoError) in text.isEmpty ? nil : try UserFilter(text) }

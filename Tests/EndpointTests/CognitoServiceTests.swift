@@ -62,6 +62,18 @@ struct CognitoServiceTests {
         let milliseconds = Atomic<Int64>(1_800_000_000_000)
     }
 
+    @Test("ListUsers refuses a Limit that is not a whole number from 1 to 60, however large, and goes on serving")
+    func listUsersLimit() throws {
+        let harness = try Harness()
+        for limit in [1e300, -1e300, 0, 61, 2.5, -1] {
+            let answer = harness.call("ListUsers", ["UserPoolId": "us-east-1_LocalPool", "Limit": .number(limit)])
+            #expect(answer.status == 400 && answer.body["__type"]?.string == "InvalidParameterException", "\(limit)")
+        }
+        let fine = harness.call("ListUsers", ["UserPoolId": "us-east-1_LocalPool", "Limit": .number(60)])
+        #expect(fine.status == 200, "\(fine.body)")
+        if case .array? = fine.body["Users"] {} else { Issue.record("no Users in \(fine.body)") }
+    }
+
     @Test("SignUp writes only what the client's WriteAttributes allow; the sign-up client signs nobody in")
     func writeAttributes() throws {
         let harness = try Harness()
