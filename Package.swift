@@ -62,7 +62,9 @@ let package = Package(
             name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto"]),
+        // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
+        .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a

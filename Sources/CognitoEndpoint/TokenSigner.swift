@@ -1,4 +1,5 @@
 import CCrypto
+import CTokenKeys
 import Platform
 
 /// Signs JSON Web Tokens with RS256 under an RSA-2048 key kept in the state directory, and publishes the key as a
@@ -12,17 +13,17 @@ final class TokenSigner: @unchecked Sendable {
 
     /// Loads the key at `path`, or makes one there (mode 0600) on first start.
     init(keyPath path: String) throws(EndpointError) {
-        if let loaded = ccrypto_read_private_key(path) {
+        if let loaded = ctokenkeys_read(path) {
             key = loaded
         } else {
-            guard let made = ccrypto_rsa_generate(2048), ccrypto_write_private_key(made, path) == 1 else {
+            guard let made = ctokenkeys_generate(2048), ctokenkeys_write(made, path) == 1 else {
                 throw .state("cannot make the signing key at \(path)")
             }
             key = made
         }
         var buffer = [UInt8](repeating: 0, count: 512)
-        modulus = Array(buffer[..<ccrypto_rsa_public_part(key, "n", &buffer)])
-        exponent = Array(buffer[..<ccrypto_rsa_public_part(key, "e", &buffer)])
+        modulus = Array(buffer[..<ctokenkeys_public_part(key, "n", &buffer)])
+        exponent = Array(buffer[..<ctokenkeys_public_part(key, "e", &buffer)])
         keyID = Base64URL.encode(Array(Self.sha256(modulus).prefix(12)))
     }
 
@@ -33,7 +34,7 @@ final class TokenSigner: @unchecked Sendable {
         var signature = [UInt8](repeating: 0, count: 512)
         var length = signature.count
         let bytes = Array(input.utf8)
-        guard ccrypto_sign_sha256(key, bytes, bytes.count, &signature, &length) == 1 else { return input + "." }
+        guard ctokenkeys_sign_sha256(key, bytes, bytes.count, &signature, &length) == 1 else { return input + "." }
         return input + "." + Base64URL.encode(Array(signature[..<length]))
     }
 
@@ -44,7 +45,7 @@ final class TokenSigner: @unchecked Sendable {
             let payload = Base64URL.decode(String(parts[1]))
         else { return nil }
         let input = Array((parts[0] + "." + parts[1]).utf8)
-        guard ccrypto_verify_sha256(key, input, input.count, signature, signature.count) == 1 else { return nil }
+        guard ctokenkeys_verify_sha256(key, input, input.count, signature, signature.count) == 1 else { return nil }
         return JSONValue.parse(payload)
     }
 

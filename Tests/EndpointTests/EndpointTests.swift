@@ -80,6 +80,24 @@ struct TokenSignerTests {
         #expect(signer.modulus.count == 256 && signer.exponent == [1, 0, 1])
     }
 
+    @Test("the key file is made with mode 0600 from the start, and a symbolic link at its path is replaced, not followed")
+    func keyFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("elsewhere").path
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: target))
+        let path = directory.appendingPathComponent("signing-key.pem").path
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        let signer = try TokenSigner(keyPath: path)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "not a key", "the link's target is untouched")
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: path + ".new"))
+        #expect(try TokenSigner(keyPath: path).keyID == signer.keyID, "read back")
+    }
+
     @Test("base64url round trips every length", arguments: 0..<40)
     func base64URL(length: Int) {
         let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
