@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
-        // The Lambda Runtime API client, run loop, local invocation, JSON logs and the clock. Knows no Cognito.
+        // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
         .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),

@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// A child process started with its own environment, its standard error read through a pipe.
@@ -61,17 +63,13 @@ package struct ChildProcess: Sendable {
 
     /// Reads what the child wrote to standard error into `buffer`; 0 once it closed it.
     package func readStandardError(into buffer: inout [UInt8]) -> Int {
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(standardError, $0.baseAddress!, $0.count) }
-            if count >= 0 { return count }
-            if errno != EINTR { return 0 }
-        }
+        max(0, retryingOnInterrupt { buffer.withUnsafeMutableBytes { read(standardError, $0.baseAddress!, $0.count) } })
     }
 
     /// Waits until the child's standard error has bytes to read or has been closed.
     package func waitForStandardError() {
         var entry = pollfd(fd: standardError, events: Int16(POLLIN), revents: 0)
-        while poll(&entry, 1, -1) < 0 && errno == EINTR {}
+        _ = retryingOnInterrupt { poll(&entry, 1, -1) }
     }
 
     /// How many bytes the child wrote to standard error that nobody has read yet.
@@ -91,11 +89,11 @@ package struct ChildProcess: Sendable {
     /// error sees it close and reaps it with `waitForExit()`.
     package func kill() { _ = systemKill(pid, SIGKILL) }
 
-    /// Waits for the child to end and closes our end of its standard error: its exit status, or 128 plus the
-    /// signal that ended it, as a shell reports it.
+    /// Waits for the child to end (reaps it): its exit status, or 128 plus the signal that ended it, as a shell
+    /// reports it. Its standard error stays open: `closeStandardError()` closes it.
     package func waitForExit() -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = retryingOnInterrupt { waitpid(pid, &status, 0) }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }

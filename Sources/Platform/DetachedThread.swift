@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// A thread of its own for work that blocks (a connection, a pipe): Dispatch's pool adds a thread only every so often

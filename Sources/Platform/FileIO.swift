@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// Whole-file reads, unbuffered writes to standard output and error, and leaving the process.
@@ -16,11 +18,8 @@ package enum FileIO {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.last("read"))
-            }
+            let count = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) } }
+            if count < 0 { return .failure(.last("read")) }
             if count == 0 { return .success(bytes) }
             bytes += chunk[..<count]
         }
@@ -46,8 +45,7 @@ package enum FileIO {
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
+                let written = retryingOnInterrupt { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
                 if written <= 0 { return }
                 offset += written
             }

@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// The process's environment variables.

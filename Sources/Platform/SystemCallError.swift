@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// A system call that failed, with the C library's words for its `errno`.
@@ -28,4 +30,13 @@ package struct SystemCallError: Error, Equatable, Sendable, CustomStringConverti
     package var message: String { String(cString: strerror(code)) }
 
     package var description: String { code == 0 ? operation : "\(operation): \(message)" }
+}
+
+/// Makes a system call again for as long as it fails with `EINTR` (a signal came first), and returns the first result
+/// that is not such a failure, with `errno` as the call left it: the one place the package retries interrupted calls.
+func retryingOnInterrupt<Result: SignedInteger>(_ call: () -> Result) -> Result {
+    while true {
+        let result = call()
+        if result >= 0 || errno != EINTR { return result }
+    }
 }

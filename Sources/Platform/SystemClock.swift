@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// Tells the time in milliseconds since 1970, the clock Lambda writes its deadlines in; injected so that rules
@@ -35,8 +37,10 @@ package struct SystemClock: WallClock {
         guard milliseconds > 0 else { return }
         var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
         var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
-            request = remaining
+        _ = retryingOnInterrupt {
+            let result = nanosleep(&request, &remaining)
+            request = remaining  // after a signal, sleep what is left
+            return result
         }
     }
 

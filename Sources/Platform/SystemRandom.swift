@@ -6,6 +6,8 @@ import Glibc
 #elseif canImport(Musl)
 import CKernelRandom
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// The kernel's cryptographically secure random generator.
@@ -14,11 +16,8 @@ package enum SystemRandom {
     package static func fill(_ bytes: inout [UInt8]) throws(SystemCallError) {
         var filled = 0
         while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(into: $0, from: filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .last("random bytes")
-            }
+            let count = retryingOnInterrupt { bytes.withUnsafeMutableBytes { read(into: $0, from: filled) } }
+            if count < 0 { throw .last("random bytes") }
             filled += count
         }
     }

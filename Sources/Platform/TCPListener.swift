@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// A listening TCP socket on an IPv4 address, for the local servers (the Cognito endpoint and the Runtime APIs it

@@ -4,6 +4,8 @@ import Darwin
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#else
+#error("Platform supports Darwin, Glibc and Musl")
 #endif
 
 /// A connected TCP socket: the calls a blocking HTTP/1.1 client makes.
@@ -54,22 +56,19 @@ package struct TCPSocket: Sendable {
     package func sendAll(_ bytes: [UInt8]) throws(SystemCallError) {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, noSignal) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                throw .last("send")
+            let sent = retryingOnInterrupt {
+                bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, noSignal) }
             }
+            if sent < 0 { throw .last("send") }
             offset += sent
         }
     }
 
     /// Reads what has arrived into `buffer`, waiting for at least one byte; 0 at end of stream.
     package func receive(into buffer: inout [UInt8]) throws(SystemCallError) -> Int {
-        while true {
-            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) }
-            if received >= 0 { return received }
-            if errno != EINTR { throw .last("recv") }
-        }
+        let received = retryingOnInterrupt { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) } }
+        guard received >= 0 else { throw .last("recv") }
+        return received
     }
 
     package mutating func close() {
