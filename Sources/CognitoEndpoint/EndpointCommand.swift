@@ -94,6 +94,12 @@ package enum EndpointCommand {
 
     static func start(_ arguments: Arguments) throws(EndpointError) -> (CognitoService, UInt16) {
         guard FileIO.makeDirectory(arguments.state) else { throw .state("cannot make the state directory \(arguments.state)") }
+        // It holds the signing key and the accounts: a directory others can read or write is refused, not used.
+        guard FileIO.isPrivateDirectory(arguments.state) else {
+            throw .state(
+                "the state directory \(arguments.state) must be a directory of your own that others cannot read or write"
+                    + " (chmod 700), not a link")
+        }
         let pool = try UserPool(statePath: arguments.state + "/users.json", signInWithDestination: arguments.signInWithDestination)
         let signer = try TokenSigner(keyPath: arguments.state + "/signing-key.pem")
         let box = Mutex<CognitoService?>(nil)

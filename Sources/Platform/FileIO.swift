@@ -63,14 +63,33 @@ extension FileIO {
     }
 
     /// Replaces the file at `path` with `bytes` through a temporary file and a rename, so a reader never sees half
-    /// of it; false on failure.
+    /// of it; false on failure. The temporary file is a new one of this process's (mode 0600): whatever was at its
+    /// name, a leftover or a symbolic link someone planted, is removed first and never followed.
     package static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        _ = unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
-        writeAll(fd, String(decoding: bytes, as: UTF8.self))
-        guard close(fd) == 0 else { return false }
-        return rename(temporary, path) == 0
+        var written = 0
+        while written < bytes.count {
+            let count = retryingOnInterrupt { bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) } }
+            guard count > 0 else { break }
+            written += count
+        }
+        let synced = written == bytes.count && fsync(fd) == 0
+        guard close(fd) == 0, synced, rename(temporary, path) == 0 else {
+            _ = unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// Whether `path` is a directory of this process's user that no one else may write to or read
+    /// (no group or other permissions), so that what it holds (keys, accounts) is this user's alone.
+    package static func isPrivateDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && info.st_uid == geteuid()
+            && (info.st_mode & 0o077) == 0
     }
 
     /// Makes a directory (mode 0700) and its parents; true if it exists afterwards.

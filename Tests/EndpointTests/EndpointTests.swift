@@ -62,6 +62,28 @@ struct EndpointSessionExpiryTests {
     func expiry() throws { try EndpointClientTests.run("expiry") }
 }
 
+@Suite("passwordless-endpoint: its state directory")
+struct EndpointStateTests {
+    @Test("a state directory others can read or write is refused at start, naming it, and nothing is made in it")
+    func openStateDirectory() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("open-state-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let endpoint = Process()
+        endpoint.executableURL = EndpointClientTests.products.appendingPathComponent("passwordless-endpoint")
+        endpoint.arguments = ["--port", "0", "--state", state]
+        let errors = Pipe()
+        endpoint.standardError = errors
+        endpoint.standardOutput = FileHandle.nullDevice
+        try endpoint.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        endpoint.waitUntilExit()
+        #expect(endpoint.terminationStatus == 1)
+        #expect(text.contains("the state directory \(state) must be a directory of your own"), "\(text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).isEmpty)
+    }
+}
+
 @Suite("Tokens: RS256 under the kept key")
 struct TokenSignerTests {
     @Test("a token verifies, a changed one does not, and the key survives a reload")

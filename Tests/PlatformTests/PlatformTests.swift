@@ -102,6 +102,35 @@ struct SystemCallTests {
         }
     }
 
+    @Test("replace writes through a new file of its own: a link planted at the temporary name is not followed")
+    func replaceFollowsNoLink() throws {
+        let directory = "/tmp/platform-replace-\(UInt64.random(in: 0..<UInt64.max))"
+        try #require(FileIO.makeDirectory(directory))
+        defer {
+            for name in ["state.json", "state.json.tmp", "target"] { _ = unlink(directory + "/" + name) }
+            _ = rmdir(directory)
+        }
+        let target = directory + "/target"
+        try #require(FileIO.replace(target, with: Array("untouched".utf8)))
+        try #require(symlink(target, directory + "/state.json.tmp") == 0)
+        #expect(FileIO.replace(directory + "/state.json", with: Array("{\"a\":1}".utf8)))
+        guard case .success(let written) = FileIO.readAll(path: directory + "/state.json"),
+            case .success(let untouched) = FileIO.readAll(path: target)
+        else {
+            Issue.record("cannot read back")
+            return
+        }
+        #expect(String(decoding: written, as: UTF8.self) == "{\"a\":1}")
+        #expect(String(decoding: untouched, as: UTF8.self) == "untouched")
+        var info = stat()
+        #expect(lstat(directory + "/state.json", &info) == 0 && (info.st_mode & 0o777) == 0o600)
+        #expect(access(directory + "/state.json.tmp", F_OK) != 0, "no temporary file left")
+        #expect(FileIO.isPrivateDirectory(directory))
+        #expect(chmod(directory, 0o755) == 0)
+        #expect(!FileIO.isPrivateDirectory(directory), "others may read it")
+        #expect(!FileIO.isPrivateDirectory(target), "a file is no directory")
+    }
+
     @Test("environment variables set and removed")
     func environment() {
         ProcessEnvironment.set("PLATFORM_TESTS_VARIABLE", to: "value")
