@@ -12,6 +12,9 @@ final class CognitoService: Sendable {
         var signUpClientID: String
         var region: String
         var issuerBase: String
+        /// The `Host` values a request may carry (`127.0.0.1:9229`, `localhost:9229`, ...), or nil for any: a web page
+        /// whose name an attacker rebinds to 127.0.0.1 reaches the endpoint under its own name, and is refused.
+        var allowedHosts: Set<String>? = nil
         var sessionMinutes: Int
     }
 
@@ -47,7 +50,13 @@ final class CognitoService: Sendable {
 
     /// Answers one HTTP request, with the headers a browser needs to let a web app read the answer.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
-        var response = answer(request)
+        var response: HTTPResponse
+        if let allowed = options.allowedHosts, !allowed.contains((request.header("Host") ?? "").lowercased()) {
+            response = .json(
+                403, ["__type": "AccessDeniedException", "message": .string("Host not allowed: use \(options.issuerBase)")])
+        } else {
+            response = answer(request)
+        }
         response.headers += [
             ("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "x-amzn-requestid, x-amzn-errortype"),
             ("x-amzn-RequestId", RandomID.uuid()),

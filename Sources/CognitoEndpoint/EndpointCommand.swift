@@ -116,7 +116,7 @@ package enum EndpointCommand {
         let service = CognitoService(
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
-                issuerBase: base,
+                issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.listener.port),
                 sessionMinutes: arguments.sessionMinutes),
             pool: pool, signer: signer, triggers: triggers,
             now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
@@ -138,5 +138,14 @@ struct TestClock: Sendable {
             seconds = Int64(String(decoding: text, as: UTF8.self)) ?? 0
         }
         return SystemClock.nowEpochMilliseconds() + seconds * 1000
+    }
+}
+
+extension EndpointCommand {
+    /// The `Host` values the endpoint answers: its own address and the loopback names, with its port. Listening
+    /// beyond loopback (for a phone on the LAN) it answers any, having warned at start.
+    static func allowedHosts(_ host: String, port: UInt16) -> Set<String>? {
+        guard host.hasPrefix("127.") || host == "localhost" else { return nil }
+        return Set([host, "127.0.0.1", "localhost", "[::1]"].map { "\($0.lowercased()):\(port)" })
     }
 }

@@ -84,6 +84,17 @@ struct EndpointStateTests {
     }
 }
 
+@Suite("passwordless-endpoint: the Host names it answers")
+struct EndpointHostTests {
+    @Test("on loopback, its own address and the loopback names with its port; listening wider, any")
+    func allowedHosts() {
+        let allowed = EndpointCommand.allowedHosts("127.0.0.1", port: 9229)
+        #expect(allowed == ["127.0.0.1:9229", "localhost:9229", "[::1]:9229"])
+        #expect(EndpointCommand.allowedHosts("127.0.0.2", port: 80)?.contains("127.0.0.2:80") == true)
+        #expect(EndpointCommand.allowedHosts("0.0.0.0", port: 9229) == nil)
+    }
+}
+
 @Suite("Tokens: RS256 under the kept key")
 struct TokenSignerTests {
     @Test("a token verifies, a changed one does not, and the key survives a reload")

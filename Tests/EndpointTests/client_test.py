@@ -410,6 +410,25 @@ reply = urllib.request.urlopen(urllib.request.Request(args.endpoint + "/", metho
     "Origin": "http://localhost:3000"}))
 check(reply.headers.get("Access-Control-Allow-Origin") == "*", "a web page may read the answer")
 check(raw(b"{}", "AWSCognitoIdentityProviderService.AdminGetUser")[1].get("__type") == "MissingAuthenticationTokenException", "admin calls are signed")
+
+
+def under_host(host):
+    # A web page whose name was rebound to 127.0.0.1 reaches the endpoint under that name, signed admin calls too.
+    import http.client
+    address, port = args.endpoint.split("//")[1].split(":")
+    connection = http.client.HTTPConnection(address, int(port), timeout=10)
+    connection.request("POST", "/", body=json.dumps({"UserPoolId": POOL, "Limit": 1}), headers={
+        "Host": host, "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUsers",
+        "Content-Type": "application/x-amz-json-1.1", "Authorization": "AWS4-HMAC-SHA256 Credential=x/y/z"})
+    reply = connection.getresponse()
+    status, body = reply.status, json.loads(reply.read() or b"{}")
+    connection.close()
+    return status, body
+
+
+port = args.endpoint.rsplit(":", 1)[1]
+check(under_host(f"evil.example:{port}")[0] == 403, "a rebound name is refused")
+check(under_host(f"localhost:{port}")[0] == 200 and under_host(f"127.0.0.1:{port}")[0] == 200, "the loopback names are answered")
 print(f"{checks}: lockout, resend, unknown user, errors")
 
 # The AWS CLI, unmodified.
