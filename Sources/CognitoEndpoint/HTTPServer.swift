@@ -39,10 +39,26 @@ final class HTTPServer: Sendable {
         self.handler = handler
     }
 
-    /// Accepts connections on a thread of its own, for as long as the process lives.
+    /// Accepts connections on a thread of its own until `stop()`. Out of descriptors (many idle connections), it
+    /// says so once and tries again every 10 ms until some are closed, rather than stop accepting for good.
     func start() {
         DetachedThread.start { [self] in
-            while let connection = try? listener.accept() {
+            var short = false
+            while true {
+                let connection: TCPSocket
+                do throws(SystemCallError) {
+                    connection = try listener.accept()
+                    short = false
+                } catch  where error.isResourceShortage {
+                    if !short {
+                        FileIO.writeToStandardError("passwordless-endpoint: \(error); waiting for connections to close\n")
+                    }
+                    short = true
+                    SystemClock.sleep(milliseconds: 10)
+                    continue
+                } catch {
+                    break
+                }
                 // A thread per connection: each blocks in receive, and a Runtime API's in waiting for an event.
                 if !DetachedThread.start({ self.serve(connection) }) {
                     var refused = connection

@@ -23,6 +23,9 @@ package struct SystemCallError: Error, Equatable, Sendable, CustomStringConverti
     /// The failure of the call that just returned, from `errno`.
     static func last(_ operation: String) -> SystemCallError { SystemCallError(operation, code: errno) }
 
+    /// The process or the system ran out of descriptors or memory for it: a call that may work once some are freed.
+    package var isResourceShortage: Bool { code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM }
+
     /// The peer closed or reset the connection.
     package var isPeerClosed: Bool { code == EPIPE || code == ECONNRESET }
 

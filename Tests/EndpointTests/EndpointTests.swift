@@ -49,6 +49,12 @@ struct EndpointClientTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: out of descriptors")
+struct EndpointDescriptorTests {
+    @Test("idle connections use up its 64 descriptors; once they close it accepts and serves again (boto3)")
+    func descriptors() throws { try EndpointClientTests.run("descriptors") }
+}
+
 @Suite("passwordless-endpoint: SMS pumping through self sign-up, the limits in moto's DynamoDB")
 struct EndpointPumpingTests {
     @Test("60 new numbers ask for 180 codes and get at most 30 SMS, 300 more after them; real users sign in (boto3)")

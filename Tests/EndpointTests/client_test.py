@@ -6,18 +6,19 @@ main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on 
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
 --username-attributes none, with channel choice on. pumping: self sign-ups to made-up numbers asking for codes they
-never answer, with the shared limits in moto's DynamoDB (started here, IAM checks on), the SMS pumping guard's defaults. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+never answer, with the shared limits in moto's DynamoDB (started here, IAM checks on), the SMS pumping guard's defaults.
+descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
-import argparse, atexit, json, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+import argparse, atexit, json, os, re, resource, shutil, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 import boto3, botocore, jwt
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping"], default="main")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors"], default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
@@ -25,12 +26,13 @@ args.pool_id, args.client_id = "us-east-1_LocalPool", "passwordlesslocalclient"
 SIGN_UP_CLIENT = "passwordlesslocalsignup"  # the template's SignUpClient: SignUp only
 
 
-def start_endpoint(*extra, **variables):
+def start_endpoint(*extra, files=None, **variables):
     if args.scenario == "usernames":
         variables.setdefault("OTP_CHANNEL_CHOICE", "true")
     env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK, **variables}
     proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True,
+                            preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None)
     line = proc.stdout.readline()
     match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
     if not match:
@@ -41,7 +43,7 @@ def start_endpoint(*extra, **variables):
 
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
-         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": []}[args.scenario]
+         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": []}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
     built = os.path.dirname(os.path.abspath(args.endpoint_bin))
@@ -63,6 +65,8 @@ if args.scenario == "pumping":
               "AWS_ACCESS_KEY_ID": moto["role"]["accessKeyId"], "AWS_SECRET_ACCESS_KEY": moto["role"]["secretAccessKey"],
               "AWS_SESSION_TOKEN": moto["role"]["sessionToken"], "SMS_ALLOWED_COUNTRIES": "44,49,33", "MAX_SMS_PER_HOUR": "10000"}
     endpoint, args.endpoint = start_endpoint(*EXTRA, **LIMITS)
+elif args.scenario == "descriptors":
+    endpoint, args.endpoint = start_endpoint(files=64)
 else:
     endpoint, args.endpoint = start_endpoint(*EXTRA)
 atexit.register(lambda: endpoint.poll() is None and endpoint.kill())  # a failed check leaves no endpoint running
@@ -299,8 +303,29 @@ def pumping():
     print(f"{checks}: 300 more numbers got {sent_more} SMS of 900 asked")
 
 
+def descriptors():
+    """Idle connections use up the endpoint's descriptors; once they close, it accepts and serves again."""
+    import socket
+    phone = "+15555550100"
+    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in before")
+    host, port = args.endpoint.split("//")[1].split(":")
+    idle = [socket.create_connection((host, int(port))) for _ in range(100)]
+    # The endpoint says so once it has run out, before any of them is closed (its log is read, not timed).
+    log = os.path.join(WORK, "endpoint.log")
+    for _ in range(500):
+        if "Too many open files" in open(log).read():
+            break
+        socket.create_connection((host, int(port))).close()
+    check("Too many open files" in open(log).read(), "the endpoint ran out of descriptors")
+    for connection in idle:
+        connection.close()
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in after the idle connections closed")
+    print(f"{checks}: out of descriptors and back")
+
+
 if args.scenario != "main":
-    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping}[args.scenario]()
+    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
