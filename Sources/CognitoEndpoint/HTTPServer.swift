@@ -28,7 +28,8 @@ struct HTTPResponse: Sendable {
 /// A blocking HTTP/1.1 server on loopback: a thread per connection, kept alive between requests.
 ///
 /// Bodies larger than `maxBody` are answered 413 and the connection is closed, so a client cannot make the
-/// endpoint hold more than that per connection.
+/// endpoint hold more than that per connection; what the client still sends of it (up to 8 MB, for 5 s) is read and
+/// dropped first, so that a client which sends before it reads gets the 413 rather than a reset connection.
 final class HTTPServer: Sendable {
     static let maxBody = 1 << 20
     let listener: TCPListener
@@ -80,8 +81,11 @@ final class HTTPServer: Sendable {
             switch reader.next(from: connection) {
             case .request(let next): request = next
             case .tooLarge:
-                try? connection.sendAll(
-                    Self.encode(.json(413, ["__type": "RequestEntityTooLargeException", "message": "Request body too large."])))
+                var refusal = HTTPResponse.json(413, ["__type": "RequestEntityTooLargeException", "message": "Request body too large."])
+                refusal.headers.append(("Connection", "close"))
+                try? connection.sendAll(Self.encode(refusal))
+                // A client that sends the whole body before it reads (most do) finishes and reads the 413.
+                connection.finishAndDiscardIncoming(maxBytes: 8 << 20, timeoutMs: 5_000)
                 connection.close()
                 return
             case .malformed:

@@ -71,6 +71,25 @@ package struct TCPSocket: Sendable {
         return received
     }
 
+    /// Ends what this side sends (the peer reads to the end), then reads and drops what the peer still sends, up to
+    /// `maxBytes` or for `timeoutMs`: a client still sending a refused body then finishes and reads the answer, instead
+    /// of meeting a reset connection.
+    package func finishAndDiscardIncoming(maxBytes: Int, timeoutMs: Int64) {
+        _ = shutdown(descriptor, Int32(SHUT_WR))
+        let deadline = SystemClock.nowEpochMilliseconds() + timeoutMs
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var discarded = 0
+        while discarded < maxBytes {
+            let left = deadline - SystemClock.nowEpochMilliseconds()
+            guard left > 0 else { return }
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard retryingOnInterrupt({ poll(&entry, 1, Int32(left)) }) > 0 else { return }
+            let count = retryingOnInterrupt { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) } }
+            guard count > 0 else { return }
+            discarded += count
+        }
+    }
+
     package mutating func close() {
         if descriptor >= 0 { closeDescriptor(descriptor) }
         descriptor = -1
