@@ -17,7 +17,7 @@ package enum LambdaMain {
     ) -> Never {
         let settings = Settings.fromProcess()
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let address = settings.trimmed(RuntimeAPI.addressVariable) {
+        if let address = RuntimeAPI.address(settings) {
             serve(address: address, settings: settings, baseFields: baseFields, makeHandler: makeHandler)
         }
         FileIO.exitProcess(

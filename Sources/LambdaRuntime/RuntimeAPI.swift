@@ -1,9 +1,14 @@
+import Settings
+
 /// The Lambda Runtime API's version, paths and headers, in one place.
 package enum RuntimeAPI {
     /// The API version every path starts with.
     package static let version = "2018-06-01"
     /// The environment variable holding the API's `host:port`.
     package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
+
+    /// The API's `host:port` when the process runs under one (Lambda, or a local endpoint), else nil.
+    package static func address(_ settings: Settings) -> String? { settings.trimmed(addressVariable) }
     /// The environment variable that carries the trace header during an invocation.
     static let traceVariable = "_X_AMZN_TRACE_ID"
 

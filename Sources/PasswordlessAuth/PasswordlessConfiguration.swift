@@ -23,8 +23,6 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package var limits = SendLimitPolicy()
     /// `HASH_KEY`: the secret of the limit store's keyed item keys, or nil when unset.
     package var hashKey: String? = nil
-    /// Whether `HASH_KEY` was set; without it the limit keys of a phone number or an address can be computed offline.
-    var hasSecretKey: Bool { hashKey != nil }
 
     package init() {}
 
@@ -52,10 +50,13 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         return secret
     }
 
-    /// Fails when `HASH_KEY` is unset: under Lambda create needs it, or the limit key of any phone number or address
-    /// could be computed by anyone who reads this code and the table.
-    package func requireHashKey() throws(SettingsError) {
-        guard hasSecretKey else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
+    /// Fails when `HASH_KEY` is unset: under Lambda create and verify need it (the same value), or the limit key of
+    /// any phone number or address could be computed by anyone who reads this code and the table.
+    package func requireHashKey() throws(SettingsError) { try Self.requireHashKey(hashKey) }
+
+    /// The same check on a key read with `readHashKey`, for a function that reads no other setting of these.
+    package static func requireHashKey(_ hashKey: String?) throws(SettingsError) {
+        guard hashKey != nil else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }
 
     static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {

@@ -161,7 +161,7 @@ package final class CreateHandler: TriggerHandler {
     private func holdBack(
         _ counter: LimitCounter.Kind, channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64, logger: Logger
     ) {
-        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
+        waitAsLongAsASend(channel, deadline: deadline)
         var phone = ""
         if case .sms(let number, _)? = outcome.message { phone = number }
         let callingCode = PhoneNumber.callingCode(phone) ?? "unknown"
@@ -178,10 +178,15 @@ package final class CreateHandler: TriggerHandler {
         logger.emit([Metric(metric)], dimensions: ["Function": Self.logName, "CallingCode": callingCode])
     }
 
+    /// Waits about as long as a send on `channel` takes lately, never past the deadline (less its margin).
+    private func waitAsLongAsASend(_ channel: Channel, deadline: Int64) {
+        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
+    }
+
     /// Stands in for a send in a round that sends nothing: takes about as long (never past the deadline), and
     /// fails as often as real sends lately did.
     private func standIn(channel: Channel, _ outcome: CreateAuthChallenge.Outcome, deadline: Int64, logger: Logger) throws {
-        pause(min(sendTimes.sample(channel), deadline - deadlineMarginMilliseconds - clock.nowEpochMilliseconds()))
+        waitAsLongAsASend(channel, deadline: deadline)
         let (channelValue, destination) = Self.shown(outcome)
         logger.info("challenge made without sending", ["round": "decoy", "channel": channelValue, "destination": destination])
         logger.emit([Metric("DecoyChallenges")], dimensions: ["Function": Self.logName, "Channel": channel.rawValue])
@@ -230,15 +235,15 @@ extension CreateHandler {
 
 extension CreateHandler {
     /// Checks at start-up, under Lambda, the protections a deployment should have: a secret for keyed hashes
-    /// (`HASH_KEY`, required: without it made-up destinations and limit keys can be computed offline), and with a
+    /// (`HASH_KEY`, required: without it the limit keys can be computed offline), and with a
     /// warning, real delivery (console delivery would put every code in the function's logs) and shared limits
     /// (`RATE_LIMIT_TABLE`).
     package static func checkProtections(
         _ settings: Settings, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
         _ logger: Logger
     ) throws(SettingsError) {
-        guard settings.trimmed(RuntimeAPI.addressVariable) != nil else { return }
-        try configuration.requireHashKey()
+        guard RuntimeAPI.address(settings) != nil else { return }
+        try PasswordlessConfiguration.requireHashKey(configuration.hashKey)
         if delivery == .console {
             logger.warn("OTP_DELIVERY=console writes codes to standard error; use it for local runs only")
         }

@@ -11,9 +11,7 @@ VerifyHandler.main { settings, _ in
     let limits = try settings.trimmed("RATE_LIMIT_TABLE").map { _ in
         // The same item keys as create's, so under Lambda HASH_KEY is required here too.
         let hashKey = try PasswordlessConfiguration.readHashKey(settings)
-        if hashKey == nil, settings.trimmed(RuntimeAPI.addressVariable) != nil {
-            throw SettingsError.invalid("HASH_KEY", "must be set under Lambda with RATE_LIMIT_TABLE, to create's value")
-        }
+        if RuntimeAPI.address(settings) != nil { try PasswordlessConfiguration.requireHashKey(hashKey) }
         return try DynamoDBLimitStore(settings, hashKey: hashKey)
     }
     return VerifyHandler(marker: marks ? try CognitoVerificationMarker(settings) : nil, limits: limits, policy: policy)

@@ -136,14 +136,26 @@ struct ExecutableTests {
             ("AWS_ACCESS_KEY_ID", [:]),
             ("AWS_REGION", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]),
             ("EMAIL_FROM", ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1"]),
-            // Without HASH_KEY every made-up destination and limit key could be computed offline.
+            // Without HASH_KEY every limit key could be computed offline.
             ("HASH_KEY", ["OTP_DELIVERY": "console"]),
             ("HASH_KEY", ["OTP_DELIVERY": "console", "HASH_KEY": "fifteen bytes.."]),
         ])
     func initError(variable: String, environment: [String: String]) throws {
+        try Self.expectInitError("create-auth-challenge", "create-sms-first-round.json", variable: variable, environment: environment)
+    }
+
+    @Test("verify with RATE_LIMIT_TABLE under a Runtime API needs create's HASH_KEY, and says so at start")
+    func verifyInitError() throws {
+        let environment = [
+            "RATE_LIMIT_TABLE": "limits", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1",
+        ]
+        try Self.expectInitError("verify-auth-challenge", "verify-correct-code.json", variable: "HASH_KEY", environment: environment)
+    }
+
+    /// Runs `function` under a mock Runtime API: it must post one init error naming `variable`, and exit.
+    static func expectInitError(_ function: String, _ event: String, variable: String, environment: [String: String]) throws {
         let function = try ServedFunction(
-            try Self.executable("create-auth-challenge"),
-            events: [.init(try SampleEvents.bytes("create-sms-first-round.json"), id: "never")], environment: environment)
+            try Self.executable(function), events: [.init(try SampleEvents.bytes(event), id: "never")], environment: environment)
         let logs = function.waitForExit()
         let posts = function.mock.recorded
         #expect(function.process.terminationStatus != 0)
