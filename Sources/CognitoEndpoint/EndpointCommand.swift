@@ -1,5 +1,6 @@
 import Dispatch
 import Platform
+import Settings
 import Synchronization
 
 /// The `passwordless-endpoint` command: Cognito's API on loopback in front of the real trigger executables.
@@ -134,8 +135,7 @@ struct TestClock: Sendable {
     func now() -> Int64 {
         var seconds: Int64 = 0
         if case .success(let bytes) = FileIO.readAll(path: file) {
-            let text = bytes.filter { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
-            seconds = Int64(String(decoding: text, as: UTF8.self)) ?? 0
+            seconds = Int64(String(decoding: bytes, as: UTF8.self).trimmingWhitespace()) ?? 0
         }
         return SystemClock.nowEpochMilliseconds() + seconds * 1000
     }

@@ -68,8 +68,7 @@ package struct ChildProcess: Sendable {
 
     /// Waits until the child's standard error has bytes to read or has been closed.
     package func waitForStandardError() {
-        var entry = pollfd(fd: standardError, events: Int16(POLLIN), revents: 0)
-        _ = retryingOnInterrupt { poll(&entry, 1, -1) }
+        _ = waitUntilReadable(standardError, timeoutMs: -1)
     }
 
     /// How many bytes the child wrote to standard error that nobody has read yet.

@@ -45,3 +45,10 @@ func makePipe(_ ends: inout [Int32]) -> Bool { cplatform_pipe_cloexec(&ends) == 
 
 /// `close(2)`, under a name the types' own `close()` methods do not hide.
 func closeDescriptor(_ fd: Int32) { _ = close(fd) }
+
+/// Waits until `fd` has bytes to read or its peer closed it, at most `timeoutMs` (-1: as long as it takes); false when
+/// the time ran out or the wait failed.
+func waitUntilReadable(_ fd: Int32, timeoutMs: Int32) -> Bool {
+    var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return retryingOnInterrupt { poll(&entry, 1, timeoutMs) } > 0
+}

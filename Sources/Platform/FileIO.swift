@@ -42,14 +42,18 @@ package enum FileIO {
 
     static func writeAll(_ fd: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = retryingOnInterrupt { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
-                if written <= 0 { return }
-                offset += written
-            }
+        _ = text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes all of `bytes` to `fd`, resuming after signals and short writes; false when a write fails first.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = retryingOnInterrupt { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+            if written <= 0 { return false }
+            offset += written
         }
+        return true
     }
 }
 
@@ -70,13 +74,7 @@ extension FileIO {
         _ = unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
-        var written = 0
-        while written < bytes.count {
-            let count = retryingOnInterrupt { bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) } }
-            guard count > 0 else { break }
-            written += count
-        }
-        let synced = written == bytes.count && fsync(fd) == 0
+        let synced = bytes.withUnsafeBytes { writeAll(fd, $0) } && fsync(fd) == 0
         guard close(fd) == 0, synced, rename(temporary, path) == 0 else {
             _ = unlink(temporary)
             return false

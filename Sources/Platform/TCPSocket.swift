@@ -81,11 +81,8 @@ package struct TCPSocket: Sendable {
         var discarded = 0
         while discarded < maxBytes {
             let left = deadline - SystemClock.nowEpochMilliseconds()
-            guard left > 0 else { return }
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard retryingOnInterrupt({ poll(&entry, 1, Int32(left)) }) > 0 else { return }
-            let count = retryingOnInterrupt { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) } }
-            guard count > 0 else { return }
+            guard left > 0, waitUntilReadable(descriptor, timeoutMs: Int32(left)), let count = try? receive(into: &buffer), count > 0
+            else { return }
             discarded += count
         }
     }
