@@ -117,6 +117,11 @@ def start(username, **kw):
     return idp.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username}, **kw)
 
 
+def sign_up(username, client=SIGN_UP_CLIENT, **kw):
+    """SignUp with a throw-away password, as an app makes one: nobody ever signs in with it."""
+    return idp.sign_up(ClientId=client, Username=username, Password="Thr0w-away!" + os.urandom(8).hex(), **kw)
+
+
 def answer(challenge, text, metadata=None):
     kw = {"ClientMetadata": metadata} if metadata else {}
     return idp.respond_to_auth_challenge(
@@ -209,7 +214,7 @@ def functions():
     check(open(os.path.join(WORK, "invocations")).read() == "4", "four invocations in all")
     check(messages_to(phone) == 0, "nothing was sent")
     # With no pre-sign-up, a self sign-up stays unconfirmed, and cannot sign in.
-    signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username="unconfirmed@example.com", Password="Thr0w-away!" + os.urandom(8).hex())
+    signed = sign_up("unconfirmed@example.com")
     check(signed["UserConfirmed"] is False, "no pre-sign-up: not confirmed")
     refused = error_of(start, username="unconfirmed@example.com")
     check(refused[:2] == ("UserNotConfirmedException", "User is not confirmed."), f"unconfirmed: {refused}")
@@ -256,7 +261,7 @@ def usernames():
     check(taken[:2] == ("UsernameExistsException", "User account already exists"), f"a taken name: {taken}")
     if args.sign_up:
         email = "bob@example.com"
-        signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username="bob", Password="Thr0w-away!" + os.urandom(8).hex(),
+        signed = sign_up("bob",
                              UserAttributes=[{"Name": "email", "Value": email}])
         check(signed["UserConfirmed"] is True, "pre-sign-up confirms bob")
         check(verified_claims(sign_in("bob", email))["cognito:username"] == "bob", "bob signs in by name")
@@ -267,7 +272,7 @@ def pump(numbers):
     """Each number signs up, asks for a code, and asks twice more, never answering. Every round must be answered as
     a send is: the guard's refusals say nothing."""
     for number in numbers:
-        idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=number, Password="Thr0w-away!" + os.urandom(8).hex())
+        sign_up(number)
         challenge = start(number)
         check(challenge["ChallengeParameters"]["step"] == "code", f"a code round for {number}")
         for _ in range(2):
@@ -288,7 +293,7 @@ def pumping():
     check("SMS refused: conversion brake" in log and '"callingCode":"44"' in log, "the brake's log line names the calling code")
     check(not any(number in log for number in numbers), "no whole number in the log")
     real = "+33612345678"
-    idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=real, Password="Thr0w-away!" + os.urandom(8).hex())
+    sign_up(real)
     check("AuthenticationResult" in sign_in(real, real), "a real user of another calling code signs in")
     print(f"{checks}: 60 pumped numbers got {sent} SMS of 180 asked; a +33 user signed in")
     more = [f"+4477009{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
@@ -298,7 +303,7 @@ def pumping():
           f"{sent_more} SMS for 900 more codes asked")
     check(sum(messages_to(n) for n in more if n.startswith("+44")) == 0, "calling code 44 stays closed")
     second = "+33612345679"
-    idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=second, Password="Thr0w-away!" + os.urandom(8).hex())
+    sign_up(second)
     check("AuthenticationResult" in sign_in(second, second), "and another after 300 more")
     print(f"{checks}: 300 more numbers got {sent_more} SMS of 900 asked")
 
@@ -388,9 +393,9 @@ code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeN
 check(code == "NotAuthorizedException", "unknown session")
 
 
-def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth"):
-    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST",
-                                     headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
+def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
+    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST", headers={
+        "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", **(headers or {})})
     try:
         with urllib.request.urlopen(request) as reply:
             return reply.status, json.loads(reply.read() or b"{}")
@@ -442,16 +447,8 @@ check(raw(b"{}", "AWSCognitoIdentityProviderService.AdminGetUser")[1].get("__typ
 
 def under_host(host):
     # A web page whose name was rebound to 127.0.0.1 reaches the endpoint under that name, signed admin calls too.
-    import http.client
-    address, port = args.endpoint.split("//")[1].split(":")
-    connection = http.client.HTTPConnection(address, int(port), timeout=10)
-    connection.request("POST", "/", body=json.dumps({"UserPoolId": POOL, "Limit": 1}), headers={
-        "Host": host, "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUsers",
-        "Content-Type": "application/x-amz-json-1.1", "Authorization": "AWS4-HMAC-SHA256 Credential=x/y/z"})
-    reply = connection.getresponse()
-    status, body = reply.status, json.loads(reply.read() or b"{}")
-    connection.close()
-    return status, body
+    return raw(json.dumps({"UserPoolId": POOL, "Limit": 1}).encode(), "AWSCognitoIdentityProviderService.ListUsers",
+               {"Host": host, "Authorization": "AWS4-HMAC-SHA256 Credential=x/y/z"})
 
 
 port = args.endpoint.rsplit(":", 1)[1]
@@ -543,11 +540,9 @@ print(f"{checks}: 50 at once, ListUsers, attribute updates")
 if args.sign_up:
     email = "new.user@example.com"
     # As on a pool the template deploys: the sign-in client may not write the email, the sign-up client may.
-    refused = error_of(idp.sign_up, ClientId=CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex(),
-                       UserAttributes=[{"Name": "email", "Value": email}])
+    refused = error_of(sign_up, username=email, client=CLIENT, UserAttributes=[{"Name": "email", "Value": email}])
     check(refused[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"{refused}")
-    signed = idp.sign_up(ClientId=SIGN_UP_CLIENT, Username=email, Password="Thr0w-away!" + os.urandom(8).hex(),
-                         UserAttributes=[{"Name": "email", "Value": email}])
+    signed = sign_up(email, UserAttributes=[{"Name": "email", "Value": email}])
     check(signed["UserConfirmed"] is True, "pre-sign-up confirms a self sign-up")
     code, _, _ = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username=email, Password="Another-0ne!")
     check(code == "UsernameExistsException", "a second sign-up with the same address")
