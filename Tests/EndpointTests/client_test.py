@@ -261,8 +261,7 @@ def usernames():
     check(taken[:2] == ("UsernameExistsException", "User account already exists"), f"a taken name: {taken}")
     if args.sign_up:
         email = "bob@example.com"
-        signed = sign_up("bob",
-                             UserAttributes=[{"Name": "email", "Value": email}])
+        signed = sign_up("bob", UserAttributes=[{"Name": "email", "Value": email}])
         check(signed["UserConfirmed"] is True, "pre-sign-up confirms bob")
         check(verified_claims(sign_in("bob", email))["cognito:username"] == "bob", "bob signs in by name")
     print(f"{checks}: sign-in by user name")
