@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import CognitoEndpoint
+@testable import TestSupport
 
 /// The endpoint's service in this process, in front of the built trigger executables, with its clock in the test's
 /// hands: the same rules client_test.py checks through boto3, here to the millisecond.
@@ -11,7 +11,7 @@ struct CognitoServiceTests {
     /// A service with a movable clock, its functions from the build, its state in a new temporary directory.
     final class Harness: Sendable {
         let service: CognitoService
-        let clock = MovableClock()
+        let clock = MovableClock(seconds: 1_800_000_000)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-\(UUID().uuidString)").path
 
         init() throws {
@@ -28,7 +28,7 @@ struct CognitoServiceTests {
                 pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
                 signer: try TokenSigner(keyPath: state + "/signing-key.pem"),
                 triggers: try FunctionSet.start(arguments, endpointURL: "http://127.0.0.1:1", stateDirectory: state),
-                now: { clock.milliseconds.load(ordering: .relaxed) })
+                now: clock.nowEpochMilliseconds)
         }
 
         deinit {
@@ -36,7 +36,7 @@ struct CognitoServiceTests {
             try? FileManager.default.removeItem(atPath: state)
         }
 
-        func advance(milliseconds: Int64) { clock.milliseconds.add(milliseconds, ordering: .relaxed) }
+        func advance(milliseconds: Int64) { clock.advance(milliseconds: milliseconds) }
 
         /// One call as a client makes it; admin calls carry a (never checked) SigV4 header.
         func call(_ operation: String, _ input: JSONValue) -> (status: Int, body: JSONValue) {
@@ -56,10 +56,6 @@ struct CognitoServiceTests {
                     "ChallengeResponses": ["USERNAME": "x", "ANSWER": .string(text)],
                 ])
         }
-    }
-
-    final class MovableClock: Sendable {
-        let milliseconds = Atomic<Int64>(1_800_000_000_000)
     }
 
     @Test("ListUsers refuses a Limit that is not a whole number from 1 to 60, however large, and goes on serving")

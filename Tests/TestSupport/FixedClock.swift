@@ -9,10 +9,11 @@ package struct FixedClock: WallClock {
     package func nowEpochMilliseconds() -> Int64 { seconds * 1000 }
 }
 
-/// A clock a test moves forward; shared by every handler given it.
-package final class MovableClock: WallClock, @unchecked Sendable {
-    private let seconds: Mutex<Int64>
-    package init(seconds: Int64) { self.seconds = Mutex(seconds) }
-    package func nowEpochMilliseconds() -> Int64 { seconds.withLock { $0 } * 1000 }
-    package func advance(seconds delta: Int64) { seconds.withLock { $0 += delta } }
+/// A clock a test moves forward, to the millisecond; shared by every handler or service given it.
+package final class MovableClock: WallClock, Sendable {
+    private let milliseconds: Mutex<Int64>
+    package init(seconds: Int64) { milliseconds = Mutex(seconds * 1000) }
+    package func nowEpochMilliseconds() -> Int64 { milliseconds.withLock { $0 } }
+    package func advance(seconds delta: Int64) { advance(milliseconds: delta * 1000) }
+    package func advance(milliseconds delta: Int64) { milliseconds.withLock { $0 += delta } }
 }
