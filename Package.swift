@@ -26,6 +26,9 @@ let package = Package(
 
         // The few system calls (sockets, time, randomness, files, environment), with Darwin, Glibc and Musl branches.
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
+        // JSON: one reader (RFC 8259, bounded), one writer with the one string escaper, and the bridges between
+        // JSON values and Codable models. No dependencies, no Foundation.
+        .target(name: "JSON"),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
@@ -79,6 +82,8 @@ let package = Package(
             exclude: ["moto_harness.py"]),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        // JSONTestSuite's parsing cases, Foundation's JSONDecoder as a reference, the bounds and the escaper.
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),
