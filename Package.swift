@@ -32,19 +32,19 @@ let package = Package(
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "JSON"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
         // endpoints, and the one error type of an AWS call.
         .target(name: "AWSHTTP", dependencies: ["Platform", "Settings", "AWSSigning", "CCurl", "CCurlSupport"]),
         // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters, Cognito's admin update.
-        .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP"]),
+        .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP", "JSON"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
         .target(name: "PasswordlessAuth", dependencies: ["Platform", "Settings"]),
         // The four handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
-            name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth"]),
+            name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "JSON", "LambdaRuntime", "PasswordlessAuth"]),
         // The rules' AWS parts: codes sent through SNS and SES, the shared limits in DynamoDB, destinations marked
         // verified in Cognito. The only module that brings libcurl and libcrypto to a trigger.
         .target(
@@ -62,12 +62,13 @@ let package = Package(
         .executableTarget(name: "pre-sign-up", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
-            name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+            name: "passwordless-local",
+            dependencies: ["Platform", "Settings", "JSON", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "JSON", "CCrypto", "CTokenKeys"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "EndpointTests",
             dependencies: [
-                "CognitoEndpoint", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "CognitoEndpoint", "JSON", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
                 "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py", "failing_function.py"]),

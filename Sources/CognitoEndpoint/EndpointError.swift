@@ -1,3 +1,5 @@
+import JSON
+
 /// What can stop the endpoint from starting or serving: bad arguments, a function that cannot start, state that
 /// cannot be read or written.
 struct EndpointError: Error, CustomStringConvertible {

@@ -1,14 +1,9 @@
+import JSON
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
 import Platform
 import Settings
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again; and
 /// before it, for a sign-up, pre-sign-up.
@@ -30,8 +25,6 @@ struct LocalSignIn {
     let prompt: (String) -> String?
     let say: (String) -> Void
     let logger: Logger
-    private let decoder = JSONDecoder()
-    private let encoder = JSONEncoder()
 
     /// Creates a sign-in.
     /// - Parameters:
@@ -178,8 +171,8 @@ struct LocalSignIn {
         let context = InvocationContext(
             metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: SystemClock.nowEpochMilliseconds() + 5_000),
             logger: logger)
-        let output = try handler.handle([UInt8](try encoder.encode(event)), context: context)
-        return try decoder.decode(Answered<Response>.self, from: Data(output))
+        let output = try handler.handle(try JSONValue.encode(event), context: context)
+        return try JSONValue.decode(Answered<Response>.self, from: output)
     }
 }
 
