@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-cognito-passwordless",
-    // Synchronization's Mutex and Atomic, for the local tools on a Mac.
+    // Synchronization's Mutex and Atomic (Platform's descriptor owners, the endpoint), which macOS has from 15.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "define-auth-challenge", targets: ["define-auth-challenge"]),
@@ -24,7 +24,8 @@ let package = Package(
         // time, and OpenSSL's default provider narrowed to what HTTPS to AWS uses (in the static Lambda build).
         .target(name: "CCurlSupport", dependencies: ["CCurl"]),
 
-        // The few system calls (sockets, time, randomness, files, environment), with Darwin, Glibc and Musl branches.
+        // The few system calls (sockets, files, processes, threads, time, randomness, environment): all of them in
+        // System.swift, the one file with the Darwin, Glibc and Musl branches; descriptors owned by non-copyable values.
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
@@ -61,9 +62,9 @@ let package = Package(
         .executableTarget(
             name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
 
-        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
+        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 

@@ -46,9 +46,9 @@ enum System {
 
     // MARK: Descriptors
 
-    /// `close(2)`, never retried. On Linux the descriptor is released even when close reports EINTR, so a retry
-    /// could close the number another thread was just given. POSIX leaves the state unspecified after EINTR, and
-    /// Darwin, like Linux, does not hand the number back, so the same holds there.
+    /// `close(2)`, never retried after EINTR. Linux releases the number before it can be interrupted, so a retry
+    /// would close whatever descriptor another thread was given in between; POSIX leaves the state unspecified,
+    /// and Darwin is treated the same.
     static func close(_ fd: Int32) -> Int32 { cClose(fd) }
 
     /// `read(2)`: the count, 0 at end of file, -1 on failure.
