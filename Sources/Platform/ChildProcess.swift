@@ -66,7 +66,7 @@ package final class ChildProcess: Sendable {
 
     private func signal(_ signal: System.Signal) {
         exitStatus.withLock { status in
-            if status == nil { System.send(signal, to: pid) }
+            if status == nil { System.signal(pid, signal) }
         }
     }
 

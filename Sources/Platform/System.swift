@@ -25,8 +25,8 @@ func retryingOnInterrupt<Result: SignedInteger>(_ call: () -> Result) -> Result 
     }
 }
 
-/// The system calls Platform makes, each taking and giving Swift values. Failures are -1 (or nil, or false) with
-/// `errno` set, for `SystemCallError.last`.
+/// The system calls Platform makes, each taking and giving Swift values. A failure is -1, nil or false with `errno`
+/// set, for `SystemCallError.last`, or a `Result` where the error needs more words than errno's.
 enum System {
     // MARK: Errors
 
@@ -299,7 +299,7 @@ enum System {
     }
 
     /// Sends `signal` to the process `pid`.
-    static func send(_ signal: Signal, to pid: Int32) { _ = kill(pid, signal.number) }
+    static func signal(_ pid: Int32, _ signal: Signal) { _ = kill(pid, signal.number) }
 
     /// Waits until the child `pid` has ended, without reaping it: its id stays its own (no new process can take it)
     /// until `reap`. False when the wait failed (no such child).
