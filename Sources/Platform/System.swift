@@ -388,7 +388,7 @@ enum System {
         #if canImport(Darwin)
         // getentropy(2) gives at most 256 bytes a call.
         let size = min(256, buffer.count)
-        return getentropy(buffer.baseAddress, size) == 0 ? size : -1
+        return getentropy(buffer.baseAddress!, size) == 0 ? size : -1
         #else
         // getrandom(2) without GRND_NONBLOCK waits only until the kernel's pool is first initialised, at boot.
         return retryingOnInterrupt { getrandom(buffer.baseAddress, buffer.count, 0) }
