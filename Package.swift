@@ -50,6 +50,10 @@ let package = Package(
                 "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSHTTP", "AWSClients",
             ]),
 
+        // Cognito's part in a custom-auth sign-in and a sign-up, over the typed events, shared by passwordless-local and
+        // the endpoint; who runs the triggers is theirs (in process, or the functions' own processes).
+        .target(name: "SignInDriver", dependencies: ["PasswordlessAuth"]),
+
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
             name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
@@ -59,12 +63,14 @@ let package = Package(
         .executableTarget(name: "pre-sign-up", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
-            name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+            name: "passwordless-local",
+            dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "SignInDriver"]),
 
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
+        .target(
+            name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
