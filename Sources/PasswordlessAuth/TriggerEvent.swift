@@ -170,10 +170,10 @@ package struct CreateAuthChallengeRequest: Codable, Sendable {
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request; `session` and `userNotFound` may be absent, and `userAttributes` is left empty.
+    /// Decodes a request; `userAttributes`, `session` and `userNotFound` may be absent.
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
-        userAttributes = [:]
+        userAttributes = try c.decodeIfPresent([String: String].self, forKey: .userAttributes) ?? [:]
         challengeName = try c.decode(String.self, forKey: .challengeName)
         session = try c.decodeIfPresent([ChallengeResult].self, forKey: .session) ?? []
         clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
