@@ -104,6 +104,10 @@ let package = Package(
                 "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py", "failing_function.py"]),
+        // The sign-in driver through passwordless-local's in-process runner and the endpoint's functions.
+        .testTarget(
+            name: "SignInDriverTests",
+            dependencies: ["SignInDriver", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",
