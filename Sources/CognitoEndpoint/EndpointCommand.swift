@@ -34,9 +34,10 @@ package enum EndpointCommand {
     /// Parses the arguments; an error names the one at fault.
     static func parse(_ arguments: [String]) throws(EndpointError) -> Arguments {
         var parsed = Arguments()
-        var rest = arguments[...]
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw .arguments("\(flag) needs a value (see --help)") }
+        var reader = CommandLineReader(arguments)
+        while let flag = reader.next() {
+            let value: String
+            do { value = try reader.value(of: flag) } catch { throw .arguments("\(error) (see --help)") }
             switch flag {
             case "--host": parsed.host = value
             case "--port":
@@ -65,7 +66,7 @@ package enum EndpointCommand {
 
     /// Runs until killed; returns an exit status when it cannot start.
     package static func main(arguments: [String]) -> Int32 {
-        if arguments.contains("--help") || arguments.contains("-h") {
+        if CommandLineReader.asksForHelp(arguments) {
             FileIO.writeToStandardOutput(usage + "\n")
             return 0
         }
