@@ -35,7 +35,9 @@ final class HTTPServer: Sendable {
     let listener: TCPListener
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
 
-    init(host: String, port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPResponse(status: 503) }) throws(SystemCallError) {
+    init(
+        host: String, port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPResponse(status: 503) }
+    ) throws(SystemCallError) {
         listener = try TCPListener.listen(host: host, port: port)
         self.handler = handler
     }

@@ -12,7 +12,9 @@ package struct EventEnvelope: Sendable {
         self.callerContext = callerContext
     }
 
-    func event<Request: Codable & Sendable, Response: TriggerResponse>(_ source: TriggerSource, userName: String, _ request: Request) -> TriggerEvent<Request, Response> {
+    func event<Request: Codable & Sendable, Response: TriggerResponse>(
+        _ source: TriggerSource, userName: String, _ request: Request
+    ) -> TriggerEvent<Request, Response> {
         TriggerEvent(
             version: "1", triggerSource: source.rawValue, region: region, userPoolId: userPoolId, userName: userName,
             callerContext: callerContext, request: request)
@@ -93,7 +95,8 @@ package struct CustomAuthFlow<Runner: TriggerRunner> {
             as: VerifyAuthChallengeResponse.self)
         let correct = verified.answerCorrect == true
         session.rounds.append(
-            ChallengeResult(challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct, challengeMetadata: session.metadata))
+            ChallengeResult(
+                challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct, challengeMetadata: session.metadata))
         return correct
     }
 

@@ -65,8 +65,11 @@ struct LocalSignIn {
     func signUp() throws -> Bool {
         // What a client's SignUp carries: the destination, not the `sub` or a `*_verified` flag the local user keeps.
         let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") && $0.key != "sub" }
+        let flow = flow
+        let userName = userName
+        let signUp = { () throws(CustomAuthError) in try flow.signUp(userName: userName, PreSignUpRequest(userAttributes: sent)) }
         let response: PreSignUpResponse
-        switch Result(catching: { () throws(CustomAuthError) in try flow.signUp(userName: userName, PreSignUpRequest(userAttributes: sent)) }) {
+        switch Result(catching: signUp) {
         case .success(let answered): response = answered
         case .failure(.triggerFailed(_, let type, let message)):
             say("pre-sign-up: refused (\(type)): \(message)")

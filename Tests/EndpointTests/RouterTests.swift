@@ -54,11 +54,13 @@ struct RouterTests {
         #expect(made.0 == 200)
         #expect(call("AdminGetUser", ["UserPoolId": pool, "Username": "a@example.com"]).1["Username"]?.string == userName)
         let updated = call(
-            "AdminUpdateUserAttributes", ["UserPoolId": pool, "Username": .string(userName), "UserAttributes": [["Name": "name", "Value": "A"]]])
+            "AdminUpdateUserAttributes",
+            ["UserPoolId": pool, "Username": .string(userName), "UserAttributes": [["Name": "name", "Value": "A"]]])
         #expect(updated.0 == 200 && updated.1 == [:])
         let listed = call("ListUsers", ["UserPoolId": pool, "Filter": "name = \"A\""]).1
         #expect(listed["Users"]?.arrayCount == 1, "\(listed)")
-        let started = call("InitiateAuth", ["ClientId": "client1", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "a@example.com"]])
+        let started = call(
+            "InitiateAuth", ["ClientId": "client1", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "a@example.com"]])
         #expect(started.1["ChallengeName"] == "CUSTOM_CHALLENGE")
         let answered = call(
             "RespondToAuthChallenge",

@@ -57,7 +57,9 @@ struct Script {
     }
     let create = ScriptedHandler { event in
         let round = JSONValue.string("CODE-\(event["request"]?["session"]?.arrayCount ?? -1)")
-        return ["publicChallengeParameters": ["channel": "sms"], "privateChallengeParameters": ["code": "123456"], "challengeMetadata": round]
+        return [
+            "publicChallengeParameters": ["channel": "sms"], "privateChallengeParameters": ["code": "123456"], "challengeMetadata": round,
+        ]
     }
     let verify = ScriptedHandler { event in
         ["answerCorrect": .bool(event["request"]?["challengeAnswer"]?.string == "123456")]
@@ -83,7 +85,8 @@ struct Script {
     var events: [JSONValue] { define.all + create.all + verify.all + preSignUp.all }
 }
 
-let envelope = EventEnvelope(region: "us-east-1", userPoolId: "us-east-1_Test", callerContext: CallerContext(awsSdkVersion: "t", clientId: "c"))
+let envelope = EventEnvelope(
+    region: "us-east-1", userPoolId: "us-east-1_Test", callerContext: CallerContext(awsSdkVersion: "t", clientId: "c"))
 
 /// One sign-in with a wrong code then the right one, and a sign-up; every step the flow reported, and the rounds.
 func signIn<Runner: TriggerRunner>(_ runner: Runner) throws -> (steps: [String], rounds: [ChallengeResult], signUp: PreSignUpResponse) {
@@ -133,7 +136,10 @@ struct SignInDriverTests {
         #expect(opening["request"]?["userAttributes"]?["sub"] == "u-1" && opening["request"]?["clientMetadata"] == nil)
         #expect(opening["response"] == ["challengeName": .null, "issueTokens": .null, "failAuthentication": .null])
         #expect(script.define.all.last?["request"]?["clientMetadata"] == ["k": "v"])
-        #expect(script.create.all.first?["response"] == ["publicChallengeParameters": .null, "privateChallengeParameters": .null, "challengeMetadata": .null])
+        #expect(
+            script.create.all.first?["response"] == [
+                "publicChallengeParameters": .null, "privateChallengeParameters": .null, "challengeMetadata": .null,
+            ])
         #expect(script.verify.all.first?["request"]?["clientMetadata"] == JSONValue.object([:]), "verify gets an empty map")
         #expect(script.verify.all.first?["request"]?["privateChallengeParameters"] == ["code": "123456"])
         #expect(script.verify.all.first?["response"] == ["answerCorrect": .null])
@@ -143,8 +149,12 @@ struct SignInDriverTests {
 
     @Test("a trigger that fails is Cognito's sentence, the same through both runners")
     func failure() throws {
-        #expect(throws: CustomAuthError.triggerFailed(.preSignUp, type: "Boom", message: "boom")) { try Self.refusedSignUp(Script().inProcess) }
-        #expect(throws: CustomAuthError.triggerFailed(.preSignUp, type: "Boom", message: "boom")) { try Self.refusedSignUp(Script().functions) }
+        #expect(throws: CustomAuthError.triggerFailed(.preSignUp, type: "Boom", message: "boom")) {
+            try Self.refusedSignUp(Script().inProcess)
+        }
+        #expect(throws: CustomAuthError.triggerFailed(.preSignUp, type: "Boom", message: "boom")) {
+            try Self.refusedSignUp(Script().functions)
+        }
         #expect(CustomAuthError.triggerFailed(.preSignUp, type: "Boom", message: "boom").description == "PreSignUp failed with error boom.")
     }
 
@@ -162,13 +172,20 @@ struct SignInDriverTests {
         }
         var session = CustomAuthSession(userName: "u", userNotFound: true)
         let late = CustomAuthFlow(runner: Triggers(functions: [.define: Fixed(answer: .timedOut)]), envelope: envelope)
-        #expect(throws: CustomAuthError.triggerFailed(.defineAuthChallenge, type: "Sandbox.Timedout", message: "Task timed out after 5.00 seconds")) {
+        #expect(
+            throws: CustomAuthError.triggerFailed(
+                .defineAuthChallenge, type: "Sandbox.Timedout", message: "Task timed out after 5.00 seconds")
+        ) {
             try late.nextStep(&session, attributes: [:], clientMetadata: nil)
         }
-        let strange = CustomAuthFlow(runner: Triggers(functions: [.define: Fixed(answer: .response(Array("[1]".utf8)))]), envelope: envelope)
-        #expect(throws: CustomAuthError.invalidResponse(.defineAuthChallenge)) { try strange.nextStep(&session, attributes: [:], clientMetadata: nil) }
+        let strange = CustomAuthFlow(
+            runner: Triggers(functions: [.define: Fixed(answer: .response(Array("[1]".utf8)))]), envelope: envelope)
+        #expect(throws: CustomAuthError.invalidResponse(.defineAuthChallenge)) {
+            try strange.nextStep(&session, attributes: [:], clientMetadata: nil)
+        }
         #expect(
-            CustomAuthError.invalidResponse(.defineAuthChallenge).description == "DefineAuthChallenge failed with error Invalid lambda response.")
+            CustomAuthError.invalidResponse(.defineAuthChallenge).description
+                == "DefineAuthChallenge failed with error Invalid lambda response.")
         let none = CustomAuthFlow(runner: Triggers(functions: [:]), envelope: envelope)
         #expect(try none.signUp(userName: "x", PreSignUpRequest(userAttributes: [:])) == PreSignUpResponse(autoConfirmUser: false))
     }
