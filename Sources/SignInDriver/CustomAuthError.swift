@@ -18,7 +18,7 @@ package enum CustomAuthError: Error, Equatable, CustomStringConvertible {
 
 extension TriggerSource {
     /// The trigger's name in Cognito's error messages.
-    package var cognitoName: String {
+    var cognitoName: String {
         switch self {
         case .defineAuthChallenge: "DefineAuthChallenge"
         case .createAuthChallenge: "CreateAuthChallenge"

@@ -2,9 +2,9 @@ import PasswordlessAuth
 
 /// What Cognito writes around every trigger event of one pool and app client.
 package struct EventEnvelope: Sendable {
-    package var region: String
-    package var userPoolId: String
-    package var callerContext: CallerContext
+    let region: String
+    let userPoolId: String
+    let callerContext: CallerContext
 
     package init(region: String, userPoolId: String, callerContext: CallerContext) {
         self.region = region
@@ -25,9 +25,9 @@ package struct EventEnvelope: Sendable {
 package struct CustomAuthSession: Sendable {
     package var userName: String
     package var userNotFound: Bool
-    package var rounds: [ChallengeResult] = []
-    package var privateParameters: [String: String] = [:]
-    package var metadata: String?
+    var rounds: [ChallengeResult] = []
+    var privateParameters: [String: String] = [:]
+    var metadata: String?
 
     package init(userName: String, userNotFound: Bool) {
         self.userName = userName
@@ -38,8 +38,8 @@ package struct CustomAuthSession: Sendable {
 /// Plays Cognito's part in `CUSTOM_AUTH` (define, create, the client's answer, verify, define again) and in SignUp
 /// (pre-sign-up), over the typed events, with the triggers a runner runs.
 package struct CustomAuthFlow<Runner: TriggerRunner> {
-    package let runner: Runner
-    package let envelope: EventEnvelope
+    let runner: Runner
+    let envelope: EventEnvelope
 
     package init(runner: Runner, envelope: EventEnvelope) {
         self.runner = runner

@@ -4,6 +4,7 @@ import PasswordlessTriggers
 import Platform
 import Settings
 import SignInDriver
+import Synchronization
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again; and
 /// before it, for a sign-up, pre-sign-up.
@@ -66,16 +67,15 @@ struct LocalSignIn {
         // What a client's SignUp carries: the destination, not the `sub` or a `*_verified` flag the local user keeps.
         let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") && $0.key != "sub" }
         let flow = flow
-        let userName = userName
-        let signUp = { () throws(CustomAuthError) in try flow.signUp(userName: userName, PreSignUpRequest(userAttributes: sent)) }
         let response: PreSignUpResponse
-        switch Result(catching: signUp) {
-        case .success(let answered): response = answered
-        case .failure(.triggerFailed(_, let type, let message)):
-            say("pre-sign-up: refused (\(type)): \(message)")
-            say("Sign-up failed: Cognito would answer UserLambdaValidationException: PreSignUp failed with error \(message)")
+        do {
+            response = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.signUp(userName: userName, PreSignUpRequest(userAttributes: sent))
+            }
+        } catch let error as PasswordlessError {
+            say("pre-sign-up: refused (\(error.errorType)): \(error.description)")
+            say("Sign-up failed: Cognito would answer UserLambdaValidationException: PreSignUp failed with error \(error.description)")
             return false
-        case .failure(let error): throw error
         }
         say(
             "pre-sign-up: autoConfirmUser=\(response.autoConfirmUser ?? false) autoVerifyEmail=\(response.autoVerifyEmail ?? false) autoVerifyPhone=\(response.autoVerifyPhone ?? false)"
@@ -90,10 +90,12 @@ struct LocalSignIn {
         var session = CustomAuthSession(userName: userName, userNotFound: userNotFound)
         var clientMetadata: [String: String]? = nil
         while true {
-            let step = try flow.nextStep(&session, attributes: attributes, clientMetadata: clientMetadata) { decision in
-                say(
-                    "define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)"
-                )
+            let step = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.nextStep(&session, attributes: attributes, clientMetadata: clientMetadata) { decision in
+                    say(
+                        "define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)"
+                    )
+                }
             }
             let publicParameters: [String: String]
             switch step {
@@ -111,7 +113,9 @@ struct LocalSignIn {
             // Cognito hands each RespondToAuthChallenge's clientMetadata to that round's verify, define and create.
             guard let (answer, metadata) = ask(publicParameters) else { return false }
             clientMetadata = metadata
-            let correct = try flow.answer(&session, answer, attributes: attributes, clientMetadata: clientMetadata)
+            let correct = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.answer(&session, answer, attributes: attributes, clientMetadata: clientMetadata)
+            }
             say("verify-auth-challenge: answerCorrect=\(correct)")
         }
     }
@@ -138,13 +142,38 @@ struct LocalSignIn {
 }
 
 /// The handlers in this process as the sign-in's triggers, each invocation with Cognito's 5 s deadline.
-struct InProcessTriggers: TriggerRunner {
+final class InProcessTriggers: TriggerRunner {
     let define: any LambdaHandler
     let create: any LambdaHandler
     let verify: any LambdaHandler
     let preSignUp: any LambdaHandler
     let logger: Logger
     let clock: any WallClock
+    /// The error the last failing handler threw, which the terminal reports as it is.
+    private let lastError = Mutex<(any Error)?>(nil)
+
+    init(
+        define: any LambdaHandler, create: any LambdaHandler, verify: any LambdaHandler, preSignUp: any LambdaHandler, logger: Logger,
+        clock: any WallClock
+    ) {
+        self.define = define
+        self.create = create
+        self.verify = verify
+        self.preSignUp = preSignUp
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Runs a step of the sign-in; a trigger that fails it ends it with the handler's own error, as the handlers
+    /// threw before the driver stood between.
+    func handlerErrors<T>(_ step: () throws(CustomAuthError) -> T) throws -> T {
+        do {
+            return try step()
+        } catch {
+            if case .triggerFailed = error, let thrown = lastError.withLock({ $0 }) { throw thrown }
+            throw error
+        }
+    }
 
     func run(_ source: TriggerSource, event: [UInt8]) -> TriggerOutcome {
         let handler: any LambdaHandler =
@@ -162,6 +191,7 @@ struct InProcessTriggers: TriggerRunner {
         do {
             return .answered(try handler.handle(event, context: context))
         } catch {
+            lastError.withLock { $0 = error }
             let report = ErrorReport(error)
             return .failed(type: report.errorType, message: report.errorMessage)
         }
