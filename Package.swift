@@ -51,6 +51,10 @@ let package = Package(
                 "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSHTTP", "AWSClients",
             ]),
 
+        // Cognito's part in a custom-auth sign-in and a sign-up, over the typed events, shared by passwordless-local and
+        // the endpoint; who runs the triggers is theirs (in process, or the functions' own processes).
+        .target(name: "SignInDriver", dependencies: ["PasswordlessAuth"]),
+
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
             name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
@@ -60,12 +64,14 @@ let package = Package(
         .executableTarget(name: "pre-sign-up", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
-            name: "passwordless-local", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+            name: "passwordless-local",
+            dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "SignInDriver"]),
 
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
+        .target(
+            name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
@@ -99,6 +105,10 @@ let package = Package(
                 "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py", "failing_function.py"]),
+        // The sign-in driver through passwordless-local's in-process runner and the endpoint's functions.
+        .testTarget(
+            name: "SignInDriverTests",
+            dependencies: ["SignInDriver", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local"]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",

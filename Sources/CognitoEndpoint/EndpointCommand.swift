@@ -1,7 +1,6 @@
 import Dispatch
 import Platform
 import Settings
-import Synchronization
 
 /// The `passwordless-endpoint` command: Cognito's API on loopback in front of the real trigger executables.
 package enum EndpointCommand {
@@ -35,9 +34,10 @@ package enum EndpointCommand {
     /// Parses the arguments; an error names the one at fault.
     static func parse(_ arguments: [String]) throws(EndpointError) -> Arguments {
         var parsed = Arguments()
-        var rest = arguments[...]
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw .arguments("\(flag) needs a value (see --help)") }
+        var reader = CommandLineReader(arguments)
+        while let flag = reader.next() {
+            let value: String
+            do { value = try reader.value(of: flag) } catch { throw .arguments("\(error) (see --help)") }
             switch flag {
             case "--host": parsed.host = value
             case "--port":
@@ -66,7 +66,7 @@ package enum EndpointCommand {
 
     /// Runs until killed; returns an exit status when it cannot start.
     package static func main(arguments: [String]) -> Int32 {
-        if arguments.contains("--help") || arguments.contains("-h") {
+        if CommandLineReader.asksForHelp(arguments) {
             FileIO.writeToStandardOutput(usage + "\n")
             return 0
         }
@@ -103,36 +103,33 @@ package enum EndpointCommand {
         }
         let pool = try UserPool(statePath: arguments.state + "/users.json", signInWithDestination: arguments.signInWithDestination)
         let signer = try TokenSigner(keyPath: arguments.state + "/signing-key.pem")
-        let box = Mutex<CognitoService?>(nil)
+        // The server listens first (the port may be the kernel's pick), and takes its handler when it starts.
         let server: HTTPServer
         do {
-            server = try HTTPServer(host: arguments.host, port: arguments.port) { request in
-                box.withLock { $0 }?.handle(request) ?? HTTPResponse(status: 503)
-            }
+            server = try HTTPServer(host: arguments.host, port: arguments.port)
         } catch {
             throw .arguments("\(error)")
         }
         let base = "http://\(arguments.host):\(server.listener.port)"
         let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state)
+        let clock: any WallClock = arguments.testClock.map(TestClock.init) ?? SystemClock()
         let service = CognitoService(
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
                 issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.listener.port),
                 sessionMinutes: arguments.sessionMinutes),
-            pool: pool, signer: signer, triggers: triggers,
-            now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
-        box.withLock { $0 = service }
-        server.start()
+            pool: pool, signer: signer, triggers: triggers, clock: clock)
+        server.start(handler: service.handle)
         return (service, server.listener.port)
     }
 }
 
 /// `--test-clock FILE`: the system clock moved ahead by the whole seconds written in FILE, read at every use (no file,
 /// or no number in it, moves it by nothing). Only for tests, and only when the flag is given.
-struct TestClock: Sendable {
+struct TestClock: WallClock {
     let file: String
 
-    func now() -> Int64 {
+    func nowEpochMilliseconds() -> Int64 {
         var seconds: Int64 = 0
         if case .success(let bytes) = FileIO.readAll(path: file) {
             seconds = Int64(String(decoding: bytes, as: UTF8.self).trimmingWhitespace()) ?? 0

@@ -1,3 +1,5 @@
+import SignInDriver
+
 /// What can stop the endpoint from starting or serving: bad arguments, a function that cannot start, state that
 /// cannot be read or written.
 struct EndpointError: Error, CustomStringConvertible {
@@ -24,6 +26,10 @@ struct CognitoError: Error {
         return response
     }
 
+    /// A trigger that failed the call, as Cognito reports it.
+    init(_ failure: CustomAuthError) { self.init("UserLambdaValidationException", failure.description) }
+
+    static let unknownOperation = CognitoError("UnknownOperationException", "")
     static func invalidParameter(_ message: String) -> CognitoError { CognitoError("InvalidParameterException", message) }
     static let notAuthorized = CognitoError("NotAuthorizedException", "Incorrect username or password.")
     static let sessionExpired = CognitoError("NotAuthorizedException", "Invalid session for the user, session is expired.")

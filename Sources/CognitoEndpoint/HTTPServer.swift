@@ -35,14 +35,17 @@ final class HTTPServer: Sendable {
     let listener: TCPListener
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
 
-    init(host: String, port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws(SystemCallError) {
+    init(
+        host: String, port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPResponse(status: 503) }
+    ) throws(SystemCallError) {
         listener = try TCPListener.listen(host: host, port: port)
         self.handler = handler
     }
 
     /// Accepts connections on a thread of its own until `stop()`. Out of descriptors (many idle connections), it
     /// says so once and tries again every 10 ms until some are closed, rather than stop accepting for good.
-    func start() {
+    func start(handler: (@Sendable (HTTPRequest) -> HTTPResponse)? = nil) {
+        let handler = handler ?? self.handler
         DetachedThread.start { [self] in
             var short = false
             while true {
@@ -61,7 +64,7 @@ final class HTTPServer: Sendable {
                     break
                 }
                 // A thread per connection: each blocks in receive, and a Runtime API's in waiting for an event.
-                if !DetachedThread.start({ self.serve(connection) }) {
+                if !DetachedThread.start({ self.serve(connection, handler) }) {
                     var refused = connection
                     refused.close()
                 }
@@ -73,7 +76,7 @@ final class HTTPServer: Sendable {
     /// Stops accepting connections; those open are served until their peer closes them.
     func stop() { listener.stopListening() }
 
-    private func serve(_ connection: TCPSocket) {
+    private func serve(_ connection: TCPSocket, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
         var connection = connection
         var reader = RequestReader()
         while true {

@@ -28,11 +28,11 @@ struct CognitoServiceTests {
                 pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
                 signer: try TokenSigner(keyPath: state + "/signing-key.pem"),
                 triggers: try FunctionSet.start(arguments, endpointURL: "http://127.0.0.1:1", stateDirectory: state),
-                now: clock.nowEpochMilliseconds)
+                clock: clock)
         }
 
         deinit {
-            service.flow.triggers.stop()
+            service.services.triggers.stop()
             try? FileManager.default.removeItem(atPath: state)
         }
 

@@ -1,0 +1,116 @@
+import PasswordlessAuth
+import Platform
+import SignInDriver
+
+/// What Cognito's operations are handed: the pool's settings and accounts, its triggers (through the sign-in
+/// driver), the sign-ins in progress, the tokens, and the clock.
+final class UserPoolServices: Sendable {
+    struct Options: Sendable {
+        var poolID: String
+        var clientID: String
+        /// The app client for SignUp alone, as the template's `SignUpClient`: it may write email and phone_number,
+        /// and signs nobody in.
+        var signUpClientID: String
+        var region: String
+        var issuerBase: String
+        /// The `Host` values a request may carry (`127.0.0.1:9229`, `localhost:9229`, ...), or nil for any: a web page
+        /// whose name an attacker rebinds to 127.0.0.1 reaches the endpoint under its own name, and is refused.
+        var allowedHosts: Set<String>? = nil
+        var sessionMinutes: Int
+    }
+
+    let options: Options
+    let pool: UserPool
+    let triggers: Triggers
+    let flow: CustomAuthFlow<Triggers>
+    let sessions: SessionStore
+    let tokens: Tokens
+    let clock: any WallClock
+
+    init(options: Options, pool: UserPool, signer: TokenSigner, triggers: Triggers, clock: any WallClock) {
+        self.options = options
+        self.pool = pool
+        self.triggers = triggers
+        self.clock = clock
+        flow = CustomAuthFlow(
+            runner: triggers,
+            envelope: EventEnvelope(
+                region: options.region, userPoolId: options.poolID,
+                callerContext: CallerContext(awsSdkVersion: "aws-sdk-unknown-unknown", clientId: options.clientID)))
+        sessions = SessionStore(minutes: options.sessionMinutes)
+        tokens = Tokens(signer: signer, issuer: options.issuerBase + "/" + options.poolID, clientID: options.clientID)
+    }
+
+    /// Milliseconds since 1970.
+    var now: Int64 { clock.nowEpochMilliseconds() }
+
+    /// The attributes the triggers see for a sign-in's user: none for a user that does not exist.
+    func eventAttributes(_ session: CustomAuthSession) -> [String: String] {
+        guard !session.userNotFound, let user = pool.find(session.userName) else { return [:] }
+        return user.eventAttributes(aliases: pool.signInWithDestination)
+    }
+}
+
+/// The checks several operations share, worded as Cognito words them.
+extension UserPoolServices {
+    /// The app client a call names; only the sign-in client unless `signUp` is true.
+    @discardableResult
+    func checkClient(_ input: JSONValue, signUp: Bool = false) throws(CognitoError) -> String {
+        guard let client = input["ClientId"]?.string else {
+            throw .invalidParameter(
+                "1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null")
+        }
+        guard client == options.clientID || client == options.signUpClientID else {
+            throw CognitoError("ResourceNotFoundException", "User pool client \(client) does not exist.")
+        }
+        // The sign-up client allows no flow that signs in (ExplicitAuthFlows is refresh alone).
+        if client == options.signUpClientID, !signUp { throw .invalidParameter("CUSTOM_AUTH flow not enabled for this client") }
+        return client
+    }
+
+    /// What each app client may write (its `WriteAttributes`, as template.yaml declares them): the sign-in client the
+    /// profile attributes, never where codes go; the sign-up client those and email and phone_number.
+    static let profileAttributes: Set = [
+        "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "picture", "profile", "website",
+        "gender", "birthdate", "address",
+    ]
+
+    func writable(by client: String) -> Set<String> {
+        client == options.signUpClientID ? Self.profileAttributes.union(["email", "phone_number"]) : Self.profileAttributes
+    }
+
+    func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {
+        guard let value = input[member]?.string, !value.isEmpty else { throw .invalidParameter("Missing required parameter \(member)") }
+        return value
+    }
+
+    /// The account `Username` names.
+    func user(_ input: JSONValue) throws(CognitoError) -> PoolUser {
+        guard let user = pool.find(try required(input, "Username")) else {
+            throw CognitoError("UserNotFoundException", "User does not exist.")
+        }
+        return user
+    }
+
+    /// A `[{Name, Value}]` list as a map; absent is empty.
+    func attributes(_ input: JSONValue, _ member: String) throws(CognitoError) -> [String: String] {
+        guard case .array(let list)? = input[member] else { return [:] }
+        var map: [String: String] = [:]
+        for item in list {
+            guard let name = item["Name"]?.string, let value = item["Value"]?.string else {
+                throw .invalidParameter("Each attribute needs a Name and a Value.")
+            }
+            map[name] = value
+        }
+        return map
+    }
+
+    /// `ClientMetadata`, a map of strings; nil when the call has none.
+    func clientMetadata(_ input: JSONValue) throws(CognitoError) -> [String: String]? {
+        guard let given = input["ClientMetadata"], given != .null else { return nil }
+        guard let map = given.stringMap else {
+            throw CognitoError("SerializationException", "ClientMetadata must be a map of strings.")
+        }
+        return map
+    }
+}
