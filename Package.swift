@@ -28,8 +28,11 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
+        // HTTP/1.1 on blocking sockets: messages, Content-Length and chunked bodies, limits and timeouts, a small
+        // server and a kept-alive client connection. No API's error format.
+        .target(name: "HTTP1", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "HTTP1"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
@@ -64,7 +67,7 @@ let package = Package(
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys"]),
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "HTTP1", "CCrypto", "CTokenKeys"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
@@ -79,6 +82,7 @@ let package = Package(
             exclude: ["moto_harness.py"]),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Platform"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),

@@ -103,27 +103,23 @@ package enum EndpointCommand {
         }
         let pool = try UserPool(statePath: arguments.state + "/users.json", signInWithDestination: arguments.signInWithDestination)
         let signer = try TokenSigner(keyPath: arguments.state + "/signing-key.pem")
-        let box = Mutex<CognitoService?>(nil)
         let server: HTTPServer
         do {
-            server = try HTTPServer(host: arguments.host, port: arguments.port) { request in
-                box.withLock { $0 }?.handle(request) ?? HTTPResponse(status: 503)
-            }
+            server = try HTTPServer(host: arguments.host, port: arguments.port)
         } catch {
             throw .arguments("\(error)")
         }
-        let base = "http://\(arguments.host):\(server.listener.port)"
+        let base = "http://\(arguments.host):\(server.port)"
         let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state)
         let service = CognitoService(
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
-                issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.listener.port),
+                issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.port),
                 sessionMinutes: arguments.sessionMinutes),
             pool: pool, signer: signer, triggers: triggers,
             now: arguments.testClock.map(TestClock.init)?.now ?? SystemClock.nowEpochMilliseconds)
-        box.withLock { $0 = service }
-        server.start()
-        return (service, server.listener.port)
+        server.serveCognitoAPI { service.handle($0) }
+        return (service, server.port)
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import HTTP1
 import Platform
 import Synchronization
 
@@ -99,23 +100,19 @@ final class FunctionInstance: Sendable {
 
     init(name: String, executable: String, environment: [String: String], outbox: Outbox) throws(EndpointError) {
         self.name = name
-        let box = Mutex<FunctionInstance?>(nil)
         do {
-            server = try HTTPServer(host: "127.0.0.1", port: 0) { request in
-                box.withLock { $0 }?.runtimeAPI(request) ?? HTTPResponse(status: 503)
-            }
+            server = try HTTPServer(host: "127.0.0.1", port: 0)
         } catch {
             throw .function("cannot serve a Runtime API for \(name): \(error)")
         }
         var env = environment
-        env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.listener.port)"
+        env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
         env["AWS_LAMBDA_FUNCTION_NAME"] = name
         do { child = try ChildProcess.spawn(executable, environment: env) } catch {
             server.stop()
             throw .function("cannot start \(executable): \(error)")
         }
-        box.withLock { $0 = self }
-        server.start()
+        server.start(limits: HTTPLimits(maxBody: 8 << 20), label: "passwordless-endpoint") { self.runtimeAPI($0) }
         FileIO.writeToStandardError("passwordless-endpoint: \(name) instance started (process \(child.processID))\n")
         let pump = StandardErrorPump(function: name, outbox: outbox, busy: pumping)
         DetachedThread.start { [child] in

@@ -87,6 +87,10 @@ package struct TCPSocket: Sendable {
         }
     }
 
+    /// Waits until bytes have arrived or the peer closed, at most `timeoutMs` (-1: as long as it takes); false when the
+    /// time ran out.
+    package func waitForIncoming(timeoutMs: Int32) -> Bool { waitUntilReadable(descriptor, timeoutMs: timeoutMs) }
+
     package mutating func close() {
         if descriptor >= 0 { closeDescriptor(descriptor) }
         descriptor = -1

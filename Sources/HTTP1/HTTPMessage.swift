@@ -1,0 +1,93 @@
+/// One HTTP/1.1 request: what a server reads and a client writes.
+package struct HTTPRequest: Sendable {
+    package var method: String
+    /// The request target as sent, query included.
+    package var path: String
+    /// The header fields in the order they came, names as written.
+    package var headers: [(String, String)]
+    package var body: [UInt8]
+
+    package init(method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, its name compared without letter case.
+    package func header(_ name: String) -> String? { headers.value(of: name) }
+}
+
+/// One HTTP/1.1 response: what a server writes and a client reads.
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    /// The header fields; the server adds Content-Length itself.
+    package var headers: [(String, String)]
+    package var body: [UInt8]
+
+    package init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, its name compared without letter case.
+    package func header(_ name: String) -> String? { headers.value(of: name) }
+
+    /// The usual reason phrase of a status; a client reads the number only.
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 410: "Gone"
+        case 413: "Payload Too Large"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}
+
+extension [(String, String)] {
+    func value(of name: String) -> String? {
+        let name = name.utf8
+        return first { field in
+            field.0.utf8.count == name.count && zip(field.0.utf8, name).allSatisfy { $0.asciiLowercased == $1.asciiLowercased }
+        }?.1
+    }
+}
+
+extension UInt8 {
+    var asciiLowercased: UInt8 { (65...90).contains(self) ? self + 32 : self }
+}
+
+extension String {
+    /// The text with ASCII capitals lowered, as header names and tokens are compared.
+    var asciiLowercased: String { String(decoding: utf8.map(\.asciiLowercased), as: UTF8.self) }
+}
+
+/// Writes messages: the head, then the body with its Content-Length (always given, so the peer knows where it ends).
+enum MessageWriter {
+    static func request(_ request: HTTPRequest, host: String) -> [UInt8] {
+        var head = "\(request.method) \(request.path) HTTP/1.1\r\nHost: \(host)\r\n"
+        for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
+        if request.method != "GET" || !request.body.isEmpty { head += "Content-Length: \(request.body.count)\r\n" }
+        var bytes = Array((head + "\r\n").utf8)
+        bytes += request.body
+        return bytes
+    }
+
+    static func response(_ response: HTTPResponse) -> [UInt8] {
+        var head = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(response.status))\r\nContent-Length: \(response.body.count)\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        var bytes = Array((head + "\r\n").utf8)
+        bytes += response.body
+        return bytes
+    }
+}
