@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "pre-sign-up", targets: ["pre-sign-up"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
         .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
+        .executable(name: "local-lambda", targets: ["local-lambda"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -67,8 +68,13 @@ let package = Package(
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "HTTP1", "CCrypto", "CTokenKeys"]),
+        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "HTTP1", "LocalLambda", "CCrypto", "CTokenKeys"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
+        // The Lambda service on this machine: functions' processes, each polling a Runtime API served here, their
+        // pool, timeouts, exits and init errors, on LambdaRuntime's definitions of the API.
+        .target(name: "LocalLambda", dependencies: ["Platform", "HTTP1", "LambdaRuntime"]),
+        // Runs a function under LocalLambda with sample events and reports what it measured, as one JSON document.
+        .executableTarget(name: "local-lambda", dependencies: ["LocalLambda", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.

@@ -15,6 +15,7 @@ package final class HTTPServer: Sendable {
 
     private let listener: TCPListener
     private let active = Atomic(0)
+    private let started = Atomic(false)
     /// The port it listens on (the kernel's choice when asked for 0).
     package var port: UInt16 { listener.port }
 
@@ -34,6 +35,7 @@ package final class HTTPServer: Sendable {
         refusal: @escaping @Sendable (HTTP1Error) -> HTTPResponse = HTTPServer.plainRefusal,
         handler: @escaping @Sendable (HTTPRequest, Peer) -> HTTPResponse
     ) {
+        started.store(true, ordering: .releasing)
         DetachedThread.start { [self] in
             var short = false
             while true {
@@ -67,6 +69,9 @@ package final class HTTPServer: Sendable {
 
     /// Stops accepting connections; those open are served until their peer closes them.
     package func stop() { listener.stopListening() }
+
+    // A server never started closes its socket here; a started one, when its accept loop ends.
+    deinit { if !started.load(ordering: .acquiring) { listener.close() } }
 
     /// 413 or 400 with an empty body.
     package static func plainRefusal(_ error: HTTP1Error) -> HTTPResponse {
