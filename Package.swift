@@ -89,6 +89,10 @@ let package = Package(
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Platform"]),
+        // LocalLambda and the local-lambda executable against a fake runtime.
+        .testTarget(
+            name: "LocalLambdaTests", dependencies: ["LocalLambda", "Platform", "TestSupport", "local-lambda"],
+            exclude: ["fake_runtime.py"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),

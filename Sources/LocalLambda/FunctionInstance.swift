@@ -17,6 +17,8 @@ package enum Answer: Sendable, Equatable {
 /// What an instance's Runtime API saw, told to whoever measures it, on the thread that served it, before the answer
 /// goes back to the process.
 package enum RuntimeAPIEvent: Sendable {
+    /// The process started.
+    case started(processID: Int32)
     /// The process asked for an event (`GET /next`); the first time marks the end of its start-up.
     case polled
     /// An event went to the process under this request id.
@@ -45,12 +47,17 @@ package struct FunctionConfiguration: Sendable {
     package var output: @Sendable () -> (@Sendable ([UInt8]) -> Void)
     /// Told what the Runtime API saw.
     package var observe: @Sendable (RuntimeAPIEvent) -> Void
+    /// Takes the line an instance logs when its process fails to start.
+    package var log: @Sendable (String) -> Void
 
     package init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String], timeoutMs: Int64? = 5_000,
         deadlineMs: Int64 = 5_000, functionARN: String? = nil,
-        output: @escaping @Sendable () -> (@Sendable ([UInt8]) -> Void) = { { FileIO.writeToStandardError(String(decoding: $0, as: UTF8.self)) } },
-        observe: @escaping @Sendable (RuntimeAPIEvent) -> Void = { _ in }
+        output: @escaping @Sendable () -> (@Sendable ([UInt8]) -> Void) = {
+            { FileIO.writeToStandardError(String(decoding: $0, as: UTF8.self)) }
+        },
+        observe: @escaping @Sendable (RuntimeAPIEvent) -> Void = { _ in },
+        log: @escaping @Sendable (String) -> Void = { FileIO.writeToStandardError("local-lambda: \($0)\n") }
     ) {
         self.name = name
         self.executable = executable
@@ -61,6 +68,7 @@ package struct FunctionConfiguration: Sendable {
         self.functionARN = functionARN ?? "arn:aws:lambda:us-east-1:000000000000:function:\(name)"
         self.output = output
         self.observe = observe
+        self.log = log
     }
 }
 
@@ -108,6 +116,7 @@ package final class FunctionInstance: Sendable {
         server.start(limits: HTTPLimits(maxBody: 8 << 20), label: configuration.name) { request, peer in
             self.runtimeAPI(request, peer)
         }
+        configuration.observe(.started(processID: child.processID))
         DetachedThread.start { [child] in
             self.pump(child)
             self.processExited()
@@ -129,6 +138,17 @@ package final class FunctionInstance: Sendable {
         child.kill()
     }
 
+    /// Asks the process to end (SIGTERM: a profiler it runs under writes its results), and ends it (SIGKILL) if it
+    /// has not within `graceMs`; returns once it has been reaped, or after another 5 s.
+    package func end(graceMs: Int64) {
+        retired.store(true, ordering: .releasing)
+        child.terminate()
+        if !waitForExit(timeoutMs: graceMs) {
+            child.kill()
+            waitForExit(timeoutMs: 5_000)
+        }
+    }
+
     /// Waits at most `timeoutMs` for the process to end (after `stop()` or on its own); true once it has.
     @discardableResult
     package func waitForExit(timeoutMs: Int64) -> Bool {
@@ -141,9 +161,9 @@ package final class FunctionInstance: Sendable {
     }
 
     /// Hands one event over and waits, at most `timeoutMs` (by default the configured time), for its answer; past that
-    /// the process is ended. When the process had already ended before the event was handed over: its init error,
-    /// else nil.
-    package func invoke(_ event: [UInt8], timeoutMs: Int64? = nil) -> Answer? {
+    /// the process is ended at once, unless `endingOnTimeout` is false (the caller ends it). When the process had
+    /// already ended before the event was handed over: its init error, else nil.
+    package func invoke(_ event: [UInt8], timeoutMs: Int64? = nil, endingOnTimeout: Bool = true) -> Answer? {
         let id = RequestID.make()
         // Under the lock that processExited takes after it retires the instance: either it sees this invocation
         // and fails it at once, or this sees the instance retired.
@@ -165,7 +185,7 @@ package final class FunctionInstance: Sendable {
             }
         }
         slot.withLock { $0.pending = false }
-        stop()
+        if endingOnTimeout { stop() } else { retired.store(true, ordering: .releasing) }
         return .timedOut
     }
 
@@ -232,7 +252,7 @@ package final class FunctionInstance: Sendable {
                 slot.pending = false
             }
             answerReady.signal()
-            FileIO.writeToStandardError("\(configuration.name) failed to start: \(message)\n")
+            configuration.log("\(configuration.name) failed to start: \(message)")
             return Self.accepted
         }
         guard request.path.hasPrefix(RuntimeAPI.invocationPrefix) else {
@@ -249,7 +269,8 @@ package final class FunctionInstance: Sendable {
         if isError {
             let report = JSONScan.stringMembers(request.body)
             answer = .error(
-                type: report?["errorType"] ?? request.header(RuntimeAPI.Header.errorType) ?? "Error", message: report?["errorMessage"] ?? "")
+                type: report?["errorType"] ?? request.header(RuntimeAPI.Header.errorType) ?? "Error", message: report?["errorMessage"] ?? ""
+            )
         } else {
             answer = .response(request.body)
         }
@@ -297,10 +318,12 @@ package final class FunctionInstance: Sendable {
         }
     }
 
-    private static let accepted = HTTPResponse(status: 202, headers: [("Content-Type", "application/json")], body: Array("{\"status\":\"OK\"}".utf8))
+    private static let accepted = HTTPResponse(
+        status: 202, headers: [("Content-Type", "application/json")], body: Array("{\"status\":\"OK\"}".utf8))
 
     private static func failure(_ status: Int, _ type: String, _ message: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: ErrorReport(errorType: type, errorMessage: message).json)
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: ErrorReport(errorType: type, errorMessage: message).json)
     }
 }
 

@@ -76,7 +76,8 @@ package struct LocalRun: Sendable {
         let defaults = [
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(name)",
-            "AWS_LAMBDA_LOG_STREAM_NAME": "\(now.basicDate.prefix(4))/\(now.basicDate.dropFirst(4).prefix(2))/\(now.basicDate.suffix(2))/[$LATEST]"
+            "AWS_LAMBDA_LOG_STREAM_NAME":
+                "\(now.basicDate.prefix(4))/\(now.basicDate.dropFirst(4).prefix(2))/\(now.basicDate.suffix(2))/[$LATEST]"
                 + RequestID.make().filter { $0 != "-" },
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
             "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023", "TZ": ":UTC",
@@ -92,6 +93,7 @@ package struct LocalRun: Sendable {
                 let (eventName, pid, started) = current.withLock { $0 }
                 let moment = ContinuousClock.now
                 switch event {
+                case .started: break
                 case .polled:
                     guard state.withLock({ $0.initMs == nil }) else { return }
                     let cpu = ProcessStatistics.cpuMilliseconds(pid)
@@ -136,18 +138,24 @@ package struct LocalRun: Sendable {
                 break
             }
             current.withLock { $0.event = event.name }
-            let answer = instance.invoke(event.body, timeoutMs: milliseconds(runLimit - ContinuousClock.now).map { Int64($0) })
+            let left = milliseconds(runLimit - ContinuousClock.now).map { Int64($0) }
+            let answer = instance.invoke(event.body, timeoutMs: left, endingOnTimeout: false)
             if state.withLock({ $0.initError != nil }) {
                 reason = "init_error"
                 break
             }
-            if answer == .timedOut || answer == nil {
-                reason = answer == nil ? "child_exited" : "timeout"
+            if answer == nil {
+                reason = "child_exited"
                 break
             }
-            if instance.exitStatus != nil || (instance.isRetired && !instance.isPolling) {
-                reason = instance.isRetired && instance.exitStatus == nil ? "timeout" : "child_exited"
-                if case .response = answer {} else { break }
+            if answer == .timedOut {
+                reason = "timeout"
+                break
+            }
+            // The process exited during the invocation (a function's own /error leaves it running).
+            if case .error = answer, instance.isRetired {
+                reason = "child_exited"
+                break
             }
         }
         switch reason {
@@ -164,12 +172,11 @@ package struct LocalRun: Sendable {
         let cpu = ProcessStatistics.cpuMilliseconds(instance.processID)
         let peak = ProcessStatistics.statusKilobytes(instance.processID, "VmHWM")
         let endedOnItsOwn = instance.exitStatus != nil
-        instance.stop()
-        instance.waitForExit(timeoutMs: 5_000)
+        instance.end(graceMs: 1_000)
         return state.withLock { report in
             report.cpuMs = endedOnItsOwn ? nil : cpu
             report.peakRSSKB = endedOnItsOwn ? nil : peak
-            report.stoppedBecause = endedOnItsOwn && reason == "all_answered" ? "child_exited" : reason
+            report.stoppedBecause = reason
             if let status = instance.exitStatus {
                 // 128 plus the signal, as a shell reports it.
                 if status > 128 { report.signal = status - 128 } else { report.exitCode = status }

@@ -84,6 +84,9 @@ package struct ChildProcess: Sendable {
         close(standardError)
     }
 
+    /// Asks the child to end (SIGTERM), without waiting: whoever reads its standard error reaps it.
+    package func terminate() { _ = systemKill(pid, SIGTERM) }
+
     /// Ends the child at once (SIGKILL), as Lambda ends a runtime that ran out of time; whoever reads its standard
     /// error sees it close and reaps it with `waitForExit()`.
     package func kill() { _ = systemKill(pid, SIGKILL) }
