@@ -79,7 +79,7 @@ let package = Package(
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
-            name: "TestSupport", dependencies: ["Platform", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
+            name: "TestSupport", dependencies: ["Platform", "HTTP1", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
             path: "Tests/TestSupport"),
         // moto's server, a fault-injecting proxy and a TLS relay on 127.0.0.1, for the AWS tests.
         .target(

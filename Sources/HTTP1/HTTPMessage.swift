@@ -21,9 +21,13 @@ package struct HTTPRequest: Sendable {
 /// One HTTP/1.1 response: what a server writes and a client reads.
 package struct HTTPResponse: Sendable {
     package var status: Int
-    /// The header fields; the server adds Content-Length itself.
+    /// The header fields; the server adds Content-Length (or Transfer-Encoding) itself.
     package var headers: [(String, String)]
     package var body: [UInt8]
+    /// When set, the server sends the body chunked, in pieces of at most this many bytes.
+    package var chunkSize: Int?
+    /// The server closes the connection once this answer is sent (a `Connection: close` header says so in advance).
+    package var closesConnection = false
 
     package init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -84,7 +88,23 @@ enum MessageWriter {
     }
 
     static func response(_ response: HTTPResponse) -> [UInt8] {
-        var head = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(response.status))\r\nContent-Length: \(response.body.count)\r\n"
+        var head = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(response.status))\r\n"
+        if let chunkSize = response.chunkSize, chunkSize > 0 {
+            head += "Transfer-Encoding: chunked\r\n"
+            for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+            var bytes = Array((head + "\r\n").utf8)
+            var offset = 0
+            while offset < response.body.count {
+                let size = min(chunkSize, response.body.count - offset)
+                bytes += Array((String(size, radix: 16) + "\r\n").utf8)
+                bytes += response.body[offset..<(offset + size)]
+                bytes += crlf
+                offset += size
+            }
+            bytes += Array("0\r\n\r\n".utf8)
+            return bytes
+        }
+        head += "Content-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         var bytes = Array((head + "\r\n").utf8)
         bytes += response.body

@@ -16,8 +16,11 @@ package final class HTTPServer: Sendable {
     private let listener: TCPListener
     private let active = Atomic(0)
     private let started = Atomic(false)
+    private let accepted = Atomic(0)
     /// The port it listens on (the kernel's choice when asked for 0).
     package var port: UInt16 { listener.port }
+    /// How many connections it has accepted.
+    package var connectionsAccepted: Int { accepted.load(ordering: .acquiring) }
 
     /// Listens on `host` (IPv4) and `port` (0: any free one); serving starts with `start`.
     package init(host: String, port: UInt16) throws(SystemCallError) {
@@ -53,6 +56,7 @@ package final class HTTPServer: Sendable {
                     break
                 }
                 active.add(1, ordering: .acquiringAndReleasing)
+                accepted.add(1, ordering: .acquiringAndReleasing)
                 let started = DetachedThread.start {
                     Self.serve(connection, limits: limits, refusal: refusal, handler: handler)
                     self.active.subtract(1, ordering: .acquiringAndReleasing)
@@ -100,7 +104,7 @@ package final class HTTPServer: Sendable {
             }
             let response = handler(request, Peer(socket: connection))
             guard (try? connection.sendAll(MessageWriter.response(response))) != nil else { return }
-            if request.header("connection")?.asciiLowercased == "close" { return }
+            if response.closesConnection || request.header("connection")?.asciiLowercased == "close" { return }
         }
     }
 

@@ -50,6 +50,26 @@ private final class Counter: Sendable { let value = Mutex(0) }
         #expect(String(decoding: second.body, as: UTF8.self) == "GET /b?x=1 type=- body=")
     }
 
+    @Test func chunkedAnswersAndAClosingAnswer() throws {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        server.start(limits: HTTPLimits(), label: "test") { request in
+            var response = HTTPResponse(status: 200, body: Array(repeating: UInt8(ascii: "z"), count: 2_500))
+            response.chunkSize = 1_000
+            response.closesConnection = request.path == "/close"
+            return response
+        }
+        var client = HTTPClientConnection(host: "127.0.0.1", port: server.port, hostHeader: "h")
+        defer { client.close() }
+        let chunked = try client.send(HTTPRequest(method: "GET", path: "/"))
+        #expect(chunked.header("transfer-encoding") == "chunked")
+        #expect(chunked.body == Array(repeating: UInt8(ascii: "z"), count: 2_500))
+        _ = try client.send(HTTPRequest(method: "GET", path: "/close"))
+        // The server closed that connection without a word: the client opens another for the next request.
+        #expect(try client.send(HTTPRequest(method: "GET", path: "/")).status == 200)
+        #expect(server.connectionsAccepted == 2)
+    }
+
     @Test func chunkedRequestBody() throws {
         let server = try echoServer()
         defer { server.stop() }
