@@ -2,10 +2,10 @@ import Platform
 
 /// One kept-alive client connection: opened on first use, and again when the peer has closed it.
 package struct HTTPClientConnection {
-    package let host: String
-    package let port: UInt16
+    private let host: String
+    private let port: UInt16
     /// The Host header's value.
-    package let hostHeader: String
+    private let hostHeader: String
     private var socket: TCPSocket?
     private var reader: MessageReader
 

@@ -32,23 +32,23 @@ package enum RuntimeAPIEvent: Sendable {
 /// How to run a function's processes.
 package struct FunctionConfiguration: Sendable {
     /// The function's name, for `AWS_LAMBDA_FUNCTION_NAME`, its ARN and the logs.
-    package var name: String
-    package var executable: String
-    package var arguments: [String]
+    var name: String
+    var executable: String
+    var arguments: [String]
     /// Exactly the environment the process gets, besides `AWS_LAMBDA_RUNTIME_API` and the function's name.
-    package var environment: [String: String]
+    var environment: [String: String]
     /// How long an invocation may take before its process is ended, in milliseconds; nil: as long as it takes.
-    package var timeoutMs: Int64?
+    var timeoutMs: Int64?
     /// The deadline written into each event's `Lambda-Runtime-Deadline-Ms`, as milliseconds from when it is handed over.
-    package var deadlineMs: Int64
+    var deadlineMs: Int64
     /// The ARN written into each event; by default one in us-east-1 under the function's name.
-    package var functionARN: String
+    var functionARN: String
     /// Takes what the process writes to standard error, chunk by chunk; one is made per process.
-    package var output: @Sendable () -> (@Sendable ([UInt8]) -> Void)
+    var output: @Sendable () -> (@Sendable ([UInt8]) -> Void)
     /// Told what the Runtime API saw.
-    package var observe: @Sendable (RuntimeAPIEvent) -> Void
+    var observe: @Sendable (RuntimeAPIEvent) -> Void
     /// Takes the line an instance logs when its process fails to start.
-    package var log: @Sendable (String) -> Void
+    var log: @Sendable (String) -> Void
 
     package init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String], timeoutMs: Int64? = 5_000,
@@ -73,7 +73,7 @@ package struct FunctionConfiguration: Sendable {
 }
 
 /// One process of a function and the Runtime API it polls, on 127.0.0.1: it takes one invocation at a time.
-package final class FunctionInstance: Sendable {
+final class FunctionInstance: Sendable {
     private struct Slot {
         /// The invocation in hand, by its request id (a UUID, as Lambda's); empty before the first.
         var id = ""
@@ -85,7 +85,7 @@ package final class FunctionInstance: Sendable {
         var polls = 0
     }
 
-    package let configuration: FunctionConfiguration
+    let configuration: FunctionConfiguration
     private let slot = Mutex(Slot())
     private let eventReady = DispatchSemaphore(value: 0)
     private let answerReady = DispatchSemaphore(value: 0)
@@ -95,10 +95,10 @@ package final class FunctionInstance: Sendable {
     private let server: HTTPServer
     private let child: ChildProcess
     /// When the process was started.
-    package let startedAt: ContinuousClock.Instant
+    let startedAt: ContinuousClock.Instant
 
     /// Starts the process with a Runtime API of its own.
-    package init(_ configuration: FunctionConfiguration) throws(LocalLambdaError) {
+    init(_ configuration: FunctionConfiguration) throws(LocalLambdaError) {
         self.configuration = configuration
         do { server = try HTTPServer(host: "127.0.0.1", port: 0) } catch {
             throw .start("cannot serve a Runtime API for \(configuration.name): \(error)")
@@ -124,23 +124,23 @@ package final class FunctionInstance: Sendable {
     }
 
     /// The process id, for logs and measurements.
-    package var processID: Int32 { child.processID }
+    var processID: Int32 { child.processID }
     /// True once the process has exited, failed to start or been ended.
-    package var isRetired: Bool { retired.load(ordering: .acquiring) }
+    var isRetired: Bool { retired.load(ordering: .acquiring) }
     /// How the process ended (its exit status, or 128 plus the signal), once it has.
-    package var exitStatus: Int32? { slot.withLock { $0.exitStatus } }
+    var exitStatus: Int32? { slot.withLock { $0.exitStatus } }
     /// True while the process waits for an event in `GET /next`.
-    package var isPolling: Bool { slot.withLock { $0.polls > 0 } }
+    var isPolling: Bool { slot.withLock { $0.polls > 0 } }
 
     /// Ends the process (SIGKILL), as Lambda ends a runtime; the thread that reads its output reaps it.
-    package func stop() {
+    func stop() {
         retired.store(true, ordering: .releasing)
         child.kill()
     }
 
     /// Asks the process to end (SIGTERM: a profiler it runs under writes its results), and ends it (SIGKILL) if it
     /// has not within `graceMs`; returns once it has been reaped, or after another 5 s.
-    package func end(graceMs: Int64) {
+    func end(graceMs: Int64) {
         retired.store(true, ordering: .releasing)
         child.terminate()
         if !waitForExit(timeoutMs: graceMs) {
@@ -151,7 +151,7 @@ package final class FunctionInstance: Sendable {
 
     /// Waits at most `timeoutMs` for the process to end (after `stop()` or on its own); true once it has.
     @discardableResult
-    package func waitForExit(timeoutMs: Int64) -> Bool {
+    func waitForExit(timeoutMs: Int64) -> Bool {
         let limit = SystemClock.nowEpochMilliseconds() + timeoutMs
         while exitStatus == nil {
             guard SystemClock.nowEpochMilliseconds() < limit else { return false }
@@ -163,7 +163,7 @@ package final class FunctionInstance: Sendable {
     /// Hands one event over and waits, at most `timeoutMs` (by default the configured time), for its answer; past that
     /// the process is ended at once, unless `endingOnTimeout` is false (the caller ends it). When the process had
     /// already ended before the event was handed over: its init error, else nil.
-    package func invoke(_ event: [UInt8], timeoutMs: Int64? = nil, endingOnTimeout: Bool = true) -> Answer? {
+    func invoke(_ event: [UInt8], timeoutMs: Int64? = nil, endingOnTimeout: Bool = true) -> Answer? {
         let id = RequestID.make()
         // Under the lock that processExited takes after it retires the instance: either it sees this invocation
         // and fails it at once, or this sees the instance retired.

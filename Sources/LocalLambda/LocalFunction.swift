@@ -9,7 +9,7 @@ package final class LocalFunction: Sendable {
     /// Cognito waits 5 s for a trigger, whatever the function's own timeout.
     package static let cognitoWaitMs: Int64 = 5_000
 
-    package let configuration: FunctionConfiguration
+    let configuration: FunctionConfiguration
     private let slots: DispatchSemaphore
     /// Instances waiting for an invocation, the most recently used last; and every instance started, for `stop`.
     private let instances: Mutex<(idle: [FunctionInstance], all: [FunctionInstance])>

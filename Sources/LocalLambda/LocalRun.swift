@@ -18,40 +18,40 @@ package struct LocalRun: Sendable {
     }
 
     /// One invocation as the report shows it.
-    package struct Invocation: Sendable {
-        package var requestID: String
-        package var event: String
+    struct Invocation: Sendable {
+        var requestID: String
+        var event: String
         /// "response", "error", or nil when no answer came.
-        package var status: String?
-        package var errorType: String?
-        package var durationMs: Double?
+        var status: String?
+        var errorType: String?
+        var durationMs: Double?
         /// The process's CPU when the answer arrived.
-        package var cpuMs: Double?
-        package var body: [UInt8]?
+        var cpuMs: Double?
+        var body: [UInt8]?
         var handedOver: ContinuousClock.Instant
     }
 
     /// What the run found.
     package struct Report: Sendable {
         /// From starting the process to its first `GET /next`.
-        package var initMs: Double?
-        package var initError: (errorType: String?, body: [UInt8])?
-        package var invocations: [Invocation] = []
+        var initMs: Double?
+        var initError: (errorType: String?, body: [UInt8])?
+        var invocations: [Invocation] = []
         /// The process's CPU just before it was ended.
-        package var cpuMs: Double?
-        package var cpuMsAfterInit: Double?
-        package var rssKBAfterInit: Int?
+        var cpuMs: Double?
+        var cpuMsAfterInit: Double?
+        var rssKBAfterInit: Int?
         /// From starting the process to its first answer (init plus the first invocation), and its CPU then.
-        package var firstAnswerMs: Double?
-        package var firstAnswerCPUMs: Double?
+        var firstAnswerMs: Double?
+        var firstAnswerCPUMs: Double?
         /// The process's peak resident memory (VmHWM) just before it was ended.
-        package var peakRSSKB: Int?
-        package var exitCode: Int32?
-        package var signal: Int32?
+        var peakRSSKB: Int?
+        var exitCode: Int32?
+        var signal: Int32?
         /// all_answered, init_error, child_exited or timeout.
-        package var stoppedBecause: String?
-        package var answered = 0
-        package var expected = 0
+        var stoppedBecause: String?
+        var answered = 0
+        var expected = 0
 
         /// Every event got a `/response`, and there was no init error.
         package var succeeded: Bool {

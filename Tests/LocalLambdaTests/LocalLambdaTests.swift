@@ -1,7 +1,8 @@
 import Foundation
-import LocalLambda
 import Platform
 import Testing
+
+@testable import LocalLambda
 
 /// The fake runtime beside this file, run by the system's Python.
 private let fakeRuntime = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_runtime.py").path
