@@ -53,7 +53,7 @@ package struct HTTPClientConnection {
             let framing = try MessageReader.responseFraming(status: status, head.headers)
             let body = try reader.readBody(framing, from: socket)
             let response = HTTPResponse(status: status, headers: head.headers, body: body)
-            if framing == .untilClose || response.header("connection")?.asciiLowercased == "close" { close() }
+            if framing == .untilClose || response.header("connection")?.sameIgnoringCase("close") == true { close() }
             return response
         } catch {
             close()
@@ -62,8 +62,8 @@ package struct HTTPClientConnection {
     }
 
     private static func status(_ head: MessageHead) throws(HTTP1Error) -> Int {
-        let code = head.startLine[1]
-        guard head.startLine[0].hasPrefix("HTTP/1."), code.utf8.count == 3, let status = Int(code) else {
+        let code = head.second
+        guard head.first.hasPrefix("HTTP/1."), code.utf8.count == 3, let status = Int(code) else {
             throw .malformed("bad status line")
         }
         return status

@@ -59,11 +59,33 @@ package struct HTTPResponse: Sendable {
 }
 
 extension [(String, String)] {
+    /// The first value of a header, its name compared without letter case. Byte by byte, without making strings: the
+    /// runtime client looks up four headers per event.
     func value(of name: String) -> String? {
-        let name = name.utf8
-        return first { field in
-            field.0.utf8.count == name.count && zip(field.0.utf8, name).allSatisfy { $0.asciiLowercased == $1.asciiLowercased }
-        }?.1
+        for field in self where field.0.sameIgnoringCase(name) { return field.1 }
+        return nil
+    }
+}
+
+extension String {
+    /// True when both are the same text but for the letter case of ASCII letters.
+    func sameIgnoringCase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var mine = self
+        var theirs = other
+        return mine.withUTF8 { left in
+            theirs.withUTF8 { right in
+                for index in 0..<left.count where left[index].asciiLowercased != right[index].asciiLowercased { return false }
+                return true
+            }
+        }
+    }
+
+    /// True when the text ends in `suffix`, but for the letter case of ASCII letters.
+    func hasSuffixIgnoringCase(_ suffix: String) -> Bool {
+        let count = suffix.utf8.count
+        guard utf8.count >= count else { return false }
+        return String(decoding: utf8.suffix(count), as: UTF8.self).sameIgnoringCase(suffix)
     }
 }
 
@@ -71,18 +93,29 @@ extension UInt8 {
     var asciiLowercased: UInt8 { (65...90).contains(self) ? self + 32 : self }
 }
 
-extension String {
-    /// The text with ASCII capitals lowered, as header names and tokens are compared.
-    var asciiLowercased: String { String(decoding: utf8.map(\.asciiLowercased), as: UTF8.self) }
-}
-
 /// Writes messages: the head, then the body with its Content-Length (always given, so the peer knows where it ends).
 enum MessageWriter {
     static func request(_ request: HTTPRequest, host: String) -> [UInt8] {
-        var head = "\(request.method) \(request.path) HTTP/1.1\r\nHost: \(host)\r\n"
-        for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
-        if request.method != "GET" || !request.body.isEmpty { head += "Content-Length: \(request.body.count)\r\n" }
-        var bytes = Array((head + "\r\n").utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + request.body.count)
+        bytes += request.method.utf8
+        bytes.append(32)
+        bytes += request.path.utf8
+        bytes += " HTTP/1.1\r\nHost: ".utf8
+        bytes += host.utf8
+        bytes += crlf
+        for (name, value) in request.headers {
+            bytes += name.utf8
+            bytes += ": ".utf8
+            bytes += value.utf8
+            bytes += crlf
+        }
+        if request.method != "GET" || !request.body.isEmpty {
+            bytes += "Content-Length: ".utf8
+            bytes += String(request.body.count).utf8
+            bytes += crlf
+        }
+        bytes += crlf
         bytes += request.body
         return bytes
     }

@@ -104,21 +104,21 @@ package final class HTTPServer: Sendable {
             }
             let response = handler(request, Peer(socket: connection))
             guard (try? connection.sendAll(MessageWriter.response(response))) != nil else { return }
-            if response.closesConnection || request.header("connection")?.asciiLowercased == "close" { return }
+            if response.closesConnection || request.header("connection")?.sameIgnoringCase("close") == true { return }
         }
     }
 
     private static func readRequest(_ reader: inout MessageReader, from connection: TCPSocket) throws(HTTP1Error) -> HTTPRequest {
         let head = try reader.readHead(from: connection)
-        guard head.startLine.count == 3, head.startLine[2].hasPrefix("HTTP/1.") else { throw .malformed("bad request line") }
+        guard head.third.hasPrefix("HTTP/1.") else { throw .malformed("bad request line") }
         let framing = try MessageReader.requestFraming(head.headers)
         if case .length(let count) = framing, count > reader.limits.maxBody { throw .tooLarge }
         // A client that asked waits for this before it sends the body (or for the refusal above instead).
-        if head.headers.value(of: "expect")?.asciiLowercased == "100-continue", framing != .length(0) {
+        if head.headers.value(of: "expect")?.sameIgnoringCase("100-continue") == true, framing != .length(0) {
             do { try connection.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) } catch { throw .system(error) }
         }
         let body = try reader.readBody(framing, from: connection)
-        return HTTPRequest(method: head.startLine[0], path: head.startLine[1], headers: head.headers, body: body)
+        return HTTPRequest(method: head.first, path: head.second, headers: head.headers, body: body)
     }
 }
 

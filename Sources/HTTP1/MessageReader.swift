@@ -2,8 +2,10 @@ import Platform
 
 /// The start line and header fields of a message.
 struct MessageHead {
-    /// The start line's three parts: method, target, version; or version, status, reason.
-    var startLine: [String]
+    /// The start line's three parts: method, target, version; or version, status, reason (the last may be empty).
+    var first: String
+    var second: String
+    var third: String
     var headers: [(String, String)]
 }
 
@@ -69,7 +71,7 @@ struct MessageReader {
     /// The framing of a request's body: chunked, a Content-Length, or none.
     static func requestFraming(_ headers: [(String, String)]) throws(HTTP1Error) -> BodyFraming {
         if let coding = headers.value(of: "transfer-encoding") {
-            guard coding.asciiLowercased.hasSuffix("chunked") else { throw .malformed("unsupported Transfer-Encoding") }
+            guard coding.hasSuffixIgnoringCase("chunked") else { throw .malformed("unsupported Transfer-Encoding") }
             return .chunked
         }
         return .length(try contentLength(headers) ?? 0)
@@ -78,7 +80,7 @@ struct MessageReader {
     /// The framing of a response's body, which also depends on its status.
     static func responseFraming(status: Int, _ headers: [(String, String)]) throws(HTTP1Error) -> BodyFraming {
         if (100..<200).contains(status) || status == 204 || status == 304 { return .length(0) }
-        if let coding = headers.value(of: "transfer-encoding"), coding.asciiLowercased.hasSuffix("chunked") { return .chunked }
+        if let coding = headers.value(of: "transfer-encoding"), coding.hasSuffixIgnoringCase("chunked") { return .chunked }
         if let length = try contentLength(headers) { return .length(length) }
         return .untilClose
     }
@@ -86,7 +88,7 @@ struct MessageReader {
     /// The Content-Length, when given; several fields must agree.
     private static func contentLength(_ headers: [(String, String)]) throws(HTTP1Error) -> Int? {
         var length: Int?
-        for (name, value) in headers where name.utf8.count == 14 && name.asciiLowercased == "content-length" {
+        for (name, value) in headers where name.sameIgnoringCase("content-length") {
             guard !value.isEmpty, value.utf8.allSatisfy({ (48...57).contains($0) }), value.utf8.count <= 18, let parsed = Int(value)
             else { throw .malformed("bad Content-Length") }
             if let length, length != parsed { throw .malformed("conflicting Content-Length") }
@@ -180,23 +182,43 @@ struct MessageReader {
         }
     }
 
-    /// Splits the head into its start line's three parts and its header fields, blanks around values removed.
+    /// Splits the head into its start line's three parts and its header fields, blanks around values removed; one pass
+    /// over the bytes, a string made only for what is kept.
     static func parseHead(_ head: ArraySlice<UInt8>) throws(HTTP1Error) -> MessageHead {
-        var lines = head.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
-        let first = lines.removeFirst()
-        let parts = first.split(separator: 32, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformed("bad start line") }
-        var headers: [(String, String)] = []
-        headers.reserveCapacity(lines.count)
-        for line in lines {
-            guard let colon = line.firstIndex(of: 58), colon > line.startIndex, line[line.startIndex] != 32, line[line.startIndex] != 9
-            else { throw .malformed("bad header line") }
-            var value = line[(colon + 1)...]
-            while let byte = value.first, byte == 32 || byte == 9 { value = value.dropFirst() }
-            while let byte = value.last, byte == 32 || byte == 9 { value = value.dropLast() }
-            headers.append((String(decoding: line[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        var parsed = MessageHead(first: "", second: "", third: "", headers: [])
+        var lineStart = head.startIndex
+        var isFirst = true
+        while lineStart < head.endIndex {
+            var lineEnd = lineStart
+            while lineEnd < head.endIndex && head[lineEnd] != 10 { lineEnd += 1 }
+            let contentEnd = lineEnd > lineStart && head[lineEnd - 1] == 13 ? lineEnd - 1 : lineEnd
+            if isFirst {
+                // "METHOD TARGET VERSION" or "VERSION STATUS REASON", the reason possibly empty or with blanks.
+                guard let space = head[lineStart..<contentEnd].firstIndex(of: 32), space > lineStart else {
+                    throw .malformed("bad start line")
+                }
+                let secondEnd = head[(space + 1)..<contentEnd].firstIndex(of: 32) ?? contentEnd
+                guard secondEnd > space + 1 else { throw .malformed("bad start line") }
+                parsed.first = String(decoding: head[lineStart..<space], as: UTF8.self)
+                parsed.second = String(decoding: head[(space + 1)..<secondEnd], as: UTF8.self)
+                parsed.third = secondEnd < contentEnd ? String(decoding: head[(secondEnd + 1)..<contentEnd], as: UTF8.self) : ""
+                isFirst = false
+            } else {
+                guard let colon = head[lineStart..<contentEnd].firstIndex(of: 58), colon > lineStart, head[lineStart] != 32,
+                    head[lineStart] != 9
+                else { throw .malformed("bad header line") }
+                var valueStart = colon + 1
+                var valueEnd = contentEnd
+                while valueStart < valueEnd, head[valueStart] == 32 || head[valueStart] == 9 { valueStart += 1 }
+                while valueEnd > valueStart, head[valueEnd - 1] == 32 || head[valueEnd - 1] == 9 { valueEnd -= 1 }
+                parsed.headers.append(
+                    (String(decoding: head[lineStart..<colon], as: UTF8.self), String(decoding: head[valueStart..<valueEnd], as: UTF8.self))
+                )
+            }
+            lineStart = lineEnd + 1
         }
-        return MessageHead(startLine: parts.map { String(decoding: $0, as: UTF8.self) }, headers: headers)
+        guard !isFirst else { throw .malformed("bad start line") }
+        return parsed
     }
 }
 

@@ -43,8 +43,10 @@ struct SocketRuntimeClient: RuntimeAPIClient {
     }
 
     private mutating func post(_ path: String, headers: [(String, String)], body: [UInt8]) throws {
-        let request = HTTPRequest(
-            method: "POST", path: path, headers: userAgent + headers + [("Content-Type", "application/json")], body: body)
+        var fields = userAgent
+        fields += headers
+        fields.append(("Content-Type", "application/json"))
+        let request = HTTPRequest(method: "POST", path: path, headers: fields, body: body)
         let response = try send(request)
         guard (200..<300).contains(response.status) else {
             throw LambdaRuntimeError.unexpectedStatus(path: path, status: response.status)
