@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "pre-sign-up", targets: ["pre-sign-up"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
         .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
+        .executable(name: "local-lambda", targets: ["local-lambda"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -29,8 +30,11 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
+        // HTTP/1.1 on blocking sockets: messages, Content-Length and chunked bodies, limits and timeouts, a small
+        // server and a kept-alive client connection. No API's error format.
+        .target(name: "HTTP1", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "HTTP1"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
@@ -71,13 +75,19 @@ let package = Package(
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         .target(
-            name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver"]),
+            name: "CognitoEndpoint",
+            dependencies: ["Platform", "Settings", "HTTP1", "LocalLambda", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver"]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
+        // The Lambda service on this machine: functions' processes, each polling a Runtime API served here, their
+        // pool, timeouts, exits and init errors, on LambdaRuntime's definitions of the API.
+        .target(name: "LocalLambda", dependencies: ["Platform", "HTTP1", "LambdaRuntime"]),
+        // Runs a function under LocalLambda with sample events and reports what it measured, as one JSON document.
+        .executableTarget(name: "local-lambda", dependencies: ["LocalLambda", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
-            name: "TestSupport", dependencies: ["Platform", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
+            name: "TestSupport", dependencies: ["Platform", "HTTP1", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
             path: "Tests/TestSupport"),
         // moto's server, a fault-injecting proxy and a TLS relay on 127.0.0.1, for the AWS tests.
         .target(
@@ -86,6 +96,11 @@ let package = Package(
             exclude: ["moto_harness.py"]),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Platform"]),
+        // LocalLambda and the local-lambda executable against a fake runtime.
+        .testTarget(
+            name: "LocalLambdaTests", dependencies: ["LocalLambda", "Platform", "TestSupport", "local-lambda"],
+            exclude: ["fake_runtime.py"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),

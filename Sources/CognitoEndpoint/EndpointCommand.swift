@@ -110,17 +110,17 @@ package enum EndpointCommand {
         } catch {
             throw .arguments("\(error)")
         }
-        let base = "http://\(arguments.host):\(server.listener.port)"
+        let base = "http://\(arguments.host):\(server.port)"
         let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state)
         let clock: any WallClock = arguments.testClock.map(TestClock.init) ?? SystemClock()
         let service = CognitoService(
             options: .init(
                 poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
-                issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.listener.port),
+                issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.port),
                 sessionMinutes: arguments.sessionMinutes),
             pool: pool, signer: signer, triggers: triggers, clock: clock)
-        server.start(handler: service.handle)
-        return (service, server.listener.port)
+        server.serveCognitoAPI { service.handle($0) }
+        return (service, server.port)
     }
 }
 

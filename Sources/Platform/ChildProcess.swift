@@ -60,6 +60,9 @@ package final class ChildProcess: Sendable {
         closeStandardError()
     }
 
+    /// Asks the child to end (SIGTERM), without waiting: whoever reads its standard error reaps it.
+    package func terminate() { signal(.terminate) }
+
     /// Ends the child at once (SIGKILL), as Lambda ends a runtime that ran out of time; whoever reads its standard
     /// error sees it close and reaps it with `waitForExit()`. Does nothing once the child is reaped.
     package func kill() { signal(.kill) }

@@ -114,6 +114,18 @@ enum System {
 
     static func makeDirectory(_ path: String) -> Bool { mkdir(path, 0o700) == 0 }
 
+    /// The names in a directory, without `.` and `..`; nil when it cannot be opened.
+    static func directoryEntries(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
 
     /// What `stat(2)` (or `lstat(2)`, which does not follow a last symbolic link) tells of a path; nil when it fails.
@@ -370,6 +382,16 @@ enum System {
             return result
         }
     }
+
+    #if os(Linux)
+    /// The CPU time of another process's whole thread group, in milliseconds: its scheduler clock, by
+    /// clock_getcpuclockid's encoding on Linux; nil once it is reaped.
+    static func processCPUMilliseconds(_ pid: Int32) -> Double? {
+        var time = timespec()
+        guard clock_gettime(clockid_t((~pid) << 3 | 2), &time) == 0 else { return nil }
+        return Double(time.tv_sec) * 1e3 + Double(time.tv_nsec) / 1e6
+    }
+    #endif
 
     #if os(Linux)
     /// Milliseconds since boot, counting time suspended, and the kernel's clock ticks per second (`/proc`'s unit);

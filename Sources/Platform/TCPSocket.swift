@@ -57,6 +57,10 @@ package final class TCPSocket: Sendable {
         }
     }
 
+    /// Waits until bytes have arrived or the peer closed, at most `timeoutMs` (-1: as long as it takes); false when the
+    /// time ran out.
+    package func waitForIncoming(timeoutMs: Int32) -> Bool { System.waitUntilReadable(descriptor, timeoutMs: timeoutMs) }
+
     /// Closes the socket; later calls, and a second `close()`, do nothing to whatever gets the number next.
     package func close() {
         let closing = owner.withLock { $0.take() }
