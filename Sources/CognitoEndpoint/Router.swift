@@ -17,7 +17,8 @@ struct Router: Sendable {
     static let operations: [String: any CognitoOperation.Type] = Dictionary(
         uniqueKeysWithValues: [
             InitiateAuth.self, RespondToAuthChallenge.self, SignUp.self, GetUser.self, AdminCreateUser.self, AdminGetUser.self,
-            AdminUpdateUserAttributes.self, AdminDeleteUser.self, ListUsers.self,
+            AdminUpdateUserAttributes.self, AdminDeleteUser.self, ListUsers.self, GetTokensFromRefreshToken.self, GlobalSignOut.self,
+            AdminUserGlobalSignOut.self, RevokeToken.self,
         ].map { (operation: any CognitoOperation.Type) in (operation.name, operation) })
 
     let services: UserPoolServices

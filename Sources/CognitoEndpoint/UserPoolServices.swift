@@ -56,6 +56,13 @@ extension UserPoolServices {
     /// The app client a call names; only the sign-in client unless `signUp` is true.
     @discardableResult
     func checkClient(_ input: JSONValue, signUp: Bool = false) throws(CognitoError) -> String {
+        let client = try appClient(input)
+        if !signUp { try checkFlow("CUSTOM_AUTH", client: client) }
+        return client
+    }
+
+    /// The app client a call names, either of the pool's.
+    func appClient(_ input: JSONValue) throws(CognitoError) -> String {
         guard let client = input["ClientId"]?.string else {
             throw .invalidParameter(
                 "1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null")
@@ -63,9 +70,17 @@ extension UserPoolServices {
         guard client == options.clientID || client == options.signUpClientID else {
             throw CognitoError("ResourceNotFoundException", "User pool client \(client) does not exist.")
         }
-        // The sign-up client allows no flow that signs in (ExplicitAuthFlows is refresh alone).
-        if client == options.signUpClientID, !signUp { throw .invalidParameter("CUSTOM_AUTH flow not enabled for this client") }
         return client
+    }
+
+    /// Each client's `ExplicitAuthFlows`, as template.yaml declares them: the sign-in client `ALLOW_CUSTOM_AUTH` and
+    /// `ALLOW_REFRESH_TOKEN_AUTH`, the sign-up client `ALLOW_REFRESH_TOKEN_AUTH` alone (and it never issues tokens).
+    /// `REFRESH_TOKEN` is the older name of `REFRESH_TOKEN_AUTH`.
+    func checkFlow(_ flow: String, client: String) throws(CognitoError) {
+        let allowed: Set =
+            client == options.signUpClientID
+            ? ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] : ["CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"]
+        guard allowed.contains(flow) else { throw .invalidParameter("\(flow) flow not enabled for this client") }
     }
 
     /// What each app client may write (its `WriteAttributes`, as template.yaml declares them): the sign-in client the

@@ -62,6 +62,13 @@ struct EndpointPumpingTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: after sign-in")
+struct EndpointAfterSignInTests {
+    @Test("refresh, GetUser, GlobalSignOut and what it refuses, RevokeToken, AdminUserGlobalSignOut, USERNAME required (boto3, AWS CLI)")
+    func afterSignIn() throws { try EndpointClientTests.run("after-sign-in") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")

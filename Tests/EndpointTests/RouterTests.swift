@@ -35,10 +35,11 @@ struct RouterTests {
         #expect(
             Set(Router.operations.keys) == [
                 "InitiateAuth", "RespondToAuthChallenge", "SignUp", "GetUser", "AdminCreateUser", "AdminGetUser",
-                "AdminUpdateUserAttributes", "AdminDeleteUser", "ListUsers",
+                "AdminUpdateUserAttributes", "AdminDeleteUser", "ListUsers", "GetTokensFromRefreshToken", "GlobalSignOut",
+                "AdminUserGlobalSignOut", "RevokeToken",
             ])
         for (name, operation) in Router.operations { #expect(operation.name == name) }
-        #expect(Router.operations.filter { $0.value.needsCredentials }.count == 5, "the four admin calls and ListUsers")
+        #expect(Router.operations.filter { $0.value.needsCredentials }.count == 6, "the five admin calls and ListUsers")
     }
 
     @Test("each known target reaches its operation: what each answers, and what it changes")
@@ -66,10 +67,20 @@ struct RouterTests {
             "RespondToAuthChallenge",
             [
                 "ClientId": "client1", "ChallengeName": "CUSTOM_CHALLENGE", "Session": started.1["Session"] ?? .null,
-                "ChallengeResponses": ["ANSWER": "123456"],
+                "ChallengeResponses": ["USERNAME": .string(userName), "ANSWER": "123456"],
             ])
         let access = try #require(answered.1["AuthenticationResult"]?["AccessToken"]?.string, "\(answered.1)")
         #expect(call("GetUser", ["AccessToken": .string(access)]).1["Username"]?.string == userName)
+        let refreshToken = answered.1["AuthenticationResult"]?["RefreshToken"] ?? .null
+        let renewed = call(
+            "InitiateAuth", ["ClientId": "client1", "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": ["REFRESH_TOKEN": refreshToken]])
+        #expect(renewed.0 == 200 && renewed.1["AuthenticationResult"]?["AccessToken"] != nil, "\(renewed.1)")
+        #expect(call("GetTokensFromRefreshToken", ["ClientId": "client1", "RefreshToken": refreshToken]).0 == 200)
+        let newAccess = renewed.1["AuthenticationResult"]?["AccessToken"] ?? .null
+        #expect(call("GlobalSignOut", ["AccessToken": newAccess]).1 == [:])
+        #expect(call("GetUser", ["AccessToken": newAccess]).1["message"] == "Access Token has been revoked")
+        #expect(call("RevokeToken", ["ClientId": "client1", "Token": refreshToken]).1 == [:])
+        #expect(call("AdminUserGlobalSignOut", ["UserPoolId": pool, "Username": .string(userName)]).1 == [:])
         let signedUp = call("SignUp", ["ClientId": "signup1", "Username": "b@example.com", "Password": "Thr0w-away!123"])
         #expect(signedUp.0 == 200 && signedUp.1["UserSub"]?.string != nil, "\(signedUp.1)")
         #expect(call("AdminDeleteUser", ["UserPoolId": pool, "Username": .string(userName)]).1 == [:])

@@ -1,13 +1,16 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
 --username-attributes none, with channel choice on. pumping: self sign-ups to made-up numbers asking for codes they
 never answer, with the shared limits in moto's DynamoDB (started here, IAM checks on), the SMS pumping guard's defaults.
-descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again.
+after-sign-in: what an app does after sign-in, through boto3 and the AWS CLI: refresh (both flow names and
+GetTokensFromRefreshToken), GetUser, GlobalSignOut and what it refuses afterwards, RevokeToken, AdminUserGlobalSignOut,
+and USERNAME required in challenge responses. Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -18,7 +21,7 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors"], default="main")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in"], default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
@@ -43,7 +46,8 @@ def start_endpoint(*extra, files=None, **variables):
 
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
-         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": []}[args.scenario]
+         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
+         "after-sign-in": []}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
     built = os.path.dirname(os.path.abspath(args.endpoint_bin))
@@ -328,8 +332,116 @@ def descriptors():
     print(f"{checks}: out of descriptors and back")
 
 
+def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
+    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST", headers={
+        "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, json.loads(reply.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        return e.code, json.loads(text) if text else {}
+
+
+def cli(*arguments):
+    """One `aws cognito-idp` call, unmodified, against the endpoint: (exit status, parsed answer or None, standard error)."""
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "us-east-1"}
+    out = subprocess.run([os.path.join(os.path.dirname(sys.executable), "aws"), "cognito-idp", arguments[0], "--endpoint-url",
+                          args.endpoint, *arguments[1:]], env=env, capture_output=True, text=True)
+    return out.returncode, (json.loads(out.stdout) if out.returncode == 0 and out.stdout.strip() else None), out.stderr
+
+
+def refresh(token, flow="REFRESH_TOKEN_AUTH"):
+    return idp.initiate_auth(ClientId=CLIENT, AuthFlow=flow, AuthParameters={"REFRESH_TOKEN": token})
+
+
+def after_sign_in():
+    phone, other = "+15555550100", "+15555550101"
+    for number in (phone, other):
+        idp.admin_create_user(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    signed = sign_in(phone, phone)
+    first = verified_claims(signed)
+    token = signed["AuthenticationResult"]["RefreshToken"]
+    # Refresh: new ID and access tokens of the same sign-in, no new refresh token (rotation is off), in each client.
+    for renewed in (refresh(token), refresh(token, "REFRESH_TOKEN"), idp.get_tokens_from_refresh_token(ClientId=CLIENT, RefreshToken=token)):
+        check("RefreshToken" not in renewed["AuthenticationResult"], f"no new refresh token: {sorted(renewed['AuthenticationResult'])}")
+        claims = verified_claims(renewed)
+        check(claims["origin_jti"] == first["origin_jti"] and claims["auth_time"] == first["auth_time"], "the same sign-in")
+        check(idp.get_user(AccessToken=renewed["AuthenticationResult"]["AccessToken"])["Username"] == first["cognito:username"], "GetUser")
+    status, answer, err = cli("initiate-auth", "--client-id", CLIENT, "--auth-flow", "REFRESH_TOKEN_AUTH", "--auth-parameters",
+                              f"REFRESH_TOKEN={token}")
+    check(status == 0 and "AccessToken" in answer["AuthenticationResult"] and "RefreshToken" not in answer["AuthenticationResult"],
+          f"aws cli refresh: {err}")
+    access = answer["AuthenticationResult"]["AccessToken"]
+    status, me, err = cli("get-user", "--access-token", access)
+    check(status == 0 and me["Username"] == first["cognito:username"], f"aws cli get-user: {err}")
+    status, tokens, err = cli("get-tokens-from-refresh-token", "--client-id", CLIENT, "--refresh-token", token)
+    check(status == 0 and "IdToken" in tokens["AuthenticationResult"], f"aws cli get-tokens-from-refresh-token: {err}")
+    check(error_of(refresh, token="bm90LWEtdG9rZW4")[:2] == ("NotAuthorizedException", "Invalid Refresh Token"), "an unknown token")
+    check(error_of(idp.initiate_auth, ClientId=SIGN_UP_CLIENT, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": token})[:2]
+          == ("NotAuthorizedException", "Invalid Refresh Token"), "the sign-up client issued no token")
+    print(f"{checks}: refresh through boto3 and the AWS CLI")
+
+    # GlobalSignOut (AWS CLI): the access tokens and the refresh token are refused afterwards, as Cognito words it.
+    kept = sign_in(other, other)["AuthenticationResult"]
+    status, answer, err = cli("global-sign-out", "--access-token", access)
+    check(status == 0, f"aws cli global-sign-out: {err}")
+    for access_token in (access, signed["AuthenticationResult"]["AccessToken"]):
+        check(error_of(idp.get_user, AccessToken=access_token)[:2] == ("NotAuthorizedException", "Access Token has been revoked"),
+              "GetUser after GlobalSignOut")
+    check(error_of(refresh, token=token)[:2] == ("NotAuthorizedException", "Refresh Token has been revoked"), "refresh after sign-out")
+    status, _, err = cli("initiate-auth", "--client-id", CLIENT, "--auth-flow", "REFRESH_TOKEN_AUTH", "--auth-parameters",
+                         f"REFRESH_TOKEN={token}")
+    check(status != 0 and "NotAuthorizedException" in err and "Refresh Token has been revoked" in err, f"aws cli refresh refused: {err}")
+    status, _, err = cli("get-user", "--access-token", access)
+    check(status != 0 and "Access Token has been revoked" in err, f"aws cli get-user refused: {err}")
+    check(idp.get_user(AccessToken=kept["AccessToken"])["Username"] != first["cognito:username"], "another account keeps its sign-in")
+    print(f"{checks}: GlobalSignOut")
+
+    # RevokeToken (boto3): that sign-in only.
+    one, two = sign_in(phone, phone)["AuthenticationResult"], sign_in(phone, phone)["AuthenticationResult"]
+    check(error_of(idp.revoke_token, ClientId=CLIENT, Token=one["AccessToken"])[0] == "UnsupportedTokenTypeException", "an access token")
+    idp.revoke_token(ClientId=CLIENT, Token=one["RefreshToken"])
+    check(error_of(refresh, token=one["RefreshToken"])[:2] == ("NotAuthorizedException", "Refresh Token has been revoked"), "revoked")
+    check(error_of(idp.get_user, AccessToken=one["AccessToken"])[1] == "Access Token has been revoked", "its access token")
+    check(refresh(two["RefreshToken"])["AuthenticationResult"]["AccessToken"], "the other sign-in keeps its refresh token")
+    status, _, err = cli("revoke-token", "--client-id", CLIENT, "--token", two["RefreshToken"])
+    check(status == 0, f"aws cli revoke-token: {err}")
+    check(error_of(refresh, token=two["RefreshToken"])[1] == "Refresh Token has been revoked", "revoked through the AWS CLI")
+    print(f"{checks}: RevokeToken")
+
+    # AdminUserGlobalSignOut, signed, through boto3 and the AWS CLI.
+    three = sign_in(phone, phone)["AuthenticationResult"]
+    idp.admin_user_global_sign_out(UserPoolId=POOL, Username=phone)
+    check(error_of(idp.get_user, AccessToken=three["AccessToken"])[1] == "Access Token has been revoked", "admin sign-out")
+    check(error_of(refresh, token=three["RefreshToken"])[1] == "Refresh Token has been revoked", "admin sign-out: refresh")
+    status, _, err = cli("admin-user-global-sign-out", "--user-pool-id", POOL, "--username", other)
+    check(status == 0, f"aws cli admin-user-global-sign-out: {err}")
+    check(error_of(refresh, token=kept["RefreshToken"])[1] == "Refresh Token has been revoked", "aws cli admin sign-out")
+    check(raw(json.dumps({"UserPoolId": POOL, "Username": phone}).encode(), "AWSCognitoIdentityProviderService.AdminUserGlobalSignOut")[1]
+          .get("__type") == "MissingAuthenticationTokenException", "AdminUserGlobalSignOut is signed")
+    print(f"{checks}: AdminUserGlobalSignOut")
+
+    # Every challenge response names its user: without USERNAME the answer is refused, and the session still works.
+    challenge = start(phone)
+    code, message, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE",
+                                Session=challenge["Session"], ChallengeResponses={"ANSWER": last_code(phone)})
+    check((code, message) == ("InvalidParameterException", "Missing required parameter USERNAME"), f"no USERNAME: {code} {message}")
+    code, message, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE",
+                                Session=challenge["Session"], ChallengeResponses={"USERNAME": other, "ANSWER": last_code(phone)})
+    check((code, message) == ("NotAuthorizedException", "Invalid session provided for the user."), f"another USERNAME: {code} {message}")
+    # The refresh tokens are secrets: neither the state directory nor the endpoint's log holds one.
+    kept_files = "".join(open(os.path.join(root, name), errors="replace").read()
+                         for root, _, names in os.walk(os.path.join(WORK, "state")) for name in names)
+    log = open(os.path.join(WORK, "endpoint.log"), errors="replace").read()
+    for secret in (token, one["RefreshToken"], two["RefreshToken"], three["RefreshToken"], kept["RefreshToken"]):
+        check(secret not in kept_files and secret not in log, "a refresh token in the state directory or the log")
+    print(f"{checks}: USERNAME, no refresh token kept in the clear")
+
+
 if args.scenario != "main":
-    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors}[args.scenario]()
+    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
+     "after-sign-in": after_sign_in}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
@@ -390,17 +502,6 @@ check(code == "InvalidParameterException" and "USER_PASSWORD_AUTH" in message, "
 code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session="no-such-session-" + "0" * 24,
                       ChallengeResponses={"USERNAME": phone, "ANSWER": "1"})
 check(code == "NotAuthorizedException", "unknown session")
-
-
-def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
-    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST", headers={
-        "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request) as reply:
-            return reply.status, json.loads(reply.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        text = e.read()
-        return e.code, json.loads(text) if text else {}
 
 
 check(raw(b"{not json")[1].get("__type") == "SerializationException", "malformed JSON")

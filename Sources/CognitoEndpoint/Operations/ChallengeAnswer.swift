@@ -23,7 +23,7 @@ enum ChallengeAnswer {
             ]
         case .tokens:
             guard let user = pool.pool.find(session.userName) else { throw .notAuthorized }
-            return ["ChallengeParameters": [:], "AuthenticationResult": pool.tokens.authenticationResult(for: user, now: pool.now / 1000)]
+            return ["ChallengeParameters": [:], "AuthenticationResult": pool.issueTokens(for: user, client: pool.options.clientID)]
         case .failed:
             throw .notAuthorized
         }
