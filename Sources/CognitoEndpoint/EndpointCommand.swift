@@ -41,8 +41,9 @@ package enum EndpointCommand {
         var poolOptions: [String] = []
     }
 
-    /// Parses the arguments; an error names the one at fault.
-    static func parse(_ arguments: [String]) throws(EndpointError) -> Arguments {
+    /// Parses the arguments; an error names the one at fault. `defaultTemplate` is taken when it exists and no
+    /// `--template` or `--no-template` is given.
+    static func parse(_ arguments: [String], defaultTemplate: String = "template.yaml") throws(EndpointError) -> Arguments {
         var parsed = Arguments()
         var reader = CommandLineReader(arguments)
         var noTemplate = false
@@ -82,9 +83,9 @@ package enum EndpointCommand {
         }
         if noTemplate {
             guard parsed.template == nil else { throw .arguments("--template and --no-template exclude each other") }
-        } else if parsed.template == nil, FileIO.isReadable("template.yaml") {
+        } else if parsed.template == nil, FileIO.isReadable(defaultTemplate) {
             // Run from a checkout, the pool is the one the project deploys.
-            parsed.template = "template.yaml"
+            parsed.template = defaultTemplate
         }
         if parsed.template == nil, !parsed.parameters.isEmpty { throw .arguments("--parameter needs a template (--template FILE)") }
         if let template = parsed.template, let option = parsed.poolOptions.first {

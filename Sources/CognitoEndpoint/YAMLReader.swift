@@ -57,10 +57,17 @@ struct YAMLReader {
     static func stripComment(_ line: Substring) -> Substring {
         var quote: Character?
         var previous: Character = " "
+        var escaped = false
         for position in line.indices {
             let character = line[position]
             if let open = quote {
-                if character == open { quote = nil }
+                if escaped {
+                    escaped = false
+                } else if open == "\"" && character == "\\" {
+                    escaped = true
+                } else if character == open {
+                    quote = nil
+                }
             } else if character == "\"" || character == "'" {
                 if previous == " " || previous == "[" || previous == "{" || previous == "," || previous == ":" { quote = character }
             } else if character == "#" && (previous == " " || previous == "\t") {
