@@ -116,6 +116,14 @@ extension UserPoolServices {
 
     func writable(by client: String) -> Set<String> { options.client(client)?.writeAttributes ?? [] }
 
+    /// The account as `client` may read it (its `ReadAttributes`; `sub` always).
+    func readable(_ user: PoolUser, by client: String) -> PoolUser {
+        guard let read = options.client(client)?.readAttributes else { return user }
+        var shown = user
+        shown.attributes = user.attributes.filter { read.contains($0.key) || $0.key == "sub" }
+        return shown
+    }
+
     func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {
         guard let value = input[member]?.string, !value.isEmpty else { throw .invalidParameter("Missing required parameter \(member)") }
         return value

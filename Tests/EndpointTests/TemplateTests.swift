@@ -393,6 +393,11 @@ struct TemplateOptionsTests {
             Self.signUp(service, client: "client1", [["Name": "email", "Value": "ada@example.com"]])["__type"] == "NotAuthorizedException")
         #expect(Self.signUp(service, client: "signup1", [["Name": "name", "Value": "Ada"]])["UserConfirmed"] != nil)
         #expect(service.services.writable(by: "signup1").contains("email") && !service.services.writable(by: "client1").contains("email"))
+        // ReadAttributes: what the sign-in client's GetUser shows; sub always.
+        let user = PoolUser(
+            userName: "u", attributes: ["sub": "s", "email": "e@example.com", "custom:tier": "gold", "name": "Ada"], status: "CONFIRMED",
+            createdAt: 0)
+        #expect(service.services.readable(user, by: "client1").attributes == ["sub": "s", "email": "e@example.com", "name": "Ada"])
         let flow = TriggerEventTests().call(
             service, "InitiateAuth", ["ClientId": "signup1", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "ada@example.com"]])
         #expect(flow == ["__type": "InvalidParameterException", "message": "CUSTOM_AUTH flow not enabled for this client"])

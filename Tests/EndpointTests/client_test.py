@@ -456,6 +456,8 @@ def template():
     result = sign_in(email, email)
     claims = verified_claims(result)
     check(claims["email"] == email and claims["email_verified"] is True, f"the first code verifies the email: {claims}")
+    shown = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=result["AuthenticationResult"]["AccessToken"])["UserAttributes"]}
+    check(shown.get("email") == email and shown.get("email_verified") == "true" and "sub" in shown, f"GetUser: {shown}")
     # The sign-in client's WriteAttributes leave out email: SignUp through it is refused; the sign-up client issues
     # no tokens (its one flow is refresh).
     refused = error_of(sign_up, username="eve@example.com", client=CLIENT)
