@@ -12,8 +12,9 @@ package enum EndpointCommand {
 
         Speaks Cognito's JSON API (InitiateAuth CUSTOM_AUTH, RespondToAuthChallenge, SignUp, GetUser and the admin
         calls) and runs define-, create-, verify-auth-challenge and pre-sign-up as Lambda would, each in its own
-        process. Point an SDK or the AWS CLI at http://HOST:PORT. OTP_*, limits, HASH_KEY, EMAIL_*, SMS_* pass
-        through to the functions; OTP_DELIVERY is console unless set, and --outbox FILE gets every message.
+        process. Point an SDK or the AWS CLI at http://HOST:PORT. Without a template, OTP_*, limits, HASH_KEY,
+        EMAIL_*, SMS_* pass through to the functions; with one, the functions get the environment it declares. Either
+        way OTP_DELIVERY is console unless set, and --outbox FILE gets every message.
         --test-clock FILE, for tests only: the endpoint's own clock (sessions, tokens) runs ahead of the system's by the
         seconds written in FILE, so a test can let a session expire without waiting. The functions keep the system's.
         --template FILE: the user pool, app clients and trigger functions FILE declares (a SAM template), with
