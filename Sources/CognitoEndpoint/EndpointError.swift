@@ -8,6 +8,7 @@ struct EndpointError: Error, CustomStringConvertible {
     static func arguments(_ text: String) -> EndpointError { EndpointError(description: text) }
     static func state(_ text: String) -> EndpointError { EndpointError(description: text) }
     static func function(_ text: String) -> EndpointError { EndpointError(description: text) }
+    static func template(_ text: String) -> EndpointError { EndpointError(description: text) }
 }
 
 /// A Cognito API error as the client sees it: HTTP 400 with `__type` and `message`.

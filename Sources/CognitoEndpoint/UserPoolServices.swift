@@ -17,6 +17,33 @@ final class UserPoolServices: Sendable {
         /// whose name an attacker rebinds to 127.0.0.1 reaches the endpoint under its own name, and is refused.
         var allowedHosts: Set<String>? = nil
         var sessionMinutes: Int
+        /// The app clients by ID, as a template declares them; nil: the two clients as template.yaml has them with
+        /// self sign-up (`clientID` signs in, `signUpClientID` signs up).
+        var clients: [String: AppClientSettings]? = nil
+        /// `AdminCreateUserConfig.AllowAdminCreateUserOnly`: SignUp refused.
+        var allowAdminCreateUserOnly = false
+
+        static let profileAttributes: Set = [
+            "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "picture", "profile", "website",
+            "gender", "birthdate", "address",
+        ]
+
+        /// The app client with this ID, if the pool has it.
+        func client(_ id: String) -> AppClientSettings? {
+            if let clients { return clients[id] }
+            switch id {
+            case clientID:
+                return AppClientSettings(
+                    name: "UserPoolClient", flows: ["CUSTOM_AUTH", "REFRESH_TOKEN_AUTH"], writeAttributes: Self.profileAttributes,
+                    readAttributes: nil)
+            case signUpClientID:
+                return AppClientSettings(
+                    name: "SignUpClient", flows: ["REFRESH_TOKEN_AUTH"],
+                    writeAttributes: Self.profileAttributes.union(["email", "phone_number"]),
+                    readAttributes: nil)
+            default: return nil
+            }
+        }
     }
 
     let options: Options
@@ -67,31 +94,34 @@ extension UserPoolServices {
             throw .invalidParameter(
                 "1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null")
         }
-        guard client == options.clientID || client == options.signUpClientID else {
+        guard options.client(client) != nil else {
             throw CognitoError("ResourceNotFoundException", "User pool client \(client) does not exist.")
         }
         return client
     }
 
-    /// Each client's `ExplicitAuthFlows`, as template.yaml declares them: the sign-in client `ALLOW_CUSTOM_AUTH` and
-    /// `ALLOW_REFRESH_TOKEN_AUTH`, the sign-up client `ALLOW_REFRESH_TOKEN_AUTH` alone (and it never issues tokens).
+    /// Each client's `ExplicitAuthFlows` (template.yaml's: the sign-in client `ALLOW_CUSTOM_AUTH` and
+    /// `ALLOW_REFRESH_TOKEN_AUTH`, the sign-up client `ALLOW_REFRESH_TOKEN_AUTH` alone, and it never issues tokens).
     /// `REFRESH_TOKEN` is the older name of `REFRESH_TOKEN_AUTH`.
     func checkFlow(_ flow: String, client: String) throws(CognitoError) {
-        let allowed: Set =
-            client == options.signUpClientID
-            ? ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] : ["CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"]
-        guard allowed.contains(flow) else { throw .invalidParameter("\(flow) flow not enabled for this client") }
+        let allowed = options.client(client)?.flows ?? []
+        guard allowed.contains(flow == "REFRESH_TOKEN" ? "REFRESH_TOKEN_AUTH" : flow) else {
+            throw .invalidParameter("\(flow) flow not enabled for this client")
+        }
     }
 
-    /// What each app client may write (its `WriteAttributes`, as template.yaml declares them): the sign-in client the
-    /// profile attributes, never where codes go; the sign-up client those and email and phone_number.
-    static let profileAttributes: Set = [
-        "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "picture", "profile", "website",
-        "gender", "birthdate", "address",
-    ]
+    /// What each app client may write (its `WriteAttributes`; template.yaml's sign-in client the profile attributes,
+    /// never where codes go; its sign-up client those and email and phone_number).
+    static let profileAttributes: Set = Options.profileAttributes
 
-    func writable(by client: String) -> Set<String> {
-        client == options.signUpClientID ? Self.profileAttributes.union(["email", "phone_number"]) : Self.profileAttributes
+    func writable(by client: String) -> Set<String> { options.client(client)?.writeAttributes ?? [] }
+
+    /// The account as `client` may read it (its `ReadAttributes`; `sub` always).
+    func readable(_ user: PoolUser, by client: String) -> PoolUser {
+        guard let read = options.client(client)?.readAttributes else { return user }
+        var shown = user
+        shown.attributes = user.attributes.filter { read.contains($0.key) || $0.key == "sub" }
+        return shown
     }
 
     func required(_ input: JSONValue, _ member: String) throws(CognitoError) -> String {

@@ -62,6 +62,15 @@ struct EndpointPumpingTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: the pool template.yaml declares")
+struct EndpointTemplateTests {
+    @Test(
+        "--template template.yaml --parameter AllowSelfSignUp=true ...: email sign-up and sign-in (boto3); the defaults refuse SignUp; bad parameters refused at start"
+    )
+    func template() throws { try EndpointClientTests.run("template") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: after sign-in")
 struct EndpointAfterSignInTests {
     @Test("refresh, GetUser, GlobalSignOut and what it refuses, RevokeToken, AdminUserGlobalSignOut, USERNAME required (boto3, AWS CLI)")
@@ -84,7 +93,7 @@ struct EndpointStateTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let endpoint = Process()
         endpoint.executableURL = EndpointClientTests.products.appendingPathComponent("passwordless-endpoint")
-        endpoint.arguments = ["--port", "0", "--state", state]
+        endpoint.arguments = ["--port", "0", "--state", state, "--no-template"]
         let errors = Pipe()
         endpoint.standardError = errors
         endpoint.standardOutput = FileHandle.nullDevice

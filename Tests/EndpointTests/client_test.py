@@ -1,6 +1,6 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
@@ -10,7 +10,10 @@ never answer, with the shared limits in moto's DynamoDB (started here, IAM check
 descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again.
 after-sign-in: what an app does after sign-in, through boto3 and the AWS CLI: refresh (both flow names and
 GetTokensFromRefreshToken), GetUser, GlobalSignOut and what it refuses afterwards, RevokeToken, AdminUserGlobalSignOut,
-and USERNAME required in challenge responses. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+and USERNAME required in challenge responses. template: the pool template.yaml declares (--template, --parameter):
+email sign-up and sign-in with AllowSelfSignUp=true, the clients' WriteAttributes, then the same template with its
+defaults refusing SignUp, and a bad parameter refused at start. The others run without a template (--no-template).
+Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -21,7 +24,8 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in"], default="main")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template"],
+                default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
@@ -33,8 +37,10 @@ def start_endpoint(*extra, files=None, **variables):
     if args.scenario == "usernames":
         variables.setdefault("OTP_CHANNEL_CHOICE", "true")
     env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK, **variables}
-    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True,
+    # Run from the checkout, the endpoint would read template.yaml: the scenarios without one say so.
+    pool = [] if "--template" in extra else ["--no-template"]
+    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *pool,
+                             *extra], env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True,
                             preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None)
     line = proc.stdout.readline()
     match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
@@ -47,7 +53,10 @@ def start_endpoint(*extra, files=None, **variables):
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
          "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
-         "after-sign-in": []}[args.scenario]
+         "after-sign-in": [],
+         "template": ["--template", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "template.yaml"),
+                      "--parameter", "AllowSelfSignUp=true", "--parameter", "SmsAllowedCountries=44",
+                      "--parameter", "MaxSmsPerHour=100", "--parameter", "AuthSessionValidity=5"]}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
     built = os.path.dirname(os.path.abspath(args.endpoint_bin))
@@ -439,9 +448,52 @@ def after_sign_in():
     print(f"{checks}: USERNAME, no refresh token kept in the clear")
 
 
+def template():
+    """The pool template.yaml deploys with AllowSelfSignUp=true, through boto3: sign-up by email and sign-in with it."""
+    email = "ada@example.com"
+    signed = sign_up(email)
+    check(signed["UserConfirmed"] is True, f"pre-sign-up from the template confirms it: {signed}")
+    result = sign_in(email, email)
+    claims = verified_claims(result)
+    check(claims["email"] == email and claims["email_verified"] is True, f"the first code verifies the email: {claims}")
+    shown = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=result["AuthenticationResult"]["AccessToken"])["UserAttributes"]}
+    check(shown.get("email") == email and shown.get("email_verified") == "true" and "sub" in shown, f"GetUser: {shown}")
+    # The sign-in client's WriteAttributes leave out email: SignUp through it is refused; the sign-up client issues
+    # no tokens (its one flow is refresh).
+    refused = error_of(sign_up, username="eve@example.com", client=CLIENT)
+    check(refused[0] == "NotAuthorizedException", f"the sign-in client may not write email: {refused}")
+    flow = error_of(idp.initiate_auth, ClientId=SIGN_UP_CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": email})
+    check(flow[0] == "InvalidParameterException" and "not enabled" in flow[1], f"CUSTOM_AUTH on the sign-up client: {flow}")
+    endpoint.terminate()
+    endpoint.wait(10)
+    print(f"{checks}: sign-up and sign-in by email in the pool template.yaml declares")
+
+    # template.yaml with its defaults: self sign-up off, and no sign-up client.
+    closed, url = start_endpoint("--template", EXTRA[1])
+    try:
+        admin_only = boto3.client("cognito-idp", endpoint_url=url, **CREDS)
+        refused = error_of(admin_only.sign_up, ClientId=CLIENT, Username="bob@example.com", Password="Thr0w-away!1")
+        check(refused == ("NotAuthorizedException", "SignUp is not permitted for this user pool", 400), f"AllowAdminCreateUserOnly: {refused}")
+        unknown = error_of(admin_only.sign_up, ClientId=SIGN_UP_CLIENT, Username="bob@example.com", Password="Thr0w-away!1")
+        check(unknown[0] == "ResourceNotFoundException", f"no sign-up client without self sign-up: {unknown}")
+    finally:
+        closed.terminate()
+        closed.wait(10)
+
+    # A parameter outside its bounds, and one the template does not have: refused at start, named, nothing served.
+    for bad, named in ((["--parameter", "AuthSessionValidity=16"], "parameter AuthSessionValidity=\"16\": above MaxValue 15"),
+                       (["--parameter", "SignInWith=username"], "parameter SignInWith=\"username\": not one of its AllowedValues"),
+                       (["--parameter", "OtpLenght=8"], "--parameter OtpLenght: the template has no such parameter"),
+                       (["--parameter", "AllowSelfSignUp=true"], "rule SelfSignUpSmsNeedsLimits")):
+        run = subprocess.run([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--template", EXTRA[1], *bad],
+                             env={"PATH": "/usr/bin:/bin", "HOME": WORK}, capture_output=True, text=True, timeout=60)
+        check(run.returncode == 1 and named in run.stderr and run.stdout == "", f"{bad}: {run.returncode} {run.stderr!r}")
+    print(f"{checks}: the defaults refuse SignUp; bad parameters refused at start")
+
+
 if args.scenario != "main":
     {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
-     "after-sign-in": after_sign_in}[args.scenario]()
+     "after-sign-in": after_sign_in, "template": template}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.

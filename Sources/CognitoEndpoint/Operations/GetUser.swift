@@ -7,6 +7,7 @@ enum GetUser: CognitoOperation {
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         let user = try pool.signedInUser(accessToken: try pool.required(input, "AccessToken"))
-        return user.apiDescription(userNameKey: "Username", attributesKey: "UserAttributes")
+        // Access tokens come from the sign-in client alone: its ReadAttributes decide what is shown.
+        return pool.readable(user, by: pool.options.clientID).apiDescription(userNameKey: "Username", attributesKey: "UserAttributes")
     }
 }

@@ -9,6 +9,9 @@ enum SignUp: CognitoOperation {
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         let client = try pool.checkClient(input, signUp: true)
+        guard !pool.options.allowAdminCreateUserOnly else {
+            throw CognitoError("NotAuthorizedException", "SignUp is not permitted for this user pool")
+        }
         let typed = try pool.required(input, "Username")
         _ = try pool.required(input, "Password")
         var attributes = try pool.attributes(input, "UserAttributes")
