@@ -1,12 +1,14 @@
 /// `GetUser`: the account an access token from this endpoint names, while the token is valid and its sign-in is
 /// neither signed out nor revoked.
 ///
-/// Input: `AccessToken`. Output: `Username`, `UserAttributes` and the account's status.
+/// Input: `AccessToken`. Output: `Username` and `UserAttributes`, the members its response syntax lists (the MFA
+/// members are left out: the pool has no MFA); no status, `Enabled` or dates, which only `AdminGetUser` answers.
 enum GetUser: CognitoOperation {
     static let name = "GetUser"
+    static let input = InputShape(["AccessToken": .token], required: ["AccessToken"])
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         let user = try pool.signedInUser(accessToken: try pool.required(input, "AccessToken"))
-        return user.apiDescription(userNameKey: "Username", attributesKey: "UserAttributes")
+        return ["Username": .string(user.userName), "UserAttributes": user.attributeList]
     }
 }
