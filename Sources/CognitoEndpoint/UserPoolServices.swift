@@ -150,7 +150,9 @@ extension UserPoolServices {
     func checkAliases(_ changes: [String: String], of target: PoolUser) throws(CognitoError) {
         guard pool.signInWithDestination else { return }
         for name in ["email", "phone_number"] {
-            guard let value = changes[name], !value.isEmpty, let other = pool.find(value), other.userName != target.userName else { continue }
+            guard let value = changes[name], !value.isEmpty, let other = pool.find(value), other.userName != target.userName else {
+                continue
+            }
             throw CognitoError("AliasExistsException", "An account with the given \(name) already exists.")
         }
     }

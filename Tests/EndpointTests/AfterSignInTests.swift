@@ -50,7 +50,9 @@ struct AfterSignInTests {
         func account(_ name: String) -> String? {
             let made = call("AdminCreateUser", ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name)]).body["User"]?["Username"]
             // As an administrator must (docs/deploy.md): a permanent password takes it out of FORCE_CHANGE_PASSWORD.
-            _ = call("AdminSetUserPassword", ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name), "Password": "Perm4nent!", "Permanent": true])
+            _ = call(
+                "AdminSetUserPassword",
+                ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name), "Password": "Perm4nent!", "Permanent": true])
             return made?.string
         }
 

@@ -650,8 +650,11 @@ check(set(unknown) == set(params) and unknown["destination"] == params["destinat
 check(messages_to("+15555550199") == 0, "nothing sent to an unknown user")
 
 # Errors as Cognito answers them.
-code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+code, _, _ = error_of(idp.initiate_auth, ClientId="notaclient", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
 check(code == "ResourceNotFoundException", "unknown client")
+# A client id outside ClientIdType's pattern ([\w+]+) is refused by Cognito's input check, before any lookup.
+code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+check(code == "InvalidParameterException", "a malformed client id")
 code, message, _ = error_of(idp.initiate_auth, ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": phone, "PASSWORD": "x"})
 check(code == "InvalidParameterException" and "USER_PASSWORD_AUTH" in message, "other flows are not enabled")
 code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session="no-such-session-" + "0" * 24,

@@ -23,7 +23,8 @@ enum AdminCreateUser: CognitoOperation {
         if input["MessageAction"]?.string == "RESEND" {
             let user = try pool.user(input)
             guard user.status == "FORCE_CHANGE_PASSWORD" else {
-                throw CognitoError("UnsupportedUserStateException", "Resend not possible. \(user.userName) status is not FORCE_CHANGE_PASSWORD.")
+                throw CognitoError(
+                    "UnsupportedUserStateException", "Resend not possible. \(user.userName) status is not FORCE_CHANGE_PASSWORD.")
             }
             return ["User": user.apiDescription(userNameKey: "Username", attributesKey: "Attributes")]
         }

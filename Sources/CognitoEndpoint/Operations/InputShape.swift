@@ -62,19 +62,29 @@ struct InputShape: Sendable {
             for (index, item) in list.enumerated() {
                 let path = "\(camel(name)).\(index + 1).member"
                 guard case .object = item, let attributeName = item["Name"]?.string else {
-                    guard case .object = item, item["Name"] == nil || item["Name"] == .null else { throw wrongType(name, "a list of attributes") }
+                    guard case .object = item, item["Name"] == nil || item["Name"] == .null else {
+                        throw wrongType(name, "a list of attributes")
+                    }
                     throw invalid(name, "Value null at '\(path).name' failed to satisfy constraint: Member must not be null")
                 }
                 guard (1...32).contains(attributeName.count) else {
-                    throw invalid(name, "Value '\(attributeName)' at '\(path).name' failed to satisfy constraint: Member must have length \(attributeName.isEmpty ? "greater than or equal to 1" : "less than or equal to 32")")
+                    throw invalid(
+                        name,
+                        "Value '\(attributeName)' at '\(path).name' failed to satisfy constraint: Member must have length \(attributeName.isEmpty ? "greater than or equal to 1" : "less than or equal to 32")"
+                    )
                 }
                 guard attributeName.unicodeScalars.allSatisfy({ printable($0) || " \t\n\r".unicodeScalars.contains($0) }) else {
-                    throw invalid(name, "Value '\(attributeName)' at '\(path).name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+")
+                    throw invalid(
+                        name,
+                        "Value '\(attributeName)' at '\(path).name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+"
+                    )
                 }
                 if let attributeValue = item["Value"], attributeValue != .null {
                     guard let text = attributeValue.string else { throw wrongType(name, "a list of attributes") }
                     guard text.count <= 2048 else {
-                        throw invalid(name, "Value at '\(path).value' failed to satisfy constraint: Member must have length less than or equal to 2048")
+                        throw invalid(
+                            name,
+                            "Value at '\(path).value' failed to satisfy constraint: Member must have length less than or equal to 2048")
                     }
                 }
             }
@@ -97,13 +107,19 @@ struct InputShape: Sendable {
                 default: (0, 131_072, nil, true)
                 }
             if text.count < minimum {
-                throw invalid(name, "Value at '\(camel(name))' failed to satisfy constraint: Member must have length greater than or equal to \(minimum)")
+                throw invalid(
+                    name,
+                    "Value at '\(camel(name))' failed to satisfy constraint: Member must have length greater than or equal to \(minimum)")
             }
             if text.count > maximum {
-                throw invalid(name, "Value at '\(camel(name))' failed to satisfy constraint: Member must have length less than or equal to \(maximum)")
+                throw invalid(
+                    name, "Value at '\(camel(name))' failed to satisfy constraint: Member must have length less than or equal to \(maximum)"
+                )
             }
             if let pattern, !text.isEmpty, !fits {
-                throw invalid(name, "Value at '\(camel(name))' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)")
+                throw invalid(
+                    name,
+                    "Value at '\(camel(name))' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)")
             }
         }
     }

@@ -94,12 +94,13 @@ enum PasswordPolicy {
     static func check(_ password: String) throws(CognitoError) {
         let scalars = password.unicodeScalars
         let failure: String? =
-            if password.count < 8 { "Password not long enough" }
-            else if !scalars.contains(where: { ("a"..."z").contains($0) }) { "Password must have lowercase characters" }
-            else if !scalars.contains(where: { ("A"..."Z").contains($0) }) { "Password must have uppercase characters" }
-            else if !scalars.contains(where: { ("0"..."9").contains($0) }) { "Password must have numeric characters" }
-            else if !scalars.contains(where: symbols.contains) { "Password must have symbol characters" }
-            else { nil }
+            if password.count < 8 { "Password not long enough" } else if !scalars.contains(where: { ("a"..."z").contains($0) }) {
+                "Password must have lowercase characters"
+            } else if !scalars.contains(where: { ("A"..."Z").contains($0) }) {
+                "Password must have uppercase characters"
+            } else if !scalars.contains(where: { ("0"..."9").contains($0) }) {
+                "Password must have numeric characters"
+            } else if !scalars.contains(where: symbols.contains) { "Password must have symbol characters" } else { nil }
         if let failure { throw CognitoError("InvalidPasswordException", "Password does not conform to policy: " + failure) }
     }
 }
