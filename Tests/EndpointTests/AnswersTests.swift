@@ -174,7 +174,7 @@ struct AnswersTests {
                 try PasswordPolicy.check(password)
             } throws: { error in
                 let error = error as! CognitoError
-                return error.type == "InvalidPasswordException" && error.message == "Password does not conform to policy: " + failure
+                return error.type == "InvalidPasswordException" && error.message == "Password did not conform with policy: " + failure
             }
         }
     }

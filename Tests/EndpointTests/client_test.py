@@ -463,7 +463,7 @@ def answers():
     neither = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="bob", Password="Thr0w-away!1")
     check(neither[:2] == ("InvalidParameterException", "Username should be either an email or a phone number."), f"{neither}")
     weak = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="weak@example.com", Password="short")
-    check(weak[:2] == ("InvalidPasswordException", "Password does not conform to policy: Password not long enough"), f"{weak}")
+    check(weak[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password not long enough"), f"{weak}")
     verified = error_of(sign_up, username="v@example.com", UserAttributes=[{"Name": "email_verified", "Value": "true"}])
     check(verified[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"email_verified: {verified}")
     mistyped = error_of(sign_up, username="+15555550150", UserAttributes=[{"Name": "email", "Value": "nope"}])
@@ -501,7 +501,7 @@ def answers():
         ClientId=CLIENT, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
         ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": password})
     weak_new = error_of(respond, password="nodigits!A")
-    check(weak_new[:2] == ("InvalidPasswordException", "Password does not conform to policy: Password must have numeric characters"),
+    check(weak_new[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password must have numeric characters"),
           f"{weak_new}")
     sent = messages_to(phone)
     asked = answer(start(phone), new_code(phone, sent))

@@ -101,7 +101,7 @@ enum PasswordPolicy {
             } else if !scalars.contains(where: { ("0"..."9").contains($0) }) {
                 "Password must have numeric characters"
             } else if !scalars.contains(where: symbols.contains) { "Password must have symbol characters" } else { nil }
-        if let failure { throw CognitoError("InvalidPasswordException", "Password does not conform to policy: " + failure) }
+        if let failure { throw CognitoError("InvalidPasswordException", "Password did not conform with policy: " + failure) }
     }
 }
 
