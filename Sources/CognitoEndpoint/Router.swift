@@ -4,11 +4,14 @@ protocol CognitoOperation: Sendable {
     static var name: String { get }
     /// Whether the call needs IAM credentials (a SigV4 `Authorization`) and names this pool in `UserPoolId`.
     static var needsCredentials: Bool { get }
+    /// The input members as Cognito's API model declares them, checked before `perform`.
+    static var input: InputShape { get }
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue
 }
 
 extension CognitoOperation {
     static var needsCredentials: Bool { false }
+    static var input: InputShape { .none }
 }
 
 /// Maps `X-Amz-Target` to the operation; a new operation is a new file and a line here.
@@ -18,7 +21,8 @@ struct Router: Sendable {
         uniqueKeysWithValues: [
             InitiateAuth.self, RespondToAuthChallenge.self, SignUp.self, GetUser.self, AdminCreateUser.self, AdminGetUser.self,
             AdminUpdateUserAttributes.self, AdminDeleteUser.self, ListUsers.self, GetTokensFromRefreshToken.self, GlobalSignOut.self,
-            AdminUserGlobalSignOut.self, RevokeToken.self,
+            AdminUserGlobalSignOut.self, RevokeToken.self, UpdateUserAttributes.self, DeleteUser.self, AdminDisableUser.self,
+            AdminEnableUser.self, AdminSetUserPassword.self, AdminInitiateAuth.self, AdminRespondToAuthChallenge.self,
         ].map { (operation: any CognitoOperation.Type) in (operation.name, operation) })
 
     let services: UserPoolServices
@@ -40,6 +44,9 @@ struct Router: Sendable {
                 guard request.header("Authorization")?.hasPrefix("AWS4-HMAC-SHA256 ") == true else {
                     throw CognitoError("MissingAuthenticationTokenException", "Missing Authentication Token")
                 }
+            }
+            try operation.input.check(input)
+            if operation.needsCredentials {
                 guard input["UserPoolId"]?.string == services.options.poolID else {
                     throw CognitoError("ResourceNotFoundException", "User pool \(input["UserPoolId"]?.string ?? "") does not exist.")
                 }

@@ -14,6 +14,10 @@ struct PoolUser: Codable, Sendable {
     var attributes: [String: String]
     var status: String
     var createdAt: Int64
+    /// When an administrator last changed the account; absent in a users.json from before it (then `createdAt`).
+    var modifiedAt: Int64?
+    /// False once `AdminDisableUser` disabled the account; absent is enabled.
+    var disabled: Bool?
     /// The refresh tokens issued to this account (RefreshTokens.swift); absent in a users.json from before them.
     var refreshGrants: [RefreshGrant]?
 
@@ -28,11 +32,18 @@ struct PoolUser: Codable, Sendable {
         return all
     }
 
+    var enabled: Bool { disabled != true }
+
+    /// The attributes as an `AttributeListType`, by name.
+    var attributeList: JSONValue {
+        .array(attributes.keys.sorted().map { name -> JSONValue in ["Name": .string(name), "Value": .string(attributes[name]!)] })
+    }
+
+    /// A `UserType` (`AdminCreateUser`, `ListUsers`) or `AdminGetUser`'s answer: the account with its status and dates.
     func apiDescription(userNameKey: String, attributesKey: String) -> JSONValue {
-        let list = attributes.keys.sorted().map { name -> JSONValue in ["Name": .string(name), "Value": .string(attributes[name]!)] }
-        return .object([
-            userNameKey: .string(userName), attributesKey: .array(list), "UserStatus": .string(status), "Enabled": true,
-            "UserCreateDate": .number(Double(createdAt)), "UserLastModifiedDate": .number(Double(createdAt)),
+        .object([
+            userNameKey: .string(userName), attributesKey: attributeList, "UserStatus": .string(status), "Enabled": .bool(enabled),
+            "UserCreateDate": .number(Double(createdAt)), "UserLastModifiedDate": .number(Double(modifiedAt ?? createdAt)),
         ])
     }
 }

@@ -159,3 +159,35 @@ extension UserPoolServices {
         return map
     }
 }
+
+/// Cognito's own checks on who an account is, made before any trigger runs.
+extension UserPoolServices {
+    /// With sign-in by email or phone, a new account's user name must be one, well formed: Cognito answers
+    /// `InvalidParameterException` before pre-sign-up sees it.
+    func checkSignInName(_ typed: String) throws(CognitoError) {
+        guard pool.signInWithDestination else { return }
+        let name = typed.trimmingWhitespace()
+        if name.contains("@") {
+            guard AttributeFormat.isEmail(name) else { throw .invalidParameter("Invalid email address format.") }
+        } else if name.hasPrefix("+") {
+            guard AttributeFormat.isPhoneNumber(name) else { throw .invalidParameter("Invalid phone number format.") }
+        } else {
+            throw .invalidParameter("Username should be either an email or a phone number.")
+        }
+    }
+
+    /// Where the pool signs in with email or phone, another account's is `AliasExistsException`.
+    func checkAliases(_ changes: [String: String], of target: PoolUser) throws(CognitoError) {
+        guard pool.signInWithDestination else { return }
+        for name in ["email", "phone_number"] {
+            guard let value = changes[name], !value.isEmpty, let other = pool.find(value), other.userName != target.userName else {
+                continue
+            }
+            throw CognitoError("AliasExistsException", "An account with the given \(name) already exists.")
+        }
+    }
+}
+
+extension CognitoError {
+    static let unauthorizedAttribute = CognitoError("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+}

@@ -48,7 +48,12 @@ struct AfterSignInTests {
         /// Makes the account (once) and signs it in with the right code; the answer's `AuthenticationResult`.
         @discardableResult
         func account(_ name: String) -> String? {
-            call("AdminCreateUser", ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name)]).body["User"]?["Username"]?.string
+            let made = call("AdminCreateUser", ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name)]).body["User"]?["Username"]
+            // As an administrator must (docs/deploy.md): a permanent password takes it out of FORCE_CHANGE_PASSWORD.
+            _ = call(
+                "AdminSetUserPassword",
+                ["UserPoolId": "us-east-1_LocalPool", "Username": .string(name), "Password": "Perm4nent!", "Permanent": true])
+            return made?.string
         }
 
         func signIn(_ name: String) throws -> JSONValue {
@@ -276,11 +281,14 @@ struct AfterSignInTests {
         }
         let first = start()
         let withoutName: [JSONValue] = [
-            ["ANSWER": "123456"], ["USERNAME": "", "ANSWER": "123456"], ["USERNAME": .number(7), "ANSWER": "123456"],
+            ["ANSWER": "123456"], ["USERNAME": "", "ANSWER": "123456"],
         ]
         for responses in withoutName {
             #expect(Self.refused(respond(first["Session"], responses), "InvalidParameterException", "Missing required parameter USERNAME"))
         }
+        // A number where the map holds strings is the protocol's SerializationException, checked before anything else.
+        let number = respond(first["Session"], ["USERNAME": .number(7), "ANSWER": "123456"])
+        #expect(number.status == 400 && number.body["__type"] == "SerializationException", "\(number.body)")
         // Refused before the session is spent: the same session then signs in.
         #expect(respond(first["Session"], ["USERNAME": .string(userName), "ANSWER": "123456"]).body["AuthenticationResult"] != nil)
         let second = start()

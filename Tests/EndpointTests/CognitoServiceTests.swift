@@ -113,6 +113,10 @@ struct CognitoServiceTests {
                 "UserAttributes": [["Name": "phone_number_verified", "Value": "true"]],
             ])
         #expect(made.status == 200)
+        let confirmed = harness.call(
+            "AdminSetUserPassword",
+            ["UserPoolId": "us-east-1_LocalPool", "Username": "+15555550100", "Password": "Perm4nent!", "Permanent": true])
+        #expect(confirmed.status == 200)
         let start: JSONValue = [
             "ClientId": "passwordlesslocalclient", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "+15555550100"],
         ]

@@ -78,6 +78,15 @@ struct EndpointAfterSignInTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: Cognito's answers")
+struct EndpointAnswersTests {
+    @Test(
+        "input checks before any trigger, SignUp's refusals, FORCE_CHANGE_PASSWORD and NEW_PASSWORD_REQUIRED, the new operations (boto3, AWS CLI)"
+    )
+    func answers() throws { try EndpointClientTests.run("answers") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")

@@ -36,10 +36,11 @@ struct RouterTests {
             Set(Router.operations.keys) == [
                 "InitiateAuth", "RespondToAuthChallenge", "SignUp", "GetUser", "AdminCreateUser", "AdminGetUser",
                 "AdminUpdateUserAttributes", "AdminDeleteUser", "ListUsers", "GetTokensFromRefreshToken", "GlobalSignOut",
-                "AdminUserGlobalSignOut", "RevokeToken",
+                "AdminUserGlobalSignOut", "RevokeToken", "UpdateUserAttributes", "DeleteUser", "AdminDisableUser", "AdminEnableUser",
+                "AdminSetUserPassword", "AdminInitiateAuth", "AdminRespondToAuthChallenge",
             ])
         for (name, operation) in Router.operations { #expect(operation.name == name) }
-        #expect(Router.operations.filter { $0.value.needsCredentials }.count == 6, "the five admin calls and ListUsers")
+        #expect(Router.operations.filter { $0.value.needsCredentials }.count == 11, "the ten admin calls and ListUsers")
     }
 
     @Test("each known target reaches its operation: what each answers, and what it changes")
@@ -52,7 +53,10 @@ struct RouterTests {
         let pool: JSONValue = "us-east-1_LocalPool"
         let made = call("AdminCreateUser", ["UserPoolId": pool, "Username": "a@example.com"])
         let userName = try #require(made.1["User"]?["Username"]?.string, "\(made.1)")
-        #expect(made.0 == 200)
+        #expect(made.0 == 200 && made.1["User"]?["UserStatus"] == "FORCE_CHANGE_PASSWORD")
+        let permanent = call(
+            "AdminSetUserPassword", ["UserPoolId": pool, "Username": .string(userName), "Password": "Perm4nent!", "Permanent": true])
+        #expect(permanent.0 == 200 && permanent.1 == [:])
         #expect(call("AdminGetUser", ["UserPoolId": pool, "Username": "a@example.com"]).1["Username"]?.string == userName)
         let updated = call(
             "AdminUpdateUserAttributes",
@@ -96,7 +100,11 @@ struct RouterTests {
             #expect(status == 400)
             #expect((body["__type"] == "MissingAuthenticationTokenException") == operation.needsCredentials, "\(name): \(body)")
             if operation.needsCredentials {
-                let otherPool: JSONValue = ["UserPoolId": "us-east-1_Other"]
+                // Every member an admin call requires, well formed: Cognito checks the input's shape before the pool.
+                let otherPool: JSONValue = [
+                    "UserPoolId": "us-east-1_Other", "Username": "x", "Password": "Perm4nent!", "UserAttributes": [],
+                    "ClientId": "client1", "AuthFlow": "CUSTOM_AUTH", "ChallengeName": "CUSTOM_CHALLENGE",
+                ]
                 let other = post(service, "AWSCognitoIdentityProviderService." + name, otherPool.bytes, signed: true)
                 #expect(other.1 == ["__type": "ResourceNotFoundException", "message": "User pool us-east-1_Other does not exist."])
             }

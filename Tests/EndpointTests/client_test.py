@@ -1,6 +1,6 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
@@ -10,7 +10,11 @@ never answer, with the shared limits in moto's DynamoDB (started here, IAM check
 descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again.
 after-sign-in: what an app does after sign-in, through boto3 and the AWS CLI: refresh (both flow names and
 GetTokensFromRefreshToken), GetUser, GlobalSignOut and what it refuses afterwards, RevokeToken, AdminUserGlobalSignOut,
-and USERNAME required in challenge responses. template: the pool template.yaml declares (--template, --parameter):
+and USERNAME required in challenge responses. answers: Cognito's answers where apps notice, through boto3 and the AWS
+CLI: input checks before any trigger, SignUp's refusals and wording, AdminCreateUser's FORCE_CHANGE_PASSWORD and
+MessageAction, NEW_PASSWORD_REQUIRED after the custom challenge, AdminSetUserPassword, GetUser's members,
+UpdateUserAttributes, DeleteUser, AdminDisableUser/AdminEnableUser, AdminInitiateAuth/AdminRespondToAuthChallenge.
+template: the pool template.yaml declares (--template, --parameter):
 email sign-up and sign-in with AllowSelfSignUp=true, the clients' WriteAttributes, then the same template with its
 defaults refusing SignUp, and a bad parameter refused at start. The others run without a template (--no-template).
 Each starts its own endpoint (port 0, a temporary state directory and outbox).
@@ -24,7 +28,7 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template"],
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers"],
                 default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
@@ -53,7 +57,7 @@ def start_endpoint(*extra, files=None, **variables):
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
          "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
-         "after-sign-in": [],
+         "after-sign-in": [], "answers": [],
          "template": ["--template", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "template.yaml"),
                       "--parameter", "AllowSelfSignUp=true", "--parameter", "SmsAllowedCountries=44",
                       "--parameter", "MaxSmsPerHour=100", "--parameter", "AuthSessionValidity=5"]}[args.scenario]
@@ -130,6 +134,15 @@ def start(username, **kw):
     return idp.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username}, **kw)
 
 
+def admin_create(**kw):
+    """AdminCreateUser, then what an administrator does so the account signs in with its codes alone
+    (docs/deploy.md): a permanent password takes it out of FORCE_CHANGE_PASSWORD. The password is never used."""
+    made = idp.admin_create_user(**kw)
+    idp.admin_set_user_password(UserPoolId=kw["UserPoolId"], Username=kw["Username"], Password="Perm4nent!" + os.urandom(4).hex(),
+                                Permanent=True)
+    return made
+
+
 def sign_up(username, client=SIGN_UP_CLIENT, **kw):
     """SignUp with a throw-away password, as an app makes one: nobody ever signs in with it."""
     return idp.sign_up(ClientId=client, Username=username, Password="Thr0w-away!" + os.urandom(8).hex(), **kw)
@@ -188,7 +201,7 @@ def move_clock(seconds):
 def expiry():
     """Each session token lasts the pool's AuthSessionValidity from when it was issued, and works once."""
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     kept, left = start(phone), start(phone)
     first_code, second_code = codes_to(phone)
     move_clock(120)
@@ -207,7 +220,7 @@ def expiry():
 def functions():
     """Triggers that error or run past 5 s answer UserLambdaValidationException; the endpoint keeps serving."""
     phone = "+15555550100"
-    made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    made = admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     failed = error_of(start, username=phone)
     check(failed == ("UserLambdaValidationException", "CreateAuthChallenge failed with error boom.", 400), f"an error: {failed}")
     begun = time.monotonic()
@@ -247,7 +260,7 @@ def functions():
 def usernames():
     """--username-attributes none: accounts sign in by their user name; a phone number is just an unknown name."""
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username="alice", UserAttributes=[
+    admin_create(UserPoolId=POOL, Username="alice", UserAttributes=[
         {"Name": "phone_number", "Value": phone}, {"Name": "phone_number_verified", "Value": "true"}])
     first = start("alice")
     check(first["ChallengeParameters"]["USERNAME"] == "alice" and first["ChallengeParameters"]["destination"] == "+**********",
@@ -259,7 +272,7 @@ def usernames():
     check(by_phone["ChallengeParameters"]["USERNAME"] == phone and messages_to(phone) == sent, "the phone number is not a user name")
     # Channel choice (OTP_CHANNEL_CHOICE=true in this scenario): a round that sends nothing, then the chosen channel.
     email = "carol@example.com"
-    idp.admin_create_user(UserPoolId=POOL, Username="carol", UserAttributes=[
+    admin_create(UserPoolId=POOL, Username="carol", UserAttributes=[
         {"Name": "phone_number", "Value": "+15555550101"}, {"Name": "phone_number_verified", "Value": "true"},
         {"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
     choice = start("carol")
@@ -324,7 +337,7 @@ def descriptors():
     """Idle connections use up the endpoint's descriptors; once they close, it accepts and serves again."""
     import socket
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     check("AuthenticationResult" in sign_in(phone, phone), "a sign-in before")
     host, port = args.endpoint.split("//")[1].split(":")
     idle = [socket.create_connection((host, int(port))) for _ in range(100)]
@@ -367,7 +380,7 @@ def refresh(token, flow="REFRESH_TOKEN_AUTH"):
 def after_sign_in():
     phone, other = "+15555550100", "+15555550101"
     for number in (phone, other):
-        idp.admin_create_user(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+        admin_create(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     signed = sign_in(phone, phone)
     first = verified_claims(signed)
     token = signed["AuthenticationResult"]["RefreshToken"]
@@ -491,14 +504,157 @@ def template():
     print(f"{checks}: the defaults refuse SignUp; bad parameters refused at start")
 
 
+def answers():
+    """Cognito's answers where apps notice, through boto3 and the AWS CLI, each refusal as Cognito words it."""
+    # Input checks come before any trigger: pre-sign-up (which sends nothing) never sees a malformed request.
+    bad = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="not-an-email@", Password="Thr0w-away!1")
+    check(bad[:2] == ("InvalidParameterException", "Invalid email address format."), f"a malformed email user name: {bad}")
+    spaced = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="a b@example.com", Password="Thr0w-away!1")
+    check(spaced[0] == "InvalidParameterException" and "regular expression pattern" in spaced[1], f"a space in a user name: {spaced}")
+    phone_bad = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="+1555abc", Password="Thr0w-away!1")
+    check(phone_bad[:2] == ("InvalidParameterException", "Invalid phone number format."), f"a malformed phone user name: {phone_bad}")
+    neither = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="bob", Password="Thr0w-away!1")
+    check(neither[:2] == ("InvalidParameterException", "Username should be either an email or a phone number."), f"{neither}")
+    weak = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="weak@example.com", Password="short")
+    check(weak[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password not long enough"), f"{weak}")
+    verified = error_of(sign_up, username="v@example.com", UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+    check(verified[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"email_verified: {verified}")
+    mistyped = error_of(sign_up, username="+15555550150", UserAttributes=[{"Name": "email", "Value": "nope"}])
+    check(mistyped[:2] == ("InvalidParameterException", "Invalid email address format."), f"a malformed email attribute: {mistyped}")
+    check(not os.path.exists(args.outbox) or os.path.getsize(args.outbox) == 0, "nothing sent for a refused request")
+    if args.sign_up:
+        sign_up("taken@example.com")
+        taken = error_of(sign_up, username="TAKEN@example.com")
+        check(taken[:2] == ("UsernameExistsException", "An account with the given email already exists."), f"a taken email: {taken}")
+        attributes = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=POOL, Username="taken@example.com")["UserAttributes"]}
+        check("email_verified" not in attributes or attributes["email_verified"] == "false", f"not verified by signing up: {attributes}")
+    print(f"{checks}: input checks before any trigger, SignUp's refusals")
+
+    # AdminCreateUser: FORCE_CHANGE_PASSWORD, its password policy and MessageAction.
+    phone = "+15555550160"
+    made = idp.admin_create_user(UserPoolId=POOL, Username=phone, MessageAction="SUPPRESS",
+                                 UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    check(made["User"]["UserStatus"] == "FORCE_CHANGE_PASSWORD" and made["User"]["Enabled"] is True, f"{made['User']}")
+    weak_temporary = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+15555550161", TemporaryPassword="password")
+    check(weak_temporary[0] == "InvalidPasswordException", f"a weak temporary password: {weak_temporary}")
+    resent = idp.admin_create_user(UserPoolId=POOL, Username=phone, MessageAction="RESEND")
+    check(resent["User"]["Username"] == made["User"]["Username"], "RESEND answers the account")
+    nobody = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+15555550162", MessageAction="RESEND")
+    check(nobody[:2] == ("UserNotFoundException", "User does not exist."), f"RESEND to nobody: {nobody}")
+    bad_phone = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+1 555", MessageAction="SUPPRESS")
+    check(bad_phone[0] == "InvalidParameterException", f"a malformed phone at AdminCreateUser: {bad_phone}")
+
+    # FORCE_CHANGE_PASSWORD signs in with its code, then NEW_PASSWORD_REQUIRED; the new password confirms it.
+    sent = messages_to(phone)
+    first = start(phone)
+    asked = answer(first, new_code(phone, sent))
+    check(asked["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and "AuthenticationResult" not in asked, f"after the code: {asked}")
+    check(json.loads(asked["ChallengeParameters"]["userAttributes"])["phone_number"] == phone, "the account's attributes")
+    respond = lambda password, name=made["User"]["Username"], session=asked["Session"]: idp.respond_to_auth_challenge(
+        ClientId=CLIENT, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
+        ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": password})
+    weak_new = error_of(respond, password="nodigits!A")
+    check(weak_new[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password must have numeric characters"),
+          f"{weak_new}")
+    sent = messages_to(phone)
+    asked = answer(start(phone), new_code(phone, sent))
+    done = respond("N3w-passw0rd!", session=asked["Session"])
+    verified_claims(done)
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "CONFIRMED", "CONFIRMED after the new password")
+    refused = error_of(idp.admin_create_user, UserPoolId=POOL, Username=phone, MessageAction="RESEND")
+    check(refused[0] == "UnsupportedUserStateException", f"RESEND to a CONFIRMED account: {refused}")
+    print(f"{checks}: AdminCreateUser, NEW_PASSWORD_REQUIRED after the custom challenge")
+
+    # AdminSetUserPassword: temporary, then permanent (AWS CLI).
+    idp.admin_set_user_password(UserPoolId=POOL, Username=phone, Password="T3mporary!", Permanent=False)
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "FORCE_CHANGE_PASSWORD", "a temporary password")
+    status, _, err = cli("admin-set-user-password", "--user-pool-id", POOL, "--username", phone, "--password", "P3rmanent!", "--permanent")
+    check(status == 0, f"aws cli admin-set-user-password: {err}")
+    user = idp.admin_get_user(UserPoolId=POOL, Username=phone)
+    check(user["UserStatus"] == "CONFIRMED", "a permanent password")
+    check(set(user) == {"Username", "UserAttributes", "UserStatus", "Enabled", "UserCreateDate", "UserLastModifiedDate",
+                        "ResponseMetadata"}, f"AdminGetUser's members: {sorted(user)}")
+    short = error_of(idp.admin_set_user_password, UserPoolId=POOL, Username=phone, Password="Sh0rt!")
+    check(short[0] == "InvalidPasswordException", f"{short}")
+
+    # GetUser answers exactly its response syntax's members; UpdateUserAttributes within WriteAttributes.
+    signed = sign_in(phone, phone)["AuthenticationResult"]
+    access = signed["AccessToken"]
+    me = idp.get_user(AccessToken=access)
+    check(set(me) == {"Username", "UserAttributes", "ResponseMetadata"}, f"GetUser's members: {sorted(me)}")
+    updated = idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "name", "Value": "Pat"}])
+    check(updated["CodeDeliveryDetailsList"] == [], f"{updated}")
+    status, out, err = cli("update-user-attributes", "--access-token", access, "--user-attributes", "Name=given_name,Value=Pat")
+    check(status == 0, f"aws cli update-user-attributes: {err}")
+    names = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=access)["UserAttributes"]}
+    check(names.get("name") == "Pat" and names.get("given_name") == "Pat", f"{names}")
+    for attribute in ("email", "phone_number", "email_verified", "phone_number_verified"):
+        refused = error_of(idp.update_user_attributes, AccessToken=access, UserAttributes=[{"Name": attribute, "Value": "x@example.com"}])
+        check(refused[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"{attribute}: {refused}")
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "name", "Value": ""}])
+    check("name" not in {a["Name"] for a in idp.get_user(AccessToken=access)["UserAttributes"]}, "a blank value deletes")
+    print(f"{checks}: AdminSetUserPassword, GetUser's members, UpdateUserAttributes")
+
+    # AdminDisableUser: no sign-in, no refresh, its tokens revoked; AdminEnableUser: signs in again (AWS CLI).
+    status, _, err = cli("admin-disable-user", "--user-pool-id", POOL, "--username", phone)
+    check(status == 0, f"aws cli admin-disable-user: {err}")
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["Enabled"] is False, "Enabled false")
+    disabled = ("NotAuthorizedException", "User is disabled.", 400)
+    check(error_of(start, username=phone) == disabled, "a disabled account cannot sign in")
+    check(error_of(refresh, token=signed["RefreshToken"]) == disabled, "nor refresh")
+    check(error_of(idp.get_user, AccessToken=access)[:2] == ("NotAuthorizedException", "Access Token has been revoked"), "tokens revoked")
+    idp.admin_enable_user(UserPoolId=POOL, Username=phone)
+    access = sign_in(phone, phone)["AuthenticationResult"]["AccessToken"]
+    check(idp.get_user(AccessToken=access)["Username"] == made["User"]["Username"], "enabled: signs in again")
+    print(f"{checks}: AdminDisableUser, AdminEnableUser")
+
+    # The server-side flow: AdminInitiateAuth and AdminRespondToAuthChallenge with CUSTOM_AUTH (boto3, then the CLI).
+    sent = messages_to(phone)
+    first = idp.admin_initiate_auth(UserPoolId=POOL, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+    check(first["ChallengeName"] == "CUSTOM_CHALLENGE", f"{first}")
+    done = idp.admin_respond_to_auth_challenge(
+        UserPoolId=POOL, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=first["Session"],
+        ChallengeResponses={"USERNAME": first["ChallengeParameters"]["USERNAME"], "ANSWER": new_code(phone, sent)})
+    verified_claims(done)
+    password_flow = error_of(idp.admin_initiate_auth, UserPoolId=POOL, ClientId=CLIENT, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": phone, "PASSWORD": "P3rmanent!"})
+    check(password_flow[:2] == ("InvalidParameterException", "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client"), f"{password_flow}")
+    unsigned = boto3.client("cognito-idp", endpoint_url=args.endpoint, region_name="us-east-1",
+                            config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+    check(error_of(unsigned.admin_initiate_auth, UserPoolId=POOL, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH",
+                   AuthParameters={"USERNAME": phone})[0] == "MissingAuthenticationTokenException", "AdminInitiateAuth needs a signature")
+    sent = messages_to(phone)
+    status, out, err = cli("admin-initiate-auth", "--user-pool-id", POOL, "--client-id", CLIENT, "--auth-flow", "CUSTOM_AUTH",
+                           "--auth-parameters", f"USERNAME={phone}")
+    check(status == 0 and out["ChallengeName"] == "CUSTOM_CHALLENGE", f"aws cli admin-initiate-auth: {err}")
+    status, out, err = cli("admin-respond-to-auth-challenge", "--user-pool-id", POOL, "--client-id", CLIENT, "--challenge-name",
+                           "CUSTOM_CHALLENGE", "--session", out["Session"], "--challenge-responses",
+                           f"USERNAME={out['ChallengeParameters']['USERNAME']},ANSWER={new_code(phone, sent)}")
+    check(status == 0 and "AccessToken" in out["AuthenticationResult"], f"aws cli admin-respond-to-auth-challenge: {err}")
+    print(f"{checks}: AdminInitiateAuth, AdminRespondToAuthChallenge")
+
+    # DeleteUser: the account is gone, and its token with it (AWS CLI).
+    status, _, err = cli("delete-user", "--access-token", out["AuthenticationResult"]["AccessToken"])
+    check(status == 0, f"aws cli delete-user: {err}")
+    check(error_of(idp.admin_get_user, UserPoolId=POOL, Username=phone)[:2] == ("UserNotFoundException", "User does not exist."), "gone")
+    check(error_of(idp.get_user, AccessToken=access)[:2] == ("UserNotFoundException", "User does not exist."), "its token with it")
+    # Wrong types and sizes are the protocol's and Cognito's refusals, and the endpoint keeps serving.
+    check(raw(b'{"ClientId": 7, "AuthFlow": "CUSTOM_AUTH"}')[1].get("__type") == "SerializationException", "a number for a string")
+    check(raw(json.dumps({"ClientId": CLIENT, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "x"},
+                          "Session": "short"}).encode())[1].get("__type") == "InvalidParameterException", "a session under 20")
+    long_name = error_of(idp.admin_get_user, UserPoolId=POOL, Username="x" * 129)
+    check(long_name[0] == "InvalidParameterException" and "128" in long_name[1], f"{long_name}")
+    print(f"{checks}: DeleteUser, wrong types and sizes")
+
+
 if args.scenario != "main":
     {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
-     "after-sign-in": after_sign_in, "template": template}[args.scenario]()
+     "after-sign-in": after_sign_in, "template": template, "answers": answers}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
 phone = "+15555550100"
-made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+made = admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
 generated = made["User"]["Username"]
 check(generated != phone and len(generated) == 36, "a generated user name")
 first = start(phone)
@@ -547,8 +703,11 @@ check(set(unknown) == set(params) and unknown["destination"] == params["destinat
 check(messages_to("+15555550199") == 0, "nothing sent to an unknown user")
 
 # Errors as Cognito answers them.
-code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+code, _, _ = error_of(idp.initiate_auth, ClientId="notaclient", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
 check(code == "ResourceNotFoundException", "unknown client")
+# A client id outside ClientIdType's pattern ([\w+]+) is refused by Cognito's input check, before any lookup.
+code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+check(code == "InvalidParameterException", "a malformed client id")
 code, message, _ = error_of(idp.initiate_auth, ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": phone, "PASSWORD": "x"})
 check(code == "InvalidParameterException" and "USER_PASSWORD_AUTH" in message, "other flows are not enabled")
 code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session="no-such-session-" + "0" * 24,
@@ -621,7 +780,7 @@ check(out.returncode == 0 and json.loads(out.stdout)["Username"] == generated, f
 # 50 sign-ins at once from 50 clients.
 numbers = [f"+1555555{1000 + i}" for i in range(50)]
 for number in numbers:
-    idp.admin_create_user(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
 done, failures = [], []
 
 

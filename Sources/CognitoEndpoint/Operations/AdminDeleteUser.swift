@@ -4,6 +4,7 @@
 enum AdminDeleteUser: CognitoOperation {
     static let name = "AdminDeleteUser"
     static let needsCredentials = true
+    static let input = AdminDisableUser.input
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         _ = pool.pool.delete(try pool.user(input).userName)

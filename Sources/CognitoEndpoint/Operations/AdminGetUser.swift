@@ -4,6 +4,7 @@
 enum AdminGetUser: CognitoOperation {
     static let name = "AdminGetUser"
     static let needsCredentials = true
+    static let input = AdminDisableUser.input
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         try pool.user(input).apiDescription(userNameKey: "Username", attributesKey: "UserAttributes")

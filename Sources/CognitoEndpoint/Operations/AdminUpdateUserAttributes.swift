@@ -4,6 +4,9 @@
 enum AdminUpdateUserAttributes: CognitoOperation {
     static let name = "AdminUpdateUserAttributes"
     static let needsCredentials = true
+    static let input = InputShape(
+        ["UserPoolId": .poolID, "Username": .username, "UserAttributes": .attributes, "ClientMetadata": .stringMap],
+        required: ["UserAttributes", "UserPoolId", "Username"])
 
     /// Attributes that name or identify the account and cannot be changed.
     static let fixedAttributes: Set = ["sub", "cognito:user_status", "cognito:username"]
@@ -15,14 +18,12 @@ enum AdminUpdateUserAttributes: CognitoOperation {
         if let fixed = changes.keys.first(where: Self.fixedAttributes.contains) {
             throw .invalidParameter("Cannot modify the non-mutable attribute \(fixed)")
         }
+        try AttributeFormat.check(changes)
         let target = try pool.user(input)
-        if pool.pool.signInWithDestination {
-            for name in ["email", "phone_number"] {
-                guard let value = changes[name], let other = pool.pool.find(value), other.userName != target.userName else { continue }
-                throw CognitoError("AliasExistsException", "An account with the given \(name) already exists.")
-            }
-        }
+        try pool.checkAliases(changes, of: target)
+        let seconds = pool.now / 1000
         _ = pool.pool.update(target.userName) { user in
+            user.modifiedAt = seconds
             for name in ["email", "phone_number"] where changes[name] != nil && changes[name] != user.attributes[name] {
                 user.attributes[name + "_verified"] = "false"
             }

@@ -4,6 +4,7 @@
 enum AdminUserGlobalSignOut: CognitoOperation {
     static let name = "AdminUserGlobalSignOut"
     static let needsCredentials = true
+    static let input = AdminDisableUser.input
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         pool.signOutEverywhere(try pool.user(input).userName)

@@ -4,6 +4,7 @@
 /// Input: `AccessToken`. Output: nothing.
 enum GlobalSignOut: CognitoOperation {
     static let name = "GlobalSignOut"
+    static let input = GetUser.input
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         let user = try pool.signedInUser(accessToken: try pool.required(input, "AccessToken"))

@@ -6,6 +6,9 @@ import Settings
 enum ListUsers: CognitoOperation {
     static let name = "ListUsers"
     static let needsCredentials = true
+    static let input = InputShape(
+        ["UserPoolId": .poolID, "Filter": .string, "PaginationToken": .string],
+        required: ["UserPoolId"])
 
     /// Users in the order they were made, `Limit` (1-60, default 60) at a time, filtered by `Filter`
     /// (`name = "value"` or `name ^= "prefix"`), with only `AttributesToGet` when given.

@@ -5,6 +5,8 @@
 /// Output: nothing.
 enum RevokeToken: CognitoOperation {
     static let name = "RevokeToken"
+    static let input = InputShape(
+        ["ClientId": .clientID, "Token": .token, "ClientSecret": .string], required: ["ClientId", "Token"])
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         let client = try pool.appClient(input)
