@@ -27,6 +27,9 @@ extension HTTPServer {
 
     static func cognitoRefusal(_ error: HTTP1Error) -> HTTPResponse {
         guard error == .tooLarge else { return HTTPResponse(status: 400) }
-        return .json(413, ["__type": "RequestEntityTooLargeException", "message": "Request body too large."])
+        // Named in the header too, as every error is, and readable by a web page (the refusal skips the CORS step).
+        var response = HTTPResponse.json(413, ["__type": "RequestEntityTooLargeException", "message": "Request body too large."])
+        response.headers += [("x-amzn-ErrorType", "RequestEntityTooLargeException"), ("Access-Control-Allow-Origin", "*")]
+        return response
     }
 }
