@@ -44,7 +44,8 @@ package struct HTTPLimits: Sendable {
     package var maxBody: Int
     /// How long to wait for the next message on an open connection, in milliseconds; nil waits as long as it takes.
     package var idleTimeoutMs: Int32?
-    /// How long to wait for more of a message that has begun, in milliseconds; nil waits as long as it takes.
+    /// How long a message may take to arrive in full once its first byte has, in milliseconds (the head and the body
+    /// together, however the bytes trickle in); nil waits as long as it takes.
     package var readTimeoutMs: Int32?
 
     package init(maxHead: Int = 64 * 1024, maxBody: Int = 6 << 20, idleTimeoutMs: Int32? = nil, readTimeoutMs: Int32? = nil) {

@@ -28,6 +28,8 @@ package struct HTTPResponse: Sendable {
     package var chunkSize: Int?
     /// The server closes the connection once this answer is sent (a `Connection: close` header says so in advance).
     package var closesConnection = false
+    /// Called when this answer could not be sent (the peer had gone), so that what it handed over can be taken back.
+    package var unsent: (@Sendable () -> Void)?
 
     package init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status

@@ -11,6 +11,8 @@ package final class HTTPServer: Sendable {
         /// True when the client has closed the connection (or sent more) while it waits for this answer: a client
         /// that waits for an answer sends nothing, so bytes or the end of the stream mean it has gone.
         package var hasHungUp: Bool { socket.waitForIncoming(timeoutMs: 0) }
+        /// This side's and the peer's address and port, as `/proc/net/tcp` writes them; nil when unknown.
+        package var ends: (local: String, remote: String)? { socket.ends }
     }
 
     private let listener: TCPListener
@@ -32,10 +34,12 @@ package final class HTTPServer: Sendable {
     /// A request over the limits is answered with `refusal(.tooLarge)` (or `.malformed`) and the connection closed;
     /// what the client still sends of it (up to 8 MB, for 5 s) is read and dropped first, so that a client which sends
     /// before it reads gets the answer rather than a reset connection. Out of descriptors (many idle connections), the
-    /// loop says so once (`label: error`) and tries again every 10 ms, rather than stop accepting for good.
+    /// loop says so once (`label: error`) and tries again every 10 ms, rather than stop accepting for good. Each
+    /// connection is first put to `admit`, on its own thread: one it refuses is closed before anything is read.
     package func start(
         limits: HTTPLimits, maxConnections: Int = 512, label: String,
         refusal: @escaping @Sendable (HTTP1Error) -> HTTPResponse = HTTPServer.plainRefusal,
+        admit: @escaping @Sendable (Peer) -> Bool = { _ in true },
         handler: @escaping @Sendable (HTTPRequest, Peer) -> HTTPResponse
     ) {
         started.store(true, ordering: .releasing)
@@ -58,7 +62,11 @@ package final class HTTPServer: Sendable {
                 active.add(1, ordering: .acquiringAndReleasing)
                 accepted.add(1, ordering: .acquiringAndReleasing)
                 let started = DetachedThread.start {
-                    Self.serve(connection, limits: limits, refusal: refusal, handler: handler)
+                    if admit(Peer(socket: connection)) {
+                        Self.serve(connection, limits: limits, refusal: refusal, handler: handler)
+                    } else {
+                        connection.close()
+                    }
                     self.active.subtract(1, ordering: .acquiringAndReleasing)
                 }
                 if !started {
@@ -101,7 +109,10 @@ package final class HTTPServer: Sendable {
                 return
             }
             let response = handler(request, Peer(socket: connection))
-            guard (try? connection.sendAll(MessageWriter.response(response))) != nil else { return }
+            guard (try? connection.sendAll(MessageWriter.response(response))) != nil else {
+                response.unsent?()
+                return
+            }
             if response.closesConnection || request.header("connection")?.sameIgnoringCase("close") == true { return }
         }
     }

@@ -24,6 +24,8 @@ struct MessageReader {
     /// Bytes of `buffer` before this index are read.
     private var start = 0
     private var scratch: [UInt8] = []
+    /// When the message being read must be in (its first byte's arrival plus the read time); nil between messages.
+    private var deadline: Int64?
 
     init(limits: HTTPLimits) { self.limits = limits }
 
@@ -33,6 +35,7 @@ struct MessageReader {
     /// Reads the head of the next message: `.closed` when the connection ends before its first byte, `.timedOut`
     /// when no byte comes within the idle time.
     mutating func readHead(from socket: TCPSocket) throws(HTTP1Error) -> MessageHead {
+        deadline = nil
         var searchFrom = start
         while true {
             if let end = find(crlfcrlf, from: searchFrom) {
@@ -43,7 +46,10 @@ struct MessageReader {
             if buffer.count - start > limits.maxHead { throw .tooLarge }
             searchFrom = max(start, buffer.count - 3)
             let began = buffer.count > start
-            guard try fill(socket, timeoutMs: began ? limits.readTimeoutMs : limits.idleTimeoutMs) else {
+            if began, deadline == nil, let readTimeoutMs = limits.readTimeoutMs {
+                deadline = SystemClock.nowEpochMilliseconds() + Int64(readTimeoutMs)
+            }
+            guard try fill(socket, timeoutMs: began ? messageTimeLeft : limits.idleTimeoutMs) else {
                 throw began ? .truncated : .closed
             }
         }
@@ -59,7 +65,7 @@ struct MessageReader {
         case .chunked:
             return try readChunked(from: socket)
         case .untilClose:
-            while try fill(socket, timeoutMs: limits.readTimeoutMs) {
+            while try fill(socket, timeoutMs: messageTimeLeft) {
                 if buffer.count - start > limits.maxBody { throw .tooLarge }
             }
             let body = Array(buffer[start...])
@@ -99,7 +105,7 @@ struct MessageReader {
 
     private mutating func readExactly(_ count: Int, from socket: TCPSocket) throws(HTTP1Error) -> [UInt8] {
         while buffer.count - start < count {
-            guard try fill(socket, timeoutMs: limits.readTimeoutMs) else { throw .truncated }
+            guard try fill(socket, timeoutMs: messageTimeLeft) else { throw .truncated }
         }
         let bytes = Array(buffer[start..<(start + count)])
         consume(upTo: start + count)
@@ -116,7 +122,7 @@ struct MessageReader {
             }
             if buffer.count - start > limits.maxHead { throw .tooLarge }
             searchFrom = max(start, buffer.count - 1)
-            guard try fill(socket, timeoutMs: limits.readTimeoutMs) else { throw .truncated }
+            guard try fill(socket, timeoutMs: messageTimeLeft) else { throw .truncated }
         }
     }
 
@@ -136,6 +142,14 @@ struct MessageReader {
             body += try readExactly(size, from: socket)
             guard try readExactly(2, from: socket) == crlf else { throw .malformed("chunk not followed by CRLF") }
         }
+    }
+
+    /// What is left of the read time for the message that has begun: a client that sends a byte now and then (a
+    /// slow loris) is cut off when the whole message is late, not only when one gap is long.
+    private var messageTimeLeft: Int32? {
+        guard let readTimeoutMs = limits.readTimeoutMs else { return nil }
+        guard let deadline else { return readTimeoutMs }
+        return Int32(clamping: max(0, deadline - SystemClock.nowEpochMilliseconds()))
     }
 
     /// Reads what has arrived; false at the end of the stream.

@@ -92,6 +92,8 @@ final class FunctionInstance: Sendable {
     /// Set when the process has exited, failed to start or is being ended: no new invocation goes to it.
     private let retired = Atomic(false)
     private let pumping = Atomic(false)
+    /// Set once a connection from another process has been refused (logged once, not per connection).
+    private let refusedStranger = Atomic(false)
     private let server: HTTPServer
     private let child: ChildProcess
     /// When the process was started.
@@ -113,7 +115,8 @@ final class FunctionInstance: Sendable {
             throw .start("cannot start \(configuration.executable): \(error)")
         }
         // A Runtime API answer is small; an event is at most 6 MB on Lambda.
-        server.start(limits: HTTPLimits(maxBody: 8 << 20), label: configuration.name) { request, peer in
+        // Checked once per connection: the runtime keeps one alive, so its warm path pays nothing.
+        server.start(limits: HTTPLimits(maxBody: 8 << 20), label: configuration.name, admit: { self.admits($0) }) { request, peer in
             self.runtimeAPI(request, peer)
         }
         configuration.observe(.started(processID: child.processID))
@@ -121,6 +124,19 @@ final class FunctionInstance: Sendable {
             self.pump(child)
             self.processExited()
         }
+    }
+
+    /// The port of its Runtime API on 127.0.0.1.
+    var runtimeAPIPort: UInt16 { server.port }
+
+    /// Whether a connection comes from this instance's process; another is closed unserved, and said so once.
+    private func admits(_ peer: HTTPServer.Peer) -> Bool {
+        if RuntimeAPIPeer.isFrom(peer, processID: child.processID) { return true }
+        if !refusedStranger.exchange(true, ordering: .acquiringAndReleasing) {
+            configuration.log(
+                "\(configuration.name): refused a connection to the Runtime API of process \(child.processID) from another process")
+        }
+        return false
     }
 
     /// The process id, for logs and measurements.
@@ -308,13 +324,23 @@ final class FunctionInstance: Sendable {
             else { continue }
             configuration.observe(.handedOver(requestID: id))
             let deadline = SystemClock.nowEpochMilliseconds() + configuration.deadlineMs
-            return HTTPResponse(
+            var response = HTTPResponse(
                 status: 200,
                 headers: [
                     (RuntimeAPI.Header.requestID, id), (RuntimeAPI.Header.deadline, "\(deadline)"),
                     (RuntimeAPI.Header.functionARN, configuration.functionARN), (RuntimeAPI.Header.traceID, RequestID.traceHeader()),
                     ("Content-Type", "application/json"),
                 ], body: event)
+            // The client went between the check above and the write: the event goes back for its next request.
+            response.unsent = { [self] in
+                let requeued = slot.withLock { slot -> Bool in
+                    guard slot.id == id, slot.answer == nil, !slot.pending else { return false }
+                    slot.pending = true
+                    return true
+                }
+                if requeued { eventReady.signal() }
+            }
+            return response
         }
     }
 

@@ -98,6 +98,12 @@ extension FileIO {
         return System.fileStatus(path, followingLinks: true) != nil
     }
 
+    /// The names in a directory, without `.` and `..`; nil when it cannot be read.
+    package static func directoryEntries(_ path: String) -> [String]? { System.directoryEntries(path) }
+
+    /// Where the symbolic link at `path` points; nil when it is no link or cannot be read.
+    package static func linkTarget(_ path: String) -> String? { System.linkTarget(path) }
+
     /// Whether `path` is a directory.
     package static func isDirectory(_ path: String) -> Bool {
         System.fileStatus(path, followingLinks: true)?.isDirectory == true

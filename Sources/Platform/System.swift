@@ -126,6 +126,14 @@ enum System {
         return names
     }
 
+    /// Where a symbolic link points (for `/proc/PID/fd/N`: `socket:[INODE]`); nil when `path` is no link.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBufferPointer { readlink(path, $0.baseAddress!, $0.count) }
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
 
     /// What `stat(2)` (or `lstat(2)`, which does not follow a last symbolic link) tells of a path; nil when it fails.
@@ -223,6 +231,26 @@ enum System {
             }
             if errno != ECONNABORTED { return -1 }
         }
+    }
+
+    /// Both ends of a connected IPv4 socket as `/proc/net/tcp` writes them (the address as the kernel's 32-bit value
+    /// in hex, then the port in hex: `0100007F:1F90`): this side's, then the peer's; nil when either is unknown.
+    static func socketEnds(_ fd: Int32) -> (local: String, remote: String)? {
+        func end(_ call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> String? {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let status = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, &length) }
+            }
+            guard status == 0, Int32(address.sin_family) == AF_INET else { return nil }
+            func hex(_ value: UInt32, _ digits: Int) -> String {
+                let text = String(value, radix: 16, uppercase: true)
+                return String(repeating: "0", count: max(0, digits - text.count)) + text
+            }
+            return hex(address.sin_addr.s_addr, 8) + ":" + hex(UInt32(UInt16(bigEndian: address.sin_port)), 4)
+        }
+        guard let local = end({ getsockname($0, $1, $2) }), let remote = end({ getpeername($0, $1, $2) }) else { return nil }
+        return (local, remote)
     }
 
     /// `send(2)` that never raises SIGPIPE: a peer that closed is an EPIPE failure.

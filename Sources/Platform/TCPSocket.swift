@@ -61,6 +61,10 @@ package final class TCPSocket: Sendable {
     /// time ran out.
     package func waitForIncoming(timeoutMs: Int32) -> Bool { System.waitUntilReadable(descriptor, timeoutMs: timeoutMs) }
 
+    /// This side's and the peer's address and port, as `/proc/net/tcp` writes them (`0100007F:1F90`); nil when not
+    /// IPv4 or no longer connected.
+    package var ends: (local: String, remote: String)? { System.socketEnds(descriptor) }
+
     /// Closes the socket; later calls, and a second `close()`, do nothing to whatever gets the number next.
     package func close() {
         let closing = owner.withLock { $0.take() }

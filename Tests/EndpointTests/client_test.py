@@ -1,6 +1,6 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers|timeouts]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
@@ -14,6 +14,9 @@ and USERNAME required in challenge responses. answers: Cognito's answers where a
 CLI: input checks before any trigger, SignUp's refusals and wording, AdminCreateUser's FORCE_CHANGE_PASSWORD and
 MessageAction, NEW_PASSWORD_REQUIRED after the custom challenge, AdminSetUserPassword, GetUser's members,
 UpdateUserAttributes, DeleteUser, AdminDisableUser/AdminEnableUser, AdminInitiateAuth/AdminRespondToAuthChallenge.
+timeouts: a kept-alive connection left idle is closed after the endpoint's
+10 s, a client that trickles its request in a byte a second (a slow loris) is cut off 10 s after its first byte, and
+the endpoint serves a sign-in meanwhile and after.
 template: the pool template.yaml declares (--template, --parameter):
 email sign-up and sign-in with AllowSelfSignUp=true, the clients' WriteAttributes, then the same template with its
 defaults refusing SignUp, and a bad parameter refused at start. The others run without a template (--no-template).
@@ -28,7 +31,7 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers"],
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers", "timeouts"],
                 default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
@@ -57,7 +60,7 @@ def start_endpoint(*extra, files=None, **variables):
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
          "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
-         "after-sign-in": [], "answers": [],
+         "after-sign-in": [], "answers": [], "timeouts": [],
          "template": ["--template", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "template.yaml"),
                       "--parameter", "AllowSelfSignUp=true", "--parameter", "SmsAllowedCountries=44",
                       "--parameter", "MaxSmsPerHour=100", "--parameter", "AuthSessionValidity=5"]}[args.scenario]
@@ -352,6 +355,53 @@ def descriptors():
         connection.close()
     check("AuthenticationResult" in sign_in(phone, phone), "a sign-in after the idle connections closed")
     print(f"{checks}: out of descriptors and back")
+
+
+def timeouts():
+    """The endpoint closes an idle kept-alive connection and cuts off a slow loris, and serves others all the while."""
+    import socket
+    phone = "+15555550100"
+    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    host, port = args.endpoint.split("//")[1].split(":")
+    ended = {}
+
+    def idle():
+        connection = socket.create_connection((host, int(port)))
+        connection.sendall(f"OPTIONS / HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        answer = connection.recv(65536)
+        check(answer.startswith(b"HTTP/1.1 200 "), f"an answer before the idle time: {answer[:40]!r}")
+        started = time.monotonic()
+        connection.settimeout(30)
+        rest = connection.recv(65536)  # nothing comes until the endpoint closes it
+        ended["idle"] = (time.monotonic() - started, rest)
+
+    def slow_loris():
+        connection = socket.create_connection((host, int(port)))
+        connection.settimeout(1)
+        started = time.monotonic()
+        request = f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\n" + "X-Slow: " + "a" * 60 + "\r\n\r\n"
+        for byte in request.encode():
+            try:
+                connection.sendall(bytes([byte]))
+                if connection.recv(65536) == b"":
+                    break  # closed by the endpoint
+            except socket.timeout:
+                continue  # nothing to read yet: the next byte after a second
+            except OSError:
+                break
+        ended["slow"] = time.monotonic() - started
+
+    threads = [threading.Thread(target=idle), threading.Thread(target=slow_loris)]
+    for thread in threads:
+        thread.start()
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in while they hold their connections")
+    for thread in threads:
+        thread.join(60)
+    waited, rest = ended["idle"]
+    check(rest == b"" and 9 <= waited < 20, f"the idle connection closed after {waited:.1f} s with {rest[:40]!r}")
+    check(9 <= ended["slow"] < 20, f"the slow loris cut off after {ended['slow']:.1f} s (its request takes about 80 s)")
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in after")
+    print(f"{checks}: idle closed after {waited:.1f} s, slow loris cut off after {ended['slow']:.1f} s")
 
 
 def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
@@ -649,7 +699,7 @@ def answers():
 
 if args.scenario != "main":
     {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
-     "after-sign-in": after_sign_in, "template": template, "answers": answers}[args.scenario]()
+     "after-sign-in": after_sign_in, "template": template, "answers": answers, "timeouts": timeouts}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.

@@ -212,4 +212,76 @@ private final class Counter: Sendable { let value = Mutex(0) }
             #expect(failure.description.contains("cannot connect"))
         }
     }
+
+    @Test func aSlowLorisIsCutOffWhenTheWholeRequestIsLateNotOnlyWhenOneGapIs() throws {
+        let server = try echoServer(HTTPLimits(maxBody: 100, idleTimeoutMs: 5_000, readTimeoutMs: 300))
+        defer { server.stop() }
+        let socket = try TCPSocket.connect(host: "127.0.0.1", port: server.port)
+        defer { socket.close() }
+        let started = SystemClock.nowEpochMilliseconds()
+        // A byte every 50 ms: no gap is near the read time, but the head would take 2 s in all.
+        var cutOff = false
+        for byte in Array("GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n".utf8) {
+            if socket.waitForIncoming(timeoutMs: 50) {
+                cutOff = true
+                break
+            }
+            do { try socket.sendAll([byte]) } catch {
+                cutOff = true
+                break
+            }
+        }
+        #expect(cutOff, "the server still listened after the whole head trickled in")
+        #expect(read(socket) == "", "closed without an answer")
+        #expect(SystemClock.nowEpochMilliseconds() - started < 1_500)
+        // A prompt request on a new connection is served.
+        #expect(try exchange(server.port, Array("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 200 "))
+    }
+
+    @Test func aConnectionTheServerDoesNotAdmitIsClosedUnread() throws {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        let handled = Counter()
+        let admitted = Mutex<[String]>([])
+        server.start(
+            limits: HTTPLimits(), label: "test",
+            admit: { peer in
+                let ends = peer.ends
+                admitted.withLock { $0.append(ends.map { "\($0.local) \($0.remote)" } ?? "none") }
+                return false
+            }
+        ) { _, _ in
+            handled.value.withLock { $0 += 1 }
+            return HTTPResponse(status: 200)
+        }
+        #expect(try exchange(server.port, Array("GET / HTTP/1.1\r\n\r\n".utf8)) == "")
+        #expect(handled.value.withLock { $0 } == 0)
+        // The ends as /proc/net/tcp writes them: 127.0.0.1 is 0100007F, then the port in hex.
+        let port = String(server.port, radix: 16, uppercase: true)
+        let local = "0100007F:" + String(repeating: "0", count: 4 - port.count) + port
+        #expect(admitted.withLock { $0.first?.hasPrefix(local + " 0100007F:") } == true, "\(admitted.withLock { $0 })")
+    }
+
+    @Test func aHandlerLearnsItsAnswerWasNotSent() throws {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        let unsent = Mutex(false)
+        let answered = Mutex(false)
+        server.start(limits: HTTPLimits(), label: "test") { _, peer in
+            let limit = SystemClock.nowEpochMilliseconds() + 5_000
+            while !peer.hasHungUp && SystemClock.nowEpochMilliseconds() < limit { SystemClock.sleep(milliseconds: 5) }
+            // More than the socket buffers hold: the peer has gone, so the write fails partway.
+            var response = HTTPResponse(status: 200, body: [UInt8](repeating: 65, count: 16 << 20))
+            response.unsent = { unsent.withLock { $0 = true } }
+            answered.withLock { $0 = true }
+            return response
+        }
+        let socket = try TCPSocket.connect(host: "127.0.0.1", port: server.port)
+        try socket.sendAll(Array("GET /next HTTP/1.1\r\n\r\n".utf8))
+        socket.close()
+        let limit = SystemClock.nowEpochMilliseconds() + 10_000
+        while !unsent.withLock({ $0 }) && SystemClock.nowEpochMilliseconds() < limit { SystemClock.sleep(milliseconds: 5) }
+        #expect(answered.withLock { $0 })
+        #expect(unsent.withLock { $0 })
+    }
 }

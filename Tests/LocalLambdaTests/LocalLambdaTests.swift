@@ -1,5 +1,7 @@
 import Foundation
+import HTTP1
 import Platform
+import Synchronization
 import Testing
 
 @testable import LocalLambda
@@ -128,6 +130,79 @@ struct LocalLambdaTests {
         SystemClock.sleep(milliseconds: 300)
         let answer = instance.invoke(Array("{\"i\": 7}".utf8))
         #expect(echoed(answer)?.i == 7)
+    }
+
+    @Test("another process's GET /next on an instance's Runtime API is closed unserved; the instance's own gets the event")
+    func strangerGetsNoEvent() throws {
+        let logged = Mutex<[String]>([])
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAKE_MODE"] = "echo"
+        let instance = try FunctionInstance(
+            FunctionConfiguration(
+                name: "fake", executable: python, arguments: [fakeRuntime], environment: environment,
+                log: { line in logged.withLock { $0.append(line) } }))
+        defer { instance.stop() }
+        // This test's process is not the instance's: it asks first, and twice.
+        var strangers: [TCPSocket] = []
+        for _ in 0..<2 {
+            let stranger = try TCPSocket.connect(host: "127.0.0.1", port: instance.runtimeAPIPort)
+            try stranger.sendAll(Array("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            strangers.append(stranger)
+        }
+        defer { strangers.forEach { $0.close() } }
+        #expect(echoed(instance.invoke(Array("{\"i\": 5}".utf8)))?.i == 5)
+        #expect(echoed(instance.invoke(Array("{\"i\": 6}".utf8)))?.i == 6)
+        for stranger in strangers {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            #expect(stranger.waitForIncoming(timeoutMs: 5_000))
+            #expect((try? stranger.receive(into: &buffer)) ?? 0 == 0, "closed, with no event")
+        }
+        let lines = logged.withLock { $0 }
+        #expect(lines.count == 1, "said once: \(lines)")
+        #expect(lines.first?.contains("refused a connection to the Runtime API of process \(instance.processID)") == true)
+    }
+
+    @Test("a connection's client socket is found in /proc/net/tcp by its two ends")
+    func clientInodeFromTheTable() throws {
+        let table = Array(
+            """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:9C40 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1111 1 0 100 0 0 10 0
+               1: 0100007F:9C40 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 2222 1 0 20 4 30 10 -1
+               2: 0100007F:D431 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 3333 1 0 20 4 30 10 -1
+               3: 0100007F:D432 0100007F:9C40 06 00000000:00000000 03:00000ABC 00000000     0        0 0 3 0
+            """.utf8)
+        // Our side is 127.0.0.1:40000, the client 127.0.0.1:54321: its row has them the other way round.
+        #expect(RuntimeAPIPeer.clientInode(table, client: "0100007F:D431", server: "0100007F:9C40") == "3333")
+        #expect(RuntimeAPIPeer.clientInode(table, client: "0100007F:D432", server: "0100007F:9C40") == nil, "TIME_WAIT: no inode")
+        #expect(RuntimeAPIPeer.clientInode(table, client: "0100007F:D433", server: "0100007F:9C40") == nil)
+    }
+
+    @Test("the check a connection costs, measured on this process's own connection to a server of its own")
+    func peerCheckCost() throws {
+        let server = try HTTP1.HTTPServer(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        let costs = Mutex<[Int64]>([])
+        let verdicts = Mutex<[Bool]>([])
+        let me = ProcessInfo.processInfo.processIdentifier
+        server.start(
+            limits: HTTPLimits(), label: "test",
+            admit: { peer in
+                let started = ContinuousClock.now
+                let verdict = RuntimeAPIPeer.isFrom(peer, processID: me)
+                let spent = ContinuousClock.now - started
+                costs.withLock { $0.append(spent.components.attoseconds / 1_000_000_000_000 + spent.components.seconds * 1_000_000) }
+                verdicts.withLock { $0.append(verdict) }
+                return verdict
+            }
+        ) { _, _ in HTTPResponse(status: 200) }
+        for _ in 0..<20 {
+            var client = HTTPClientConnection(host: "127.0.0.1", port: server.port, hostHeader: "x")
+            #expect(try client.send(HTTPRequest(method: "GET", path: "/")).status == 200)
+        }
+        #expect(verdicts.withLock { $0 }.allSatisfy { $0 } && verdicts.withLock { $0.count } == 20)
+        let sorted = costs.withLock { $0 }.sorted()
+        print("Runtime API peer check: median \(sorted[sorted.count / 2]) µs, max \(sorted.last ?? 0) µs per connection")
     }
 
     @Test("a function past its time is ended and the next invocation starts a new process")
