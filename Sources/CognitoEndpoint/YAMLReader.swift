@@ -37,7 +37,7 @@ struct YAMLReader {
             let content = stripComment(line)
             let trimmed = content.drop { $0 == " " }
             guard !trimmed.allSatisfy({ $0 == " " }) else { continue }
-            if line.contains("\t") && line.prefix { $0 == " " || $0 == "\t" }.contains("\t") {
+            if line.contains("\t") && line.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
                 throw fail(offset + 1, "a tab in indentation")
             }
             if trimmed == "---" && reader.lines.isEmpty { continue }
