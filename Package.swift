@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-cognito-passwordless",
-    // Synchronization's Mutex and Atomic, for the local tools on a Mac.
+    // Synchronization's Mutex and Atomic (Platform's descriptor owners, the endpoint), which macOS has from 15.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "define-auth-challenge", targets: ["define-auth-challenge"]),
@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "pre-sign-up", targets: ["pre-sign-up"]),
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
         .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
+        .executable(name: "local-lambda", targets: ["local-lambda"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -24,15 +25,19 @@ let package = Package(
         // time, and OpenSSL's default provider narrowed to what HTTPS to AWS uses (in the static Lambda build).
         .target(name: "CCurlSupport", dependencies: ["CCurl"]),
 
-        // The few system calls (sockets, time, randomness, files, environment), with Darwin, Glibc and Musl branches.
+        // The few system calls (sockets, files, processes, threads, time, randomness, environment): all of them in
+        // System.swift, the one file with the Darwin, Glibc and Musl branches; descriptors owned by non-copyable values.
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
         // JSON: one reader (RFC 8259, bounded), one writer with the one string escaper, and the bridges between
         // JSON values and Codable models. No dependencies, no Foundation.
         .target(name: "JSON"),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
+        // HTTP/1.1 on blocking sockets: messages, Content-Length and chunked bodies, limits and timeouts, a small
+        // server and a kept-alive client connection. No API's error format.
+        .target(name: "HTTP1", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "JSON"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "HTTP1", "JSON"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
@@ -53,6 +58,10 @@ let package = Package(
                 "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "AWSSigning", "AWSHTTP", "AWSClients",
             ]),
 
+        // Cognito's part in a custom-auth sign-in and a sign-up, over the typed events, shared by passwordless-local and
+        // the endpoint; who runs the triggers is theirs (in process, or the functions' own processes).
+        .target(name: "SignInDriver", dependencies: ["PasswordlessAuth", "JSON"]),
+
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
             name: "create-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers", "PasswordlessAWS"]),
@@ -63,18 +72,27 @@ let package = Package(
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
             name: "passwordless-local",
-            dependencies: ["Platform", "Settings", "JSON", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"]),
+            dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "SignInDriver", "JSON"]),
 
-        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
-        .target(name: "CognitoEndpoint", dependencies: ["Platform", "Settings", "JSON", "CCrypto", "CTokenKeys"]),
+        // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
+        .target(
+            name: "CognitoEndpoint",
+            dependencies: [
+                "Platform", "Settings", "HTTP1", "JSON", "LocalLambda", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver",
+            ]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
+        // The Lambda service on this machine: functions' processes, each polling a Runtime API served here, their
+        // pool, timeouts, exits and init errors, on LambdaRuntime's definitions of the API.
+        .target(name: "LocalLambda", dependencies: ["Platform", "HTTP1", "JSON", "LambdaRuntime"]),
+        // Runs a function under LocalLambda with sample events and reports what it measured, as one JSON document.
+        .executableTarget(name: "local-lambda", dependencies: ["LocalLambda", "Platform"]),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
-            name: "TestSupport", dependencies: ["Platform", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
+            name: "TestSupport", dependencies: ["Platform", "HTTP1", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers"],
             path: "Tests/TestSupport"),
         // moto's server, a fault-injecting proxy and a TLS relay on 127.0.0.1, for the AWS tests.
         .target(
@@ -85,6 +103,11 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         // JSONTestSuite's parsing cases, Foundation's JSONDecoder as a reference, the bounds and the escaper.
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Platform"]),
+        // LocalLambda and the local-lambda executable against a fake runtime.
+        .testTarget(
+            name: "LocalLambdaTests", dependencies: ["LocalLambda", "Platform", "TestSupport", "local-lambda"],
+            exclude: ["fake_runtime.py"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["Platform", "LambdaRuntime", "TestSupport"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning", "TestSupport"]),
@@ -104,6 +127,12 @@ let package = Package(
                 "verify-auth-challenge", "pre-sign-up",
             ],
             exclude: ["client_test.py", "failing_function.py"]),
+        // The sign-in driver through passwordless-local's in-process runner and the endpoint's functions.
+        .testTarget(
+            name: "SignInDriverTests",
+            dependencies: [
+                "SignInDriver", "JSON", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local",
+            ]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
             name: "EndToEndTests",

@@ -9,7 +9,7 @@
 # way); otherwise, or with --native, it uses the host's toolchain and makes the
 # result fit glibc 2.34. Either way scripts/check-lambda-zip.sh then checks every
 # zip (glibc versions, libraries, mode); --smoke also runs each bootstrap under
-# tools/runtime-emulator.py with the matching events/<trigger>-*.json.
+# local-lambda (built here first) with the matching events/<trigger>-*.json.
 # Every bootstrap is a position-dependent executable (no relocations to apply at
 # start-up: 1.6 MB less memory and about 0.6 ms less CPU per cold start; its own
 # image then sits at a fixed address; --pie builds position-independent ones), linked twice with the toolchain's lld: the second time with the code
@@ -171,6 +171,13 @@ linker=()
 [[ -x $(dirname "$(command -v swift)")/ld.lld ]] && linker=(-Xswiftc -use-ld=lld)
 
 bin_dir=$(swift build "${scratch[@]}" -c release --show-bin-path)
+# The local Lambda that runs the functions for the code layout below and the smoke test, built with the same flags
+# (other flags would rebuild every module for the functions).
+echo "==> swift build -c release --static-swift-stdlib --product local-lambda"
+swift build "${scratch[@]}" -c release --static-swift-stdlib --product local-lambda "${link_flags[@]}" "${linker[@]}" 2>&1 |
+  { grep -v "the use of \`mktemp' is dangerous" || true; }
+[[ -x $bin_dir/local-lambda ]] || die "swift build left no $bin_dir/local-lambda"
+export LOCAL_LAMBDA=$bin_dir/local-lambda
 link_all() {
   local fn
   for fn in "${FUNCTIONS[@]}"; do

@@ -10,9 +10,10 @@
 # scripts/make-stub-libs.sh (marked by a .lambda_stub section) are listed: stub
 # libraries in lib/ get the same checks and must need no library at all; stubs
 # linked into bootstrap (a static libcurl) are named from its .lambda_stub strings.
-# --smoke also runs the unpacked bootstrap under
-# tools/runtime-emulator.py with events/<trigger>-*.json (define-*.json for
-# define-auth-challenge.zip, pre-*.json for pre-sign-up.zip, ...) and OTP_DELIVERY=console.
+# --smoke also runs the unpacked bootstrap under local-lambda ($LOCAL_LAMBDA, else
+# .build/release/local-lambda, else .build/debug/local-lambda; build.sh builds it first)
+# with events/<trigger>-*.json (define-*.json for define-auth-challenge.zip,
+# pre-*.json for pre-sign-up.zip, ...) and OTP_DELIVERY=console.
 set -euo pipefail
 
 MAX_GLIBC=2.34
@@ -126,13 +127,17 @@ check_zip() {
 smoke() {
   local name=$1 dir=$2 trigger=${1%%-*} summary
   local -a events=("$ROOT"/events/"$trigger"-*.json)
-  local emulator=$ROOT/tools/runtime-emulator.py
-  [[ -f $emulator ]] || { echo "smoke: $emulator not found" >&2; return 1; }
+  local runner=${LOCAL_LAMBDA:-}
+  if [[ -z $runner ]]; then
+    runner=$ROOT/.build/release/local-lambda
+    [[ -x $runner ]] || runner=$ROOT/.build/debug/local-lambda
+  fi
+  [[ -x $runner ]] || { echo "smoke: $runner not found (swift build --product local-lambda)" >&2; return 1; }
   [[ -e ${events[0]} ]] || { echo "smoke: no events/$trigger-*.json" >&2; return 1; }
   # A clean environment as on Lambda (no LD_LIBRARY_PATH, none of the caller's settings); the
   # function's own output goes to a log, shown only when something fails.
   if ! (cd "$dir" && env -i PATH="$PATH" OTP_DELIVERY=console HASH_KEY="zip smoke test key, not secret" AWS_LAMBDA_FUNCTION_NAME="$name" \
-    python3 "$emulator" --no-bodies "${events[@]}" -- ./bootstrap >"$TMP/$name.json" 2>"$TMP/$name.log"); then
+    "$runner" --no-bodies "${events[@]}" -- ./bootstrap >"$TMP/$name.json" 2>"$TMP/$name.log"); then
     cat "$TMP/$name.log" "$TMP/$name.json" >&2
     return 1
   fi

@@ -4,7 +4,7 @@
     swift build                          # once: this script builds nothing, it runs .build/debug/*
     python3 scripts/draw-dashboard.py    # -> docs/dashboard.svg, and the totals on stdout
 
-A seeded workload of sign-ins goes through define, create and verify under tools/runtime-emulator.py, round by
+A seeded workload of sign-ins goes through define, create and verify under local-lambda (.build/debug), round by
 round as Cognito calls them, with OTP_DELIVERY=console. EMF lines carry real time, so the script puts each sign-in
 in one of 12 simulated 5-minute buckets. Widgets come from template.yaml. Exit status 1 when an EMF line does not
 parse or a metric the dashboard shows never appears (RateLimited and DeliveryFailures may be zero). Stdlib only.
@@ -118,11 +118,11 @@ def add_emf(line, bucket_of, data):
 
 
 def invoke(fn, named_events, data):
-    """Serves the events to one process of the function; returns the emulator's invocations by event name."""
+    """Serves the events to one process of the function; returns local-lambda's invocations by event name."""
     with tempfile.TemporaryDirectory() as tmp:
         for name, ev in named_events:
             (Path(tmp) / name).write_text(json.dumps(ev))
-        run = subprocess.run([sys.executable, ROOT / "tools/runtime-emulator.py", "--timeout", "600",
+        run = subprocess.run([ROOT / ".build/debug/local-lambda", "--timeout", "600",
                               *[a for k, v in ENV.items() for a in ("--env", f"{k}={v}")],
                               *[Path(tmp) / name for name, _ in named_events],
                               "--", ROOT / f".build/debug/{fn}-auth-challenge"], capture_output=True, text=True)
@@ -130,7 +130,7 @@ def invoke(fn, named_events, data):
         report = json.loads(run.stdout)
         assert not report["init_error"] and report["answered"] == len(named_events)
     except (ValueError, KeyError, AssertionError):
-        die(f"{fn} under runtime-emulator did not answer every event:\n{run.stdout[:1000]}\n{run.stderr[-2000:]}")
+        die(f"{fn} under local-lambda did not answer every event:\n{run.stdout[:1000]}\n{run.stderr[-2000:]}")
     bucket_of = {inv["request_id"]: int(inv["event"][1:3]) for inv in report["invocations"]}  # from "bNN-..."
     for line in run.stderr.splitlines():
         if '"_aws"' in line:
@@ -251,7 +251,7 @@ def main():
     for w in widgets:
         svg += draw_widget(w, data, 20 + w["x"] * ux, top + w["y"] * uy, w["width"] * ux - 8, w["height"] * uy - 8)
     caption = ("Drawn by scripts/draw-dashboard.py from the EMF metric lines the debug builds wrote to stderr under "
-               f"tools/runtime-emulator.py (OTP_DELIVERY=console, seed {SEED}); the lines carry real time, so the script "
+               f"local-lambda (OTP_DELIVERY=console, seed {SEED}); the lines carry real time, so the script "
                "bucketed each sign-in itself. Console delivery makes the latency the time to write the message. "
                f"DeliveryFailures: {failures} in this run (nothing is sent); RateLimited here counts only resends past "
                "MAX_RESENDS=2 (no DynamoDB table). The Lambda errors, duration, alarm and log widgets come from AWS and "

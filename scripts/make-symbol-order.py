@@ -11,7 +11,7 @@ every function it executes:
   - start-up: against a Runtime API that accepts and never answers, stopped at its first GET /next
     (define, verify, verify marking with AWS, pre-sign-up, create with console delivery, create with AWS
     delivery);
-  - invocations: under tools/runtime-emulator.py with the events/ of its trigger; create also with
+  - invocations: under local-lambda ($LOCAL_LAMBDA, else .build/release/local-lambda) with the events/ of its trigger; create also with
     AWS delivery, sending an SMS and an email to bench/tools/https-endpoint.py over HTTPS (its own
     certificate, canned answers), and a retry.
 Names the executables do not define (glibc's) are left out. Why it matters: the kernel maps a file's
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
-EMULATOR = ROOT / "tools" / "runtime-emulator.py"
+LOCAL_LAMBDA = Path(os.environ.get("LOCAL_LAMBDA") or ROOT / ".build" / "release" / "local-lambda")
 ENDPOINT = ROOT / "bench" / "tools" / "https-endpoint.py"
 FN = re.compile(r"^c?fn=\(\d+\) (.+)$")
 
@@ -70,7 +70,7 @@ def start_up(exe, env, out):
 
 
 def invocations(exe, env, events, out):
-    cmd = [sys.executable, str(EMULATOR), "--no-bodies", "--timeout", "300"]
+    cmd = [str(LOCAL_LAMBDA), "--no-bodies", "--timeout", "300"]
     for k, v in env.items():
         cmd += ["--env", f"{k}={v}"]
     cmd += [str(e) for e in events] + ["--", *callgrind(out), str(exe)]

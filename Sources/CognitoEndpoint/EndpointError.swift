@@ -1,4 +1,4 @@
-import JSON
+import SignInDriver
 
 /// What can stop the endpoint from starting or serving: bad arguments, a function that cannot start, state that
 /// cannot be read or written.
@@ -8,6 +8,7 @@ struct EndpointError: Error, CustomStringConvertible {
     static func arguments(_ text: String) -> EndpointError { EndpointError(description: text) }
     static func state(_ text: String) -> EndpointError { EndpointError(description: text) }
     static func function(_ text: String) -> EndpointError { EndpointError(description: text) }
+    static func template(_ text: String) -> EndpointError { EndpointError(description: text) }
 }
 
 /// A Cognito API error as the client sees it: HTTP 400 with `__type` and `message`.
@@ -26,6 +27,10 @@ struct CognitoError: Error {
         return response
     }
 
+    /// A trigger that failed the call, as Cognito reports it.
+    init(_ failure: CustomAuthError) { self.init("UserLambdaValidationException", failure.description) }
+
+    static let unknownOperation = CognitoError("UnknownOperationException", "")
     static func invalidParameter(_ message: String) -> CognitoError { CognitoError("InvalidParameterException", message) }
     static let notAuthorized = CognitoError("NotAuthorizedException", "Incorrect username or password.")
     static let sessionExpired = CognitoError("NotAuthorizedException", "Invalid session for the user, session is expired.")

@@ -6,36 +6,53 @@ enum FunctionSet {
     static let passedPrefixes = ["OTP_", "MAX_", "RATE_LIMIT_", "EMAIL_", "SMS_", "SES_", "SNS_", "SIGNUP_"]
     static let passedNames: Set = ["HASH_KEY", "LOG_LEVEL", "METRICS_NAMESPACE"]
 
-    static func start(_ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String) throws(EndpointError) -> Triggers
+    /// Starts each trigger: without a template all four (pre-sign-up if built) with the variables passed through;
+    /// with one, those it wires, each with the environment it declares.
+    static func start(
+        _ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String, template: PoolTemplate? = nil
+    )
+        throws(EndpointError) -> Triggers
     {
         let directory = arguments.functions ?? ownDirectory()
-        var environment = ProcessEnvironment.all().filter { name, _ in
+        let all = ProcessEnvironment.all()
+        var passed = all.filter { name, _ in
             passedNames.contains(name) || passedPrefixes.contains { name.hasPrefix($0) }
         }
-        environment["OTP_DELIVERY"] = environment["OTP_DELIVERY"] ?? "console"
         // SignUp makes accounts whose destination is unverified: the first right code verifies it, as the template
         // sets up for self sign-up.
-        environment["OTP_REQUIRE_VERIFIED"] = environment["OTP_REQUIRE_VERIFIED"] ?? "first-sign-in"
-        if environment["HASH_KEY"] == nil { environment["HASH_KEY"] = try hashKey(stateDirectory) }
+        passed["OTP_REQUIRE_VERIFIED"] = passed["OTP_REQUIRE_VERIFIED"] ?? "first-sign-in"
+        if passed["HASH_KEY"] == nil { passed["HASH_KEY"] = try hashKey(stateDirectory) }
+        // What the endpoint sets whatever the template says. Codes go to the console (or --outbox) unless the
+        // endpoint's own OTP_DELIVERY says otherwise: a template's "aws" would send real messages from a laptop.
+        var own = ["OTP_DELIVERY": all["OTP_DELIVERY"] ?? "console"]
         // The functions sign their calls back to this endpoint (verify marks a first-verified destination), which
         // takes any signer. With AWS_ENDPOINT_URL_DYNAMODB (DynamoDB Local, or moto in the tests) and RATE_LIMIT_TABLE,
         // the shared limits run there, signed with the credentials this endpoint was given; never real AWS's.
-        let all = ProcessEnvironment.all()
-        if let dynamoDB = all["AWS_ENDPOINT_URL_DYNAMODB"], dynamoDB.hasPrefix("http://127.") || dynamoDB.hasPrefix("http://localhost") {
-            environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDB
-            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] { environment[name] = all[name] }
-        } else {
-            environment["RATE_LIMIT_TABLE"] = nil
+        let localDynamoDB =
+            all["AWS_ENDPOINT_URL_DYNAMODB"].map { $0.hasPrefix("http://127.") || $0.hasPrefix("http://localhost") } ?? false
+        if localDynamoDB {
+            own["AWS_ENDPOINT_URL_DYNAMODB"] = all["AWS_ENDPOINT_URL_DYNAMODB"]
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] { own[name] = all[name] }
+            if let table = all["RATE_LIMIT_TABLE"] { own["RATE_LIMIT_TABLE"] = table }
         }
-        environment["AWS_ACCESS_KEY_ID"] = environment["AWS_ACCESS_KEY_ID"] ?? "AKIDLOCALENDPOINT"
-        environment["AWS_SECRET_ACCESS_KEY"] = environment["AWS_SECRET_ACCESS_KEY"] ?? "local-endpoint-secret"
-        environment["AWS_REGION"] = "us-east-1"
-        environment["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
+        own["AWS_ACCESS_KEY_ID"] = own["AWS_ACCESS_KEY_ID"] ?? "AKIDLOCALENDPOINT"
+        own["AWS_SECRET_ACCESS_KEY"] = own["AWS_SECRET_ACCESS_KEY"] ?? "local-endpoint-secret"
+        own["AWS_REGION"] = "us-east-1"
+        own["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
         let outbox = Outbox(path: arguments.outbox)
         var functions: [Triggers.Kind: any Invocable] = [:]
         for kind in Triggers.Kind.allCases {
+            var environment: [String: String]
+            if let template {
+                guard let declared = template.functions[kind] else { continue }
+                environment = declared
+            } else {
+                environment = passed
+            }
+            environment.merge(own) { $1 }
+            if !localDynamoDB { environment["RATE_LIMIT_TABLE"] = nil }
             guard let executable = find(kind.rawValue, in: directory) else {
-                if kind == .preSignUp { continue }
+                if kind == .preSignUp && template == nil { continue }
                 throw .function("no \(kind.rawValue) in \(directory) (build it with swift build, or give --functions DIR)")
             }
             functions[kind] = try TriggerFunction(name: kind.rawValue, executable: executable, environment: environment, outbox: outbox)

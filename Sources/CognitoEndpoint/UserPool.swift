@@ -9,6 +9,12 @@ struct PoolUser: Codable, Sendable {
     var attributes: [String: String]
     var status: String
     var createdAt: Int64
+    /// When an administrator last changed the account; absent in a users.json from before it (then `createdAt`).
+    var modifiedAt: Int64?
+    /// False once `AdminDisableUser` disabled the account; absent is enabled.
+    var disabled: Bool?
+    /// The refresh tokens issued to this account (RefreshTokens.swift); absent in a users.json from before them.
+    var refreshGrants: [RefreshGrant]?
 
     /// The attributes as the triggers see them: with `sub`, `cognito:user_status` and, where the pool signs in with
     /// a verified email or phone, `cognito:email_alias` / `cognito:phone_number_alias`.
@@ -21,11 +27,18 @@ struct PoolUser: Codable, Sendable {
         return all
     }
 
+    var enabled: Bool { disabled != true }
+
+    /// The attributes as an `AttributeListType`, by name.
+    var attributeList: JSONValue {
+        .array(attributes.keys.sorted().map { name -> JSONValue in ["Name": .string(name), "Value": .string(attributes[name]!)] })
+    }
+
+    /// A `UserType` (`AdminCreateUser`, `ListUsers`) or `AdminGetUser`'s answer: the account with its status and dates.
     func apiDescription(userNameKey: String, attributesKey: String) -> JSONValue {
-        let list = attributes.keys.sorted().map { name -> JSONValue in ["Name": .string(name), "Value": .string(attributes[name]!)] }
-        return .object([
-            userNameKey: .string(userName), attributesKey: .array(list), "UserStatus": .string(status), "Enabled": true,
-            "UserCreateDate": .number(Double(createdAt)), "UserLastModifiedDate": .number(Double(createdAt)),
+        .object([
+            userNameKey: .string(userName), attributesKey: attributeList, "UserStatus": .string(status), "Enabled": .bool(enabled),
+            "UserCreateDate": .number(Double(createdAt)), "UserLastModifiedDate": .number(Double(modifiedAt ?? createdAt)),
         ])
     }
 }
@@ -34,6 +47,8 @@ struct PoolUser: Codable, Sendable {
 struct Accounts {
     private(set) var byName: [String: PoolUser] = [:]
     private var byAlias: [String: String] = [:]
+    /// Account by the hash of a refresh token issued to it.
+    private var byGrant: [String: String] = [:]
 
     init(_ users: [String: PoolUser]) { users.values.forEach { put($0) } }
 
@@ -44,17 +59,22 @@ struct Accounts {
     /// The account with this alias (`email:…` or `phone:…`).
     func owner(of alias: String) -> PoolUser? { byAlias[alias].flatMap { byName[$0] } }
 
+    /// The account a refresh token was issued to, by the token's hash.
+    func holder(ofGrant hash: String) -> PoolUser? { byGrant[hash].flatMap { byName[$0] } }
+
     mutating func put(_ user: PoolUser) {
         remove(user.userName)
         byName[user.userName] = user
         // The oldest account keeps an alias that two share (as before the index, the first found).
         for alias in Self.aliases(user.attributes) where byAlias[alias] == nil { byAlias[alias] = user.userName }
+        for grant in user.refreshGrants ?? [] { byGrant[grant.tokenHash] = user.userName }
     }
 
     @discardableResult
     mutating func remove(_ userName: String) -> PoolUser? {
         guard let user = byName.removeValue(forKey: userName) else { return nil }
         for alias in Self.aliases(user.attributes) where byAlias[alias] == userName { byAlias[alias] = nil }
+        for grant in user.refreshGrants ?? [] where byGrant[grant.tokenHash] == userName { byGrant[grant.tokenHash] = nil }
         return user
     }
 }
@@ -125,6 +145,9 @@ final class UserPool: Sendable {
         }
         return user
     }
+
+    /// The account a refresh token was issued to, by the token's hash (RefreshGrant.hash).
+    func holder(ofGrant hash: String) -> PoolUser? { accounts.withLock { $0.holder(ofGrant: hash) } }
 
     func update(_ userName: String, _ change: (inout PoolUser) -> Void) -> PoolUser? {
         accounts.withLock { accounts in

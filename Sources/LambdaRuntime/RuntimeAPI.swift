@@ -14,22 +14,25 @@ package enum RuntimeAPI {
     static let traceVariable = "_X_AMZN_TRACE_ID"
 
     /// Blocks until the next event.
-    static let nextPath = "/\(version)/runtime/invocation/next"
+    package static let nextPath = "/\(version)/runtime/invocation/next"
     /// Where a start-up failure is reported.
-    static let initErrorPath = "/\(version)/runtime/init/error"
+    package static let initErrorPath = "/\(version)/runtime/init/error"
     /// Where an answered event goes.
-    static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
+    package static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
     /// Where a failed invocation is reported.
-    static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
+    package static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
+
+    /// What every invocation's path starts with: `{invocationPrefix}{request id}/response` or `/error`.
+    package static let invocationPrefix = "/\(version)/runtime/invocation/"
 
     /// Header names as the Runtime API documents them; they are compared without letter case.
-    enum Header {
+    package enum Header {
         package static let requestID = "Lambda-Runtime-Aws-Request-Id"
         /// The deadline, in milliseconds since 1970.
         package static let deadline = "Lambda-Runtime-Deadline-Ms"
-        static let functionARN = "Lambda-Runtime-Invoked-Function-Arn"
+        package static let functionARN = "Lambda-Runtime-Invoked-Function-Arn"
         /// The X-Ray trace header.
-        static let traceID = "Lambda-Runtime-Trace-Id"
+        package static let traceID = "Lambda-Runtime-Trace-Id"
         /// The error type sent with an error report.
         package static let errorType = "Lambda-Runtime-Function-Error-Type"
     }
@@ -42,9 +45,9 @@ package struct InvocationMetadata: Sendable, Equatable {
     /// When the invocation must be answered, in milliseconds since 1970.
     package var deadlineEpochMs: Int64
     /// The ARN the function was invoked by.
-    var invokedFunctionARN: String
+    package var invokedFunctionARN: String
     /// The X-Ray trace header, if any.
-    var traceID: String?
+    package var traceID: String?
 
     package init(requestID: String, deadlineEpochMs: Int64, invokedFunctionARN: String = "", traceID: String? = nil) {
         self.requestID = requestID

@@ -67,9 +67,9 @@ package struct SignUpPolicy: Sendable, Equatable {
 
 /// The rules of pre-sign-up: which new users may sign up, and confirming them so the custom sign-in can start.
 package enum PreSignUp {
-    package static let signUp = "PreSignUp_SignUp"
-    package static let adminCreateUser = "PreSignUp_AdminCreateUser"
-    static let externalProvider = "PreSignUp_ExternalProvider"
+    package static let signUp = TriggerSource.preSignUp.rawValue
+    package static let adminCreateUser = TriggerSource.preSignUpAdminCreateUser.rawValue
+    static let externalProvider = TriggerSource.preSignUpExternalProvider.rawValue
     /// Every `triggerSource` the function accepts.
     package static let triggerSources = [signUp, adminCreateUser, externalProvider]
 

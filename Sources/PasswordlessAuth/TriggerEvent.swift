@@ -90,23 +90,31 @@ enum RequestKeys: String, CodingKey {
     case userAttributes, challengeName, session, clientMetadata, userNotFound, privateChallengeParameters, challengeAnswer
 }
 
-/// The request of a DefineAuthChallenge event. `userAttributes` is not read: define needs only the rounds.
+/// The request of a DefineAuthChallenge event.
 package struct DefineAuthChallengeRequest: Codable, Sendable {
+    /// The user's attributes, written as Cognito sends them. Never decoded: define's rules need only the rounds, and
+    /// an event define accepts today must not be refused for an attribute it does not read.
+    package var userAttributes: [String: String]
     package var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
     package var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
     package var userNotFound: Bool
 
-    package init(session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil, userNotFound: Bool = false) {
+    package init(
+        userAttributes: [String: String] = [:], session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil,
+        userNotFound: Bool = false
+    ) {
+        self.userAttributes = userAttributes
         self.session = session
         self.clientMetadata = clientMetadata
         self.userNotFound = userNotFound
     }
 
-    /// Decodes a request; `session` and `userNotFound` may be absent.
+    /// Decodes a request; `session` and `userNotFound` may be absent, and `userAttributes` is left empty.
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: RequestKeys.self)
+        userAttributes = [:]
         session = try c.decodeIfPresent([ChallengeResult].self, forKey: .session) ?? []
         clientMetadata = try c.decodeIfPresent([String: String].self, forKey: .clientMetadata)
         userNotFound = try c.decodeIfPresent(Bool.self, forKey: .userNotFound) ?? false
@@ -114,6 +122,7 @@ package struct DefineAuthChallengeRequest: Codable, Sendable {
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: RequestKeys.self)
+        try c.encode(userAttributes, forKey: .userAttributes)
         try c.encode(session, forKey: .session)
         try c.encodeIfPresent(clientMetadata, forKey: .clientMetadata)
         try c.encode(userNotFound, forKey: .userNotFound)

@@ -7,7 +7,7 @@ import Settings
 package final class CreateHandler: TriggerHandler {
     package static let functionName = "create-auth-challenge"
     package static let summary = "Cognito CreateAuthChallenge trigger: makes a one-time code and sends it by SMS or email."
-    package static let triggerSource = "CreateAuthChallenge_Authentication"
+    package static let triggerSource = TriggerSource.createAuthChallenge.rawValue
     package static let logName = "create"
     let configuration: PasswordlessConfiguration
     let delivery: any CodeDelivery
@@ -222,7 +222,7 @@ package final class CreateHandler: TriggerHandler {
 extension CreateHandler {
     /// Cognito stops waiting 5 s after it calls a trigger, whatever the function's timeout, and then retries:
     /// a send that ends later only produces a second code.
-    static let cognitoWaitMs: Int64 = 5_000
+    static let cognitoWaitMs = TriggerSource.cognitoWaitMilliseconds
 
     /// The earlier of the invocation's deadline and Cognito's own 5 s, counted from when Cognito started waiting.
     static func sendingDeadline(_ invocationDeadline: Int64, callerWaitingSince: Int64) -> Int64 {

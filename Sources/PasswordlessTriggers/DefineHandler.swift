@@ -5,7 +5,7 @@ import PasswordlessAuth
 package struct DefineHandler: TriggerHandler {
     package static let functionName = "define-auth-challenge"
     package static let summary = "Cognito DefineAuthChallenge trigger: asks for a code, issues tokens, or fails the sign-in."
-    package static let triggerSource = "DefineAuthChallenge_Authentication"
+    package static let triggerSource = TriggerSource.defineAuthChallenge.rawValue
     package static let logName = "define"
     let configuration: PasswordlessConfiguration
     let codec = EventCodec()

@@ -7,7 +7,7 @@ package struct VerifyHandler: TriggerHandler {
     package static let functionName = "verify-auth-challenge"
     package static let summary =
         "Cognito VerifyAuthChallengeResponse trigger: checks the code; under first-sign-in, marks its destination verified."
-    package static let triggerSource = "VerifyAuthChallengeResponse_Authentication"
+    package static let triggerSource = TriggerSource.verifyAuthChallenge.rawValue
     package static let logName = "verify"
     let clock: any WallClock
     /// Marks a destination verified after the first right code to it; nil where nothing is marked.

@@ -1,24 +1,20 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-#error("Platform supports Darwin, Glibc and Musl")
-#endif
-
 /// Whole-file reads, unbuffered writes to standard output and error, and leaving the process.
 package enum FileIO {
     /// The bytes of the file at `path`, or of standard input for `-`.
     package static func readAll(path: String) -> Result<[UInt8], SystemCallError> {
-        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if path == "-" { return readToEnd(0) }
+        let fd = System.openForReading(path)
         guard fd >= 0 else { return .failure(.last("open")) }
-        defer { if fd != 0 { close(fd) } }
+        let file = FileDescriptor(owning: fd)
+        return readToEnd(file.rawValue)
+    }
+
+    /// Reads `fd` to its end (standard input is not ours to close, so this takes a number, not an owner).
+    private static func readToEnd(_ fd: Int32) -> Result<[UInt8], SystemCallError> {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) } }
+            let count = chunk.withUnsafeMutableBytes { System.read(fd, into: $0) }
             if count < 0 { return .failure(.last("read")) }
             if count == 0 { return .success(bytes) }
             bytes += chunk[..<count]
@@ -26,7 +22,7 @@ package enum FileIO {
     }
 
     /// Whether a file exists at `path` and this process may read it.
-    package static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+    package static func isReadable(_ path: String) -> Bool { System.isReadable(path) }
 
     /// Writes all of `text` to standard error in as few `write` calls as it takes, so lines never interleave.
     package static func writeToStandardError(_ text: String) { writeAll(2, text) }
@@ -35,21 +31,21 @@ package enum FileIO {
     package static func writeToStandardOutput(_ text: String) { writeAll(1, text) }
 
     /// Flushes the C library's buffered streams, before a prompt waits for input.
-    package static func flushBufferedOutput() { fflush(nil) }
+    package static func flushBufferedOutput() { System.flushBufferedOutput() }
 
     /// Ends the process with `status`.
-    package static func exitProcess(_ status: Int32) -> Never { exit(status) }
+    package static func exitProcess(_ status: Int32) -> Never { System.exitProcess(status) }
 
     static func writeAll(_ fd: Int32, _ text: String) {
         var text = text
         _ = text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 
-    /// Writes all of `bytes` to `fd`, resuming after signals and short writes; false when a write fails first.
+    /// Writes all of `bytes` to `fd`, resuming after short writes; false when a write fails first.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = retryingOnInterrupt { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+            let written = System.write(fd, from: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
             if written <= 0 { return false }
             offset += written
         }
@@ -60,10 +56,10 @@ package enum FileIO {
 extension FileIO {
     /// Appends `text` to the file at `path`, creating it (mode 0600) if needed.
     package static func append(_ text: String, to path: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let fd = System.openForAppending(path)
         guard fd >= 0 else { return }
-        defer { close(fd) }
-        writeAll(fd, text)
+        let file = FileDescriptor(owning: fd)
+        writeAll(file.rawValue, text)
     }
 
     /// Replaces the file at `path` with `bytes` through a temporary file and a rename, so a reader never sees half
@@ -71,12 +67,15 @@ extension FileIO {
     /// name, a leftover or a symbolic link someone planted, is removed first and never followed.
     package static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
         let temporary = path + ".tmp"
-        _ = unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        _ = System.removeFile(temporary)
+        let fd = System.createNew(temporary)
         guard fd >= 0 else { return false }
-        let synced = bytes.withUnsafeBytes { writeAll(fd, $0) } && fsync(fd) == 0
-        guard close(fd) == 0, synced, rename(temporary, path) == 0 else {
-            _ = unlink(temporary)
+        let file = FileDescriptor(owning: fd)
+        let synced = bytes.withUnsafeBytes { writeAll(file.rawValue, $0) } && System.synchronize(file.rawValue)
+        // close reports what the file system could not write until then.
+        let closed = (try? file.close()) != nil
+        guard closed, synced, System.rename(temporary, to: path) else {
+            _ = System.removeFile(temporary)
             return false
         }
         return true
@@ -85,9 +84,8 @@ extension FileIO {
     /// Whether `path` is a directory of this process's user that no one else may write to or read
     /// (no group or other permissions), so that what it holds (keys, accounts) is this user's alone.
     package static func isPrivateDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && info.st_uid == geteuid()
-            && (info.st_mode & 0o077) == 0
+        guard let status = System.fileStatus(path, followingLinks: false) else { return false }
+        return status.isDirectory && status.isOwnedByThisUser && status.permissions & 0o077 == 0
     }
 
     /// Makes a directory (mode 0700) and its parents; true if it exists afterwards.
@@ -95,17 +93,19 @@ extension FileIO {
         var partial = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             partial += "/" + component
-            mkdir(partial, 0o700)
+            _ = System.makeDirectory(partial)
         }
-        var info = stat()
-        return stat(path, &info) == 0
+        return System.fileStatus(path, followingLinks: true) != nil
     }
-}
 
-extension FileIO {
+    /// The names in a directory, without `.` and `..`; nil when it cannot be read.
+    package static func directoryEntries(_ path: String) -> [String]? { System.directoryEntries(path) }
+
+    /// Where the symbolic link at `path` points; nil when it is no link or cannot be read.
+    package static func linkTarget(_ path: String) -> String? { System.linkTarget(path) }
+
     /// Whether `path` is a directory.
     package static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        System.fileStatus(path, followingLinks: true)?.isDirectory == true
     }
 }

@@ -1,13 +1,3 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-#error("Platform supports Darwin, Glibc and Musl")
-#endif
-
 /// Tells the time in milliseconds since 1970, the clock Lambda writes its deadlines in; injected so that rules
 /// and handlers can be tested at any moment.
 ///
@@ -26,22 +16,12 @@ package struct SystemClock: WallClock {
 
     package func nowEpochMilliseconds() -> Int64 { Self.nowEpochMilliseconds() }
 
-    package static func nowEpochMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
+    package static func nowEpochMilliseconds() -> Int64 { System.realtimeMilliseconds() }
 
     /// Blocks for `milliseconds`, resuming after signals.
     package static func sleep(milliseconds: Int64) {
         guard milliseconds > 0 else { return }
-        var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        _ = retryingOnInterrupt {
-            let result = nanosleep(&request, &remaining)
-            request = remaining  // after a signal, sleep what is left
-            return result
-        }
+        System.sleep(milliseconds: milliseconds)
     }
 
     /// When this process started, in milliseconds since 1970, to the kernel's 10 ms clock tick; nil where that
@@ -55,11 +35,8 @@ package struct SystemClock: WallClock {
         // After "pid (comm)", field 3 is the state; starttime is field 22, in clock ticks since boot.
         let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
         guard fields.count > 19, let ticks = Int64(String(decoding: fields[19], as: UTF8.self)) else { return nil }
-        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
-        guard ticksPerSecond > 0 else { return nil }
-        var sinceBoot = timespec()
-        clock_gettime(CLOCK_BOOTTIME, &sinceBoot)
-        let ageMs = Int64(sinceBoot.tv_sec) * 1000 + Int64(sinceBoot.tv_nsec) / 1_000_000 - ticks * 1000 / ticksPerSecond
+        guard let (sinceBootMs, ticksPerSecond) = System.bootClock() else { return nil }
+        let ageMs = sinceBootMs - ticks * 1000 / ticksPerSecond
         return nowEpochMilliseconds() - max(0, ageMs)
         #else
         return nil

@@ -1,64 +1,31 @@
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#else
-#error("Platform supports Darwin, Glibc and Musl")
-#endif
+import Synchronization
 
-/// A connected TCP socket: the calls a blocking HTTP/1.1 client makes.
-package struct TCPSocket: Sendable {
-    /// The file descriptor; -1 once closed.
-    private(set) var descriptor: Int32
+/// A connected TCP socket: the calls a blocking HTTP/1.1 client or server makes. It owns its descriptor, which is
+/// closed once, by `close()` or when the last reference goes; calls after `close()` fail with EBADF.
+///
+/// A class, so that the copies callers pass to other threads share one descriptor and one closing. The calls read
+/// the descriptor's number and do not hold the lock while they wait, so `close()` belongs after the calls of other
+/// threads have returned, as with any descriptor.
+package final class TCPSocket: Sendable {
+    private let owner: Mutex<FileDescriptor?>
 
     /// Connects to `host`:`port`, trying each address the name resolves to, with Nagle's algorithm off (requests
     /// are written whole).
     package static func connect(host: String, port: UInt16) throws(SystemCallError) -> TCPSocket {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = streamSocketType
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw SystemCallError("cannot resolve \(host): \(String(cString: gai_strerror(status)))", code: 0)
-        }
-        defer { freeaddrinfo(list) }
-        var lastErrno: Int32 = 0
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let info = entry {
-            let fd = makeSocket(family: info.pointee.ai_family, type: info.pointee.ai_socktype, protocol: info.pointee.ai_protocol)
-            if fd >= 0 {
-                if systemConnect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return TCPSocket(connected: fd) }
-                lastErrno = errno
-                closeDescriptor(fd)
-            } else {
-                lastErrno = errno
-            }
-            entry = info.pointee.ai_next
-        }
-        throw SystemCallError("cannot connect to \(host):\(port)", code: lastErrno)
+        TCPSocket(FileDescriptor(owning: try System.connectTCP(host: host, port: port).get()))
     }
 
-    /// A connected socket with Nagle's algorithm off (requests and answers are written whole) and, on Darwin,
-    /// which has no MSG_NOSIGNAL, SIGPIPE off.
-    init(connected fd: Int32) {
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        #if canImport(Darwin)
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-        #endif
-        descriptor = fd
-    }
+    init(_ descriptor: consuming FileDescriptor) { owner = Mutex(descriptor) }
+
+    /// The descriptor's number; -1 once closed.
+    var descriptor: Int32 { owner.withLock { $0?.rawValue ?? -1 } }
 
     /// Sends all of `bytes`; a peer that closed gives an error whose `isPeerClosed` is true, never a SIGPIPE.
     package func sendAll(_ bytes: [UInt8]) throws(SystemCallError) {
+        let fd = descriptor
         var offset = 0
         while offset < bytes.count {
-            let sent = retryingOnInterrupt {
-                bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, noSignal) }
-            }
+            let sent = bytes.withUnsafeBytes { System.send(fd, from: UnsafeRawBufferPointer(rebasing: $0[offset...])) }
             if sent < 0 { throw .last("send") }
             offset += sent
         }
@@ -66,7 +33,8 @@ package struct TCPSocket: Sendable {
 
     /// Reads what has arrived into `buffer`, waiting for at least one byte; 0 at end of stream.
     package func receive(into buffer: inout [UInt8]) throws(SystemCallError) -> Int {
-        let received = retryingOnInterrupt { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) } }
+        let fd = descriptor
+        let received = buffer.withUnsafeMutableBytes { System.receive(fd, into: $0) }
         guard received >= 0 else { throw .last("recv") }
         return received
     }
@@ -75,33 +43,31 @@ package struct TCPSocket: Sendable {
     /// `maxBytes` or for `timeoutMs`: a client still sending a refused body then finishes and reads the answer, instead
     /// of meeting a reset connection.
     package func finishAndDiscardIncoming(maxBytes: Int, timeoutMs: Int64) {
-        _ = shutdown(descriptor, Int32(SHUT_WR))
+        let fd = descriptor
+        System.shutdownWriting(fd)
         let deadline = SystemClock.nowEpochMilliseconds() + timeoutMs
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var discarded = 0
         while discarded < maxBytes {
             let left = deadline - SystemClock.nowEpochMilliseconds()
-            guard left > 0, waitUntilReadable(descriptor, timeoutMs: Int32(left)), let count = try? receive(into: &buffer), count > 0
+            guard left > 0, System.waitUntilReadable(fd, timeoutMs: Int32(clamping: left)),
+                let count = try? receive(into: &buffer), count > 0
             else { return }
             discarded += count
         }
     }
 
-    package mutating func close() {
-        if descriptor >= 0 { closeDescriptor(descriptor) }
-        descriptor = -1
+    /// Waits until bytes have arrived or the peer closed, at most `timeoutMs` (-1: as long as it takes); false when the
+    /// time ran out.
+    package func waitForIncoming(timeoutMs: Int32) -> Bool { System.waitUntilReadable(descriptor, timeoutMs: timeoutMs) }
+
+    /// This side's and the peer's address and port, as `/proc/net/tcp` writes them (`0100007F:1F90`); nil when not
+    /// IPv4 or no longer connected.
+    package var ends: (local: String, remote: String)? { System.socketEnds(descriptor) }
+
+    /// Closes the socket; later calls, and a second `close()`, do nothing to whatever gets the number next.
+    package func close() {
+        let closing = owner.withLock { $0.take() }
+        try? closing?.close()
     }
-}
-
-#if canImport(Glibc)
-private let noSignal = Int32(MSG_NOSIGNAL)
-#elseif canImport(Musl)
-private let noSignal = MSG_NOSIGNAL
-#else
-private let noSignal: Int32 = 0
-#endif
-
-// The C functions under names that the methods above do not hide.
-private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>!, _ length: socklen_t) -> Int32 {
-    connect(fd, address, length)
 }

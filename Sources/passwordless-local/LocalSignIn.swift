@@ -1,14 +1,16 @@
-import JSON
 import LambdaRuntime
 import PasswordlessAuth
 import PasswordlessTriggers
 import Platform
 import Settings
+import SignInDriver
+import Synchronization
 
 /// Plays Cognito's part in a sign-in on this machine: define, create, ask for the code, verify, define again; and
 /// before it, for a sign-up, pre-sign-up.
 ///
-/// It drives the same handlers Lambda runs, through JSON events, with console delivery.
+/// It drives the same handlers Lambda runs, through JSON events (the sign-in driver the endpoint uses too), with
+/// console delivery.
 struct LocalSignIn {
     /// The user, whose attributes the events carry.
     let user: LocalUser
@@ -18,13 +20,9 @@ struct LocalSignIn {
     var userNotFound = false
     /// The pool id the events name, which the marker acts on.
     var userPoolID = LocalUser.poolID
-    let define: any LambdaHandler
-    let create: any LambdaHandler
-    let verify: any LambdaHandler
-    let preSignUp: any LambdaHandler
+    let triggers: InProcessTriggers
     let prompt: (String) -> String?
     let say: (String) -> Void
-    let logger: Logger
 
     /// Creates a sign-in.
     /// - Parameters:
@@ -36,38 +34,49 @@ struct LocalSignIn {
     ///   - marker: marks a destination verified after the first right code; the local user by default.
     ///   - random: the codes' randomness.
     ///   - logger: the handlers' logger.
+    ///   - clock: the invocations' deadlines.
     ///   - prompt: shows a question and reads the answer; nil at end of input.
     ///   - say: prints a line of progress.
     init(
         user: LocalUser, userName: String, configuration: PasswordlessConfiguration, signUpPolicy: SignUpPolicy = SignUpPolicy(),
         delivery: any CodeDelivery = ConsoleDelivery(), marker: (any VerificationMarker)? = nil, random: any RandomSource,
-        logger: Logger, prompt: @escaping (String) -> String?, say: @escaping (String) -> Void
+        logger: Logger, clock: any WallClock = SystemClock(), prompt: @escaping (String) -> String?,
+        say: @escaping (String) -> Void
     ) {
         self.user = user
         self.userName = userName
-        define = DefineHandler(configuration: configuration)
-        create = CreateHandler(configuration: configuration, delivery: delivery, random: random)
-        verify = VerifyHandler(marker: marker ?? user)
-        preSignUp = PreSignUpHandler(policy: signUpPolicy)
+        triggers = InProcessTriggers(
+            define: DefineHandler(configuration: configuration),
+            create: CreateHandler(configuration: configuration, delivery: delivery, random: random),
+            verify: VerifyHandler(marker: marker ?? user), preSignUp: PreSignUpHandler(policy: signUpPolicy), logger: logger,
+            clock: clock)
         self.prompt = prompt
         self.say = say
-        self.logger = logger
+    }
+
+    /// The driver over this process's handlers, with the envelope of the local pool.
+    private var flow: CustomAuthFlow<InProcessTriggers> {
+        CustomAuthFlow(
+            runner: triggers,
+            envelope: EventEnvelope(
+                region: "us-east-1", userPoolId: userPoolID, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local")))
     }
 
     /// Runs pre-sign-up on the user's attributes, as Cognito's SignUp would; returns whether it was accepted.
     func signUp() throws -> Bool {
         // What a client's SignUp carries: the destination, not the `sub` or a `*_verified` flag the local user keeps.
         let sent = user.attributes.filter { !$0.key.hasSuffix("_verified") && $0.key != "sub" }
-        let event = PreSignUpEvent(PreSignUp.signUp, request: PreSignUpRequest(userAttributes: sent), userName: userName)
-        let answered: Answered<PreSignUpResponse>
+        let flow = flow
+        let response: PreSignUpResponse
         do {
-            answered = try invoke(preSignUp, event)
+            response = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.signUp(userName: userName, PreSignUpRequest(userAttributes: sent))
+            }
         } catch let error as PasswordlessError {
             say("pre-sign-up: refused (\(error.errorType)): \(error.description)")
             say("Sign-up failed: Cognito would answer UserLambdaValidationException: PreSignUp failed with error \(error.description)")
             return false
         }
-        let response = answered.response
         say(
             "pre-sign-up: autoConfirmUser=\(response.autoConfirmUser ?? false) autoVerifyEmail=\(response.autoVerifyEmail ?? false) autoVerifyPhone=\(response.autoVerifyPhone ?? false)"
         )
@@ -77,67 +86,42 @@ struct LocalSignIn {
 
     /// Runs rounds until define issues tokens (true) or fails the sign-in (false).
     func run() throws -> Bool {
-        var session: [ChallengeResult] = []
+        let flow = flow
+        var session = CustomAuthSession(userName: userName, userNotFound: userNotFound)
         var clientMetadata: [String: String]? = nil
         while true {
-            if let ended = try defineStep(session, clientMetadata) { return ended }
-            let created = try invoke(
-                create,
-                CreateAuthChallengeEvent(
-                    CreateHandler.triggerSource,
-                    request: CreateAuthChallengeRequest(
-                        userAttributes: attributes, session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                    userName: userName)
-            ).response
-            let publicParameters = created.publicChallengeParameters ?? [:]
+            let step = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.nextStep(&session, attributes: attributes, clientMetadata: clientMetadata) { decision in
+                    say(
+                        "define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)"
+                    )
+                }
+            }
+            let publicParameters: [String: String]
+            switch step {
+            case .tokens:
+                say("Signed in: Cognito would now issue tokens.")
+                return true
+            case .failed:
+                say("Sign-in failed: Cognito would answer NotAuthorizedException.")
+                return false
+            case .challenge(let parameters): publicParameters = parameters
+            }
             say(
                 "create-auth-challenge: "
                     + publicParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             // Cognito hands each RespondToAuthChallenge's clientMetadata to that round's verify, define and create.
             guard let (answer, metadata) = ask(publicParameters) else { return false }
             clientMetadata = metadata
-            let verified = try invoke(
-                verify,
-                VerifyAuthChallengeEvent(
-                    VerifyHandler.triggerSource,
-                    request: VerifyAuthChallengeRequest(
-                        userAttributes: attributes, privateChallengeParameters: created.privateChallengeParameters ?? [:],
-                        challengeAnswer: answer, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                    userName: userName))
-            let correct = verified.response.answerCorrect == true
+            let correct = try triggers.handlerErrors { () throws(CustomAuthError) in
+                try flow.answer(&session, answer, attributes: attributes, clientMetadata: clientMetadata)
+            }
             say("verify-auth-challenge: answerCorrect=\(correct)")
-            session.append(
-                ChallengeResult(
-                    challengeName: DefineAuthChallenge.customChallenge, challengeResult: correct,
-                    challengeMetadata: created.challengeMetadata))
         }
     }
 
     /// The attributes the events carry now; none for an unknown user.
     private var attributes: [String: String] { userNotFound ? [:] : user.attributes }
-
-    /// Runs define; true or false when the sign-in has ended, nil when it goes on.
-    private func defineStep(_ session: [ChallengeResult], _ clientMetadata: [String: String]?) throws -> Bool? {
-        let defined = try invoke(
-            define,
-            DefineAuthChallengeEvent(
-                DefineHandler.triggerSource,
-                request: DefineAuthChallengeRequest(session: session, clientMetadata: clientMetadata, userNotFound: userNotFound),
-                userName: userName))
-        let decision = defined.response
-        say(
-            "define-auth-challenge: challengeName=\(decision.challengeName ?? "null") issueTokens=\(decision.issueTokens ?? false) failAuthentication=\(decision.failAuthentication ?? false)"
-        )
-        if decision.issueTokens == true {
-            say("Signed in: Cognito would now issue tokens.")
-            return true
-        }
-        if decision.failAuthentication == true || decision.challengeName == nil {
-            say("Sign-in failed: Cognito would answer NotAuthorizedException.")
-            return false
-        }
-        return nil
-    }
 
     /// Asks for a channel or the code; the answer and the client metadata, or nil at end of input.
     private func ask(_ publicParameters: [String: String]) -> (String, [String: String]?)? {
@@ -155,33 +139,61 @@ struct LocalSignIn {
         if words.count > 1 { metadata[CreateAuthChallenge.channelMetadataKey] = String(words[1]) }
         return ("-", metadata)
     }
-
-    /// The part of an answered event the sign-in reads.
-    private struct Answered<Response: Decodable>: Decodable {
-        var response: Response
-    }
-
-    private func invoke<Request, Response>(
-        _ handler: any LambdaHandler, _ event: TriggerEvent<Request, Response>
-    ) throws -> Answered<Response> {
-        var event = event
-        event.userPoolId = userPoolID
-        var logger = logger
-        logger.requestID = "local-sign-in"
-        let context = InvocationContext(
-            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: SystemClock.nowEpochMilliseconds() + 5_000),
-            logger: logger)
-        let output = try handler.handle(try JSONValue.encode(event), context: context)
-        return try JSONValue.decode(Answered<Response>.self, from: output)
-    }
 }
 
-extension TriggerEvent {
-    /// An event as Cognito would send it for a test pool.
-    init(_ triggerSource: String, request: Request, userName: String) {
-        self.init(
-            version: "1", triggerSource: triggerSource, region: "us-east-1", userPoolId: LocalUser.poolID,
-            userName: userName, callerContext: CallerContext(awsSdkVersion: "local", clientId: "local"),
-            request: request)
+/// The handlers in this process as the sign-in's triggers, each invocation with Cognito's 5 s deadline.
+final class InProcessTriggers: TriggerRunner {
+    let define: any LambdaHandler
+    let create: any LambdaHandler
+    let verify: any LambdaHandler
+    let preSignUp: any LambdaHandler
+    let logger: Logger
+    let clock: any WallClock
+    /// The error the last failing handler threw, which the terminal reports as it is.
+    private let lastError = Mutex<(any Error)?>(nil)
+
+    init(
+        define: any LambdaHandler, create: any LambdaHandler, verify: any LambdaHandler, preSignUp: any LambdaHandler, logger: Logger,
+        clock: any WallClock
+    ) {
+        self.define = define
+        self.create = create
+        self.verify = verify
+        self.preSignUp = preSignUp
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Runs a step of the sign-in; a trigger that fails it ends it with the handler's own error, as the handlers
+    /// threw before the driver stood between.
+    func handlerErrors<T>(_ step: () throws(CustomAuthError) -> T) throws -> T {
+        do {
+            return try step()
+        } catch {
+            if case .triggerFailed = error, let thrown = lastError.withLock({ $0 }) { throw thrown }
+            throw error
+        }
+    }
+
+    func run(_ source: TriggerSource, event: [UInt8]) -> TriggerOutcome {
+        let handler: any LambdaHandler =
+            switch source {
+            case .defineAuthChallenge: define
+            case .createAuthChallenge: create
+            case .verifyAuthChallenge: verify
+            case .preSignUp, .preSignUpAdminCreateUser, .preSignUpExternalProvider: preSignUp
+            }
+        var logger = logger
+        logger.requestID = "local-sign-in"
+        let deadline = clock.nowEpochMilliseconds() + TriggerSource.cognitoWaitMilliseconds
+        let context = InvocationContext(
+            metadata: InvocationMetadata(requestID: "local-sign-in", deadlineEpochMs: deadline), logger: logger)
+        do {
+            return .answered(try handler.handle(event, context: context))
+        } catch {
+            lastError.withLock { $0 = error }
+            let report = ErrorReport(error)
+            return .failed(type: report.errorType, message: report.errorMessage)
+        }
     }
 }

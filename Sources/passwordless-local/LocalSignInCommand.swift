@@ -68,18 +68,19 @@ enum LocalSignInCommand {
     /// Reads the arguments; prints usage or an error and gives the exit status when there is nothing to run.
     static func parse(_ arguments: [String]) -> Result<Options, Exit> {
         var options = Options()
-        var remaining = arguments[...]
+        var reader = CommandLineReader(arguments)
         func fail(_ message: String) -> Result<Options, Exit> {
             StandardErrorSink().write("passwordless-local: \(message); see --help\n")
             return .failure(Exit(status: 2))
         }
-        while let argument = remaining.popFirst() {
+        while let argument = reader.next() {
             switch argument {
             case "--help", "-h":
                 print(usage, terminator: "")
                 return .failure(Exit(status: 0))
             case "--phone", "--email", "--username":
-                guard let value = remaining.popFirst() else { return fail("\(argument) needs a value") }
+                let value: String
+                do { value = try reader.value(of: argument) } catch { return fail("\(error)") }
                 if argument == "--phone" { options.attributes["phone_number"] = value }
                 if argument == "--email" { options.attributes["email"] = value }
                 if argument == "--username" { options.userName = value }

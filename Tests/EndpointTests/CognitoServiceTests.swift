@@ -29,11 +29,11 @@ struct CognitoServiceTests {
                 pool: try UserPool(statePath: state + "/users.json", signInWithDestination: true),
                 signer: try TokenSigner(keyPath: state + "/signing-key.pem"),
                 triggers: try FunctionSet.start(arguments, endpointURL: "http://127.0.0.1:1", stateDirectory: state),
-                now: clock.nowEpochMilliseconds)
+                clock: clock)
         }
 
         deinit {
-            service.flow.triggers.stop()
+            service.services.triggers.stop()
             try? FileManager.default.removeItem(atPath: state)
         }
 
@@ -49,12 +49,13 @@ struct CognitoServiceTests {
             return (response.status, JSONValue.parse(response.body) ?? .null)
         }
 
-        func answer(_ session: String, _ text: String) -> (status: Int, body: JSONValue) {
+        /// Answers a challenge under its session, naming its user as every challenge response must.
+        func answer(_ challenge: JSONValue, _ text: String) -> (status: Int, body: JSONValue) {
             call(
                 "RespondToAuthChallenge",
                 [
-                    "ClientId": "passwordlesslocalclient", "ChallengeName": "CUSTOM_CHALLENGE", "Session": .string(session),
-                    "ChallengeResponses": ["USERNAME": "x", "ANSWER": .string(text)],
+                    "ClientId": "passwordlesslocalclient", "ChallengeName": "CUSTOM_CHALLENGE", "Session": challenge["Session"] ?? .null,
+                    "ChallengeResponses": ["USERNAME": challenge["ChallengeParameters"]?["USERNAME"] ?? .null, "ANSWER": .string(text)],
                 ])
         }
     }
@@ -113,11 +114,16 @@ struct CognitoServiceTests {
                 "UserAttributes": [["Name": "phone_number_verified", "Value": "true"]],
             ])
         #expect(made.status == 200)
+        let confirmed = harness.call(
+            "AdminSetUserPassword",
+            ["UserPoolId": "us-east-1_LocalPool", "Username": "+15555550100", "Password": "Perm4nent!", "Permanent": true])
+        #expect(confirmed.status == 200)
         let start: JSONValue = [
             "ClientId": "passwordlesslocalclient", "AuthFlow": "CUSTOM_AUTH", "AuthParameters": ["USERNAME": "+15555550100"],
         ]
-        let first = try #require(harness.call("InitiateAuth", start).body["Session"]?.string)
-        let second = try #require(harness.call("InitiateAuth", start).body["Session"]?.string)
+        let first = harness.call("InitiateAuth", start).body
+        let second = harness.call("InitiateAuth", start).body
+        #expect(first["Session"]?.string != nil && second["Session"]?.string != nil)
         harness.advance(milliseconds: 3 * 60_000 - 1)
         let renewed = harness.answer(first, "000000")
         #expect(renewed.status == 200 && renewed.body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
@@ -127,9 +133,9 @@ struct CognitoServiceTests {
         #expect(expired.body["message"]?.string == "Invalid session for the user, session is expired.")
         let again = harness.answer(first, "000000")
         #expect(again.body["message"]?.string == "Incorrect username or password.", "a token works once")
-        let token = try #require(renewed.body["Session"]?.string)
+        #expect(renewed.body["Session"]?.string != nil)
         harness.advance(milliseconds: 3 * 60_000 - 2)
-        #expect(harness.answer(token, "000000").body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
+        #expect(harness.answer(renewed.body, "000000").body["ChallengeName"]?.string == "CUSTOM_CHALLENGE")
     }
 
     @Test(

@@ -62,6 +62,31 @@ struct EndpointPumpingTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: the pool template.yaml declares")
+struct EndpointTemplateTests {
+    @Test(
+        "--template template.yaml --parameter AllowSelfSignUp=true ...: email sign-up and sign-in (boto3); the defaults refuse SignUp; bad parameters refused at start"
+    )
+    func template() throws { try EndpointClientTests.run("template") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: after sign-in")
+struct EndpointAfterSignInTests {
+    @Test("refresh, GetUser, GlobalSignOut and what it refuses, RevokeToken, AdminUserGlobalSignOut, USERNAME required (boto3, AWS CLI)")
+    func afterSignIn() throws { try EndpointClientTests.run("after-sign-in") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: Cognito's answers")
+struct EndpointAnswersTests {
+    @Test(
+        "input checks before any trigger, SignUp's refusals, FORCE_CHANGE_PASSWORD and NEW_PASSWORD_REQUIRED, the new operations (boto3, AWS CLI)"
+    )
+    func answers() throws { try EndpointClientTests.run("answers") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")
@@ -77,7 +102,7 @@ struct EndpointStateTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let endpoint = Process()
         endpoint.executableURL = EndpointClientTests.products.appendingPathComponent("passwordless-endpoint")
-        endpoint.arguments = ["--port", "0", "--state", state]
+        endpoint.arguments = ["--port", "0", "--state", state, "--no-template"]
         let errors = Pipe()
         endpoint.standardError = errors
         endpoint.standardOutput = FileHandle.nullDevice

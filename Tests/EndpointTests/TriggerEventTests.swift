@@ -81,6 +81,10 @@ struct TriggerEventTests {
                 "UserAttributes": [["Name": "phone_number_verified", "Value": "true"]],
             ])
         let userName = try #require(made["User"]?["Username"]?.string)
+        let setPassword: JSONValue = [
+            "UserPoolId": "us-east-1_LocalPool", "Username": .string(userName), "Password": "Perm4nent!", "Permanent": true,
+        ]
+        #expect(call(service, "AdminSetUserPassword", setPassword) == [:])
         let first = call(
             service, "InitiateAuth",
             [

@@ -1,13 +1,26 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers|timeouts]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
 functions: --functions DIR with a create that errors, takes 6 s, exits, and no pre-sign-up. usernames:
 --username-attributes none, with channel choice on. pumping: self sign-ups to made-up numbers asking for codes they
 never answer, with the shared limits in moto's DynamoDB (started here, IAM checks on), the SMS pumping guard's defaults.
-descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again. Each starts its own endpoint (port 0, a temporary state directory and outbox).
+descriptors: the endpoint under a limit of 64 descriptors, held open by idle connections, then freed: it serves again.
+after-sign-in: what an app does after sign-in, through boto3 and the AWS CLI: refresh (both flow names and
+GetTokensFromRefreshToken), GetUser, GlobalSignOut and what it refuses afterwards, RevokeToken, AdminUserGlobalSignOut,
+and USERNAME required in challenge responses. answers: Cognito's answers where apps notice, through boto3 and the AWS
+CLI: input checks before any trigger, SignUp's refusals and wording, AdminCreateUser's FORCE_CHANGE_PASSWORD and
+MessageAction, NEW_PASSWORD_REQUIRED after the custom challenge, AdminSetUserPassword, GetUser's members,
+UpdateUserAttributes, DeleteUser, AdminDisableUser/AdminEnableUser, AdminInitiateAuth/AdminRespondToAuthChallenge.
+timeouts: a kept-alive connection left idle is closed after the endpoint's
+10 s, a client that trickles its request in a byte a second (a slow loris) is cut off 10 s after its first byte, and
+the endpoint serves a sign-in meanwhile and after.
+template: the pool template.yaml declares (--template, --parameter):
+email sign-up and sign-in with AllowSelfSignUp=true, the clients' WriteAttributes, then the same template with its
+defaults refusing SignUp, and a bad parameter refused at start. The others run without a template (--no-template).
+Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
 """
@@ -18,7 +31,8 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors"], default="main")
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers", "timeouts"],
+                default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
 args.outbox = os.path.join(WORK, "outbox.jsonl")
@@ -30,8 +44,10 @@ def start_endpoint(*extra, files=None, **variables):
     if args.scenario == "usernames":
         variables.setdefault("OTP_CHANNEL_CHOICE", "true")
     env = {"PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": WORK, **variables}
-    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True,
+    # Run from the checkout, the endpoint would read template.yaml: the scenarios without one say so.
+    pool = [] if "--template" in extra else ["--no-template"]
+    proc = subprocess.Popen([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--outbox", args.outbox, *pool,
+                             *extra], env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(WORK, "endpoint.log"), "ab"), text=True,
                             preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None)
     line = proc.stdout.readline()
     match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)
@@ -43,7 +59,11 @@ def start_endpoint(*extra, files=None, **variables):
 
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
-         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": []}[args.scenario]
+         "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
+         "after-sign-in": [], "answers": [], "timeouts": [],
+         "template": ["--template", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "template.yaml"),
+                      "--parameter", "AllowSelfSignUp=true", "--parameter", "SmsAllowedCountries=44",
+                      "--parameter", "MaxSmsPerHour=100", "--parameter", "AuthSessionValidity=5"]}[args.scenario]
 if args.scenario == "functions":
     # define and verify as built; create fails as Lambda functions fail; no pre-sign-up.
     built = os.path.dirname(os.path.abspath(args.endpoint_bin))
@@ -117,6 +137,15 @@ def start(username, **kw):
     return idp.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": username}, **kw)
 
 
+def admin_create(**kw):
+    """AdminCreateUser, then what an administrator does so the account signs in with its codes alone
+    (docs/deploy.md): a permanent password takes it out of FORCE_CHANGE_PASSWORD. The password is never used."""
+    made = idp.admin_create_user(**kw)
+    idp.admin_set_user_password(UserPoolId=kw["UserPoolId"], Username=kw["Username"], Password="Perm4nent!" + os.urandom(4).hex(),
+                                Permanent=True)
+    return made
+
+
 def sign_up(username, client=SIGN_UP_CLIENT, **kw):
     """SignUp with a throw-away password, as an app makes one: nobody ever signs in with it."""
     return idp.sign_up(ClientId=client, Username=username, Password="Thr0w-away!" + os.urandom(8).hex(), **kw)
@@ -175,7 +204,7 @@ def move_clock(seconds):
 def expiry():
     """Each session token lasts the pool's AuthSessionValidity from when it was issued, and works once."""
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     kept, left = start(phone), start(phone)
     first_code, second_code = codes_to(phone)
     move_clock(120)
@@ -194,7 +223,7 @@ def expiry():
 def functions():
     """Triggers that error or run past 5 s answer UserLambdaValidationException; the endpoint keeps serving."""
     phone = "+15555550100"
-    made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    made = admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     failed = error_of(start, username=phone)
     check(failed == ("UserLambdaValidationException", "CreateAuthChallenge failed with error boom.", 400), f"an error: {failed}")
     begun = time.monotonic()
@@ -234,7 +263,7 @@ def functions():
 def usernames():
     """--username-attributes none: accounts sign in by their user name; a phone number is just an unknown name."""
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username="alice", UserAttributes=[
+    admin_create(UserPoolId=POOL, Username="alice", UserAttributes=[
         {"Name": "phone_number", "Value": phone}, {"Name": "phone_number_verified", "Value": "true"}])
     first = start("alice")
     check(first["ChallengeParameters"]["USERNAME"] == "alice" and first["ChallengeParameters"]["destination"] == "+**********",
@@ -246,7 +275,7 @@ def usernames():
     check(by_phone["ChallengeParameters"]["USERNAME"] == phone and messages_to(phone) == sent, "the phone number is not a user name")
     # Channel choice (OTP_CHANNEL_CHOICE=true in this scenario): a round that sends nothing, then the chosen channel.
     email = "carol@example.com"
-    idp.admin_create_user(UserPoolId=POOL, Username="carol", UserAttributes=[
+    admin_create(UserPoolId=POOL, Username="carol", UserAttributes=[
         {"Name": "phone_number", "Value": "+15555550101"}, {"Name": "phone_number_verified", "Value": "true"},
         {"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
     choice = start("carol")
@@ -311,7 +340,7 @@ def descriptors():
     """Idle connections use up the endpoint's descriptors; once they close, it accepts and serves again."""
     import socket
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     check("AuthenticationResult" in sign_in(phone, phone), "a sign-in before")
     host, port = args.endpoint.split("//")[1].split(":")
     idle = [socket.create_connection((host, int(port))) for _ in range(100)]
@@ -328,13 +357,354 @@ def descriptors():
     print(f"{checks}: out of descriptors and back")
 
 
+def timeouts():
+    """The endpoint closes an idle kept-alive connection and cuts off a slow loris, and serves others all the while."""
+    import socket
+    phone = "+15555550100"
+    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    host, port = args.endpoint.split("//")[1].split(":")
+    ended = {}
+
+    def idle():
+        connection = socket.create_connection((host, int(port)))
+        connection.sendall(f"OPTIONS / HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        answer = connection.recv(65536)
+        check(answer.startswith(b"HTTP/1.1 200 "), f"an answer before the idle time: {answer[:40]!r}")
+        started = time.monotonic()
+        connection.settimeout(30)
+        rest = connection.recv(65536)  # nothing comes until the endpoint closes it
+        ended["idle"] = (time.monotonic() - started, rest)
+
+    def slow_loris():
+        connection = socket.create_connection((host, int(port)))
+        connection.settimeout(1)
+        started = time.monotonic()
+        request = f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\n" + "X-Slow: " + "a" * 60 + "\r\n\r\n"
+        for byte in request.encode():
+            try:
+                connection.sendall(bytes([byte]))
+                if connection.recv(65536) == b"":
+                    break  # closed by the endpoint
+            except socket.timeout:
+                continue  # nothing to read yet: the next byte after a second
+            except OSError:
+                break
+        ended["slow"] = time.monotonic() - started
+
+    threads = [threading.Thread(target=idle), threading.Thread(target=slow_loris)]
+    for thread in threads:
+        thread.start()
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in while they hold their connections")
+    for thread in threads:
+        thread.join(60)
+    waited, rest = ended["idle"]
+    check(rest == b"" and 9 <= waited < 20, f"the idle connection closed after {waited:.1f} s with {rest[:40]!r}")
+    check(9 <= ended["slow"] < 20, f"the slow loris cut off after {ended['slow']:.1f} s (its request takes about 80 s)")
+    check("AuthenticationResult" in sign_in(phone, phone), "a sign-in after")
+    print(f"{checks}: idle closed after {waited:.1f} s, slow loris cut off after {ended['slow']:.1f} s")
+
+
+def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
+    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST", headers={
+        "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, json.loads(reply.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        return e.code, json.loads(text) if text else {}
+
+
+def cli(*arguments):
+    """One `aws cognito-idp` call, unmodified, against the endpoint: (exit status, parsed answer or None, standard error)."""
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "us-east-1"}
+    out = subprocess.run([os.path.join(os.path.dirname(sys.executable), "aws"), "cognito-idp", arguments[0], "--endpoint-url",
+                          args.endpoint, *arguments[1:]], env=env, capture_output=True, text=True)
+    return out.returncode, (json.loads(out.stdout) if out.returncode == 0 and out.stdout.strip() else None), out.stderr
+
+
+def refresh(token, flow="REFRESH_TOKEN_AUTH"):
+    return idp.initiate_auth(ClientId=CLIENT, AuthFlow=flow, AuthParameters={"REFRESH_TOKEN": token})
+
+
+def after_sign_in():
+    phone, other = "+15555550100", "+15555550101"
+    for number in (phone, other):
+        admin_create(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    signed = sign_in(phone, phone)
+    first = verified_claims(signed)
+    token = signed["AuthenticationResult"]["RefreshToken"]
+    # Refresh: new ID and access tokens of the same sign-in, no new refresh token (rotation is off), in each client.
+    for renewed in (refresh(token), refresh(token, "REFRESH_TOKEN"), idp.get_tokens_from_refresh_token(ClientId=CLIENT, RefreshToken=token)):
+        check("RefreshToken" not in renewed["AuthenticationResult"], f"no new refresh token: {sorted(renewed['AuthenticationResult'])}")
+        claims = verified_claims(renewed)
+        check(claims["origin_jti"] == first["origin_jti"] and claims["auth_time"] == first["auth_time"], "the same sign-in")
+        check(idp.get_user(AccessToken=renewed["AuthenticationResult"]["AccessToken"])["Username"] == first["cognito:username"], "GetUser")
+    status, answer, err = cli("initiate-auth", "--client-id", CLIENT, "--auth-flow", "REFRESH_TOKEN_AUTH", "--auth-parameters",
+                              f"REFRESH_TOKEN={token}")
+    check(status == 0 and "AccessToken" in answer["AuthenticationResult"] and "RefreshToken" not in answer["AuthenticationResult"],
+          f"aws cli refresh: {err}")
+    access = answer["AuthenticationResult"]["AccessToken"]
+    status, me, err = cli("get-user", "--access-token", access)
+    check(status == 0 and me["Username"] == first["cognito:username"], f"aws cli get-user: {err}")
+    status, tokens, err = cli("get-tokens-from-refresh-token", "--client-id", CLIENT, "--refresh-token", token)
+    check(status == 0 and "IdToken" in tokens["AuthenticationResult"], f"aws cli get-tokens-from-refresh-token: {err}")
+    check(error_of(refresh, token="bm90LWEtdG9rZW4")[:2] == ("NotAuthorizedException", "Invalid Refresh Token"), "an unknown token")
+    check(error_of(idp.initiate_auth, ClientId=SIGN_UP_CLIENT, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": token})[:2]
+          == ("NotAuthorizedException", "Invalid Refresh Token"), "the sign-up client issued no token")
+    print(f"{checks}: refresh through boto3 and the AWS CLI")
+
+    # GlobalSignOut (AWS CLI): the access tokens and the refresh token are refused afterwards, as Cognito words it.
+    kept = sign_in(other, other)["AuthenticationResult"]
+    status, answer, err = cli("global-sign-out", "--access-token", access)
+    check(status == 0, f"aws cli global-sign-out: {err}")
+    for access_token in (access, signed["AuthenticationResult"]["AccessToken"]):
+        check(error_of(idp.get_user, AccessToken=access_token)[:2] == ("NotAuthorizedException", "Access Token has been revoked"),
+              "GetUser after GlobalSignOut")
+    check(error_of(refresh, token=token)[:2] == ("NotAuthorizedException", "Refresh Token has been revoked"), "refresh after sign-out")
+    status, _, err = cli("initiate-auth", "--client-id", CLIENT, "--auth-flow", "REFRESH_TOKEN_AUTH", "--auth-parameters",
+                         f"REFRESH_TOKEN={token}")
+    check(status != 0 and "NotAuthorizedException" in err and "Refresh Token has been revoked" in err, f"aws cli refresh refused: {err}")
+    status, _, err = cli("get-user", "--access-token", access)
+    check(status != 0 and "Access Token has been revoked" in err, f"aws cli get-user refused: {err}")
+    check(idp.get_user(AccessToken=kept["AccessToken"])["Username"] != first["cognito:username"], "another account keeps its sign-in")
+    print(f"{checks}: GlobalSignOut")
+
+    # RevokeToken (boto3): that sign-in only.
+    one, two = sign_in(phone, phone)["AuthenticationResult"], sign_in(phone, phone)["AuthenticationResult"]
+    check(error_of(idp.revoke_token, ClientId=CLIENT, Token=one["AccessToken"])[0] == "UnsupportedTokenTypeException", "an access token")
+    idp.revoke_token(ClientId=CLIENT, Token=one["RefreshToken"])
+    check(error_of(refresh, token=one["RefreshToken"])[:2] == ("NotAuthorizedException", "Refresh Token has been revoked"), "revoked")
+    check(error_of(idp.get_user, AccessToken=one["AccessToken"])[1] == "Access Token has been revoked", "its access token")
+    check(refresh(two["RefreshToken"])["AuthenticationResult"]["AccessToken"], "the other sign-in keeps its refresh token")
+    status, _, err = cli("revoke-token", "--client-id", CLIENT, "--token", two["RefreshToken"])
+    check(status == 0, f"aws cli revoke-token: {err}")
+    check(error_of(refresh, token=two["RefreshToken"])[1] == "Refresh Token has been revoked", "revoked through the AWS CLI")
+    print(f"{checks}: RevokeToken")
+
+    # AdminUserGlobalSignOut, signed, through boto3 and the AWS CLI.
+    three = sign_in(phone, phone)["AuthenticationResult"]
+    idp.admin_user_global_sign_out(UserPoolId=POOL, Username=phone)
+    check(error_of(idp.get_user, AccessToken=three["AccessToken"])[1] == "Access Token has been revoked", "admin sign-out")
+    check(error_of(refresh, token=three["RefreshToken"])[1] == "Refresh Token has been revoked", "admin sign-out: refresh")
+    status, _, err = cli("admin-user-global-sign-out", "--user-pool-id", POOL, "--username", other)
+    check(status == 0, f"aws cli admin-user-global-sign-out: {err}")
+    check(error_of(refresh, token=kept["RefreshToken"])[1] == "Refresh Token has been revoked", "aws cli admin sign-out")
+    check(raw(json.dumps({"UserPoolId": POOL, "Username": phone}).encode(), "AWSCognitoIdentityProviderService.AdminUserGlobalSignOut")[1]
+          .get("__type") == "MissingAuthenticationTokenException", "AdminUserGlobalSignOut is signed")
+    print(f"{checks}: AdminUserGlobalSignOut")
+
+    # Every challenge response names its user: without USERNAME the answer is refused, and the session still works.
+    challenge = start(phone)
+    code, message, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE",
+                                Session=challenge["Session"], ChallengeResponses={"ANSWER": last_code(phone)})
+    check((code, message) == ("InvalidParameterException", "Missing required parameter USERNAME"), f"no USERNAME: {code} {message}")
+    code, message, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE",
+                                Session=challenge["Session"], ChallengeResponses={"USERNAME": other, "ANSWER": last_code(phone)})
+    check((code, message) == ("NotAuthorizedException", "Invalid session provided for the user."), f"another USERNAME: {code} {message}")
+    # The refresh tokens are secrets: neither the state directory nor the endpoint's log holds one.
+    kept_files = "".join(open(os.path.join(root, name), errors="replace").read()
+                         for root, _, names in os.walk(os.path.join(WORK, "state")) for name in names)
+    log = open(os.path.join(WORK, "endpoint.log"), errors="replace").read()
+    for secret in (token, one["RefreshToken"], two["RefreshToken"], three["RefreshToken"], kept["RefreshToken"]):
+        check(secret not in kept_files and secret not in log, "a refresh token in the state directory or the log")
+    print(f"{checks}: USERNAME, no refresh token kept in the clear")
+
+
+def template():
+    """The pool template.yaml deploys with AllowSelfSignUp=true, through boto3: sign-up by email and sign-in with it."""
+    email = "ada@example.com"
+    signed = sign_up(email)
+    check(signed["UserConfirmed"] is True, f"pre-sign-up from the template confirms it: {signed}")
+    result = sign_in(email, email)
+    claims = verified_claims(result)
+    check(claims["email"] == email and claims["email_verified"] is True, f"the first code verifies the email: {claims}")
+    shown = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=result["AuthenticationResult"]["AccessToken"])["UserAttributes"]}
+    check(shown.get("email") == email and shown.get("email_verified") == "true" and "sub" in shown, f"GetUser: {shown}")
+    # The sign-in client's WriteAttributes leave out email: SignUp through it is refused; the sign-up client issues
+    # no tokens (its one flow is refresh).
+    refused = error_of(sign_up, username="eve@example.com", client=CLIENT)
+    check(refused[0] == "NotAuthorizedException", f"the sign-in client may not write email: {refused}")
+    flow = error_of(idp.initiate_auth, ClientId=SIGN_UP_CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": email})
+    check(flow[0] == "InvalidParameterException" and "not enabled" in flow[1], f"CUSTOM_AUTH on the sign-up client: {flow}")
+    endpoint.terminate()
+    endpoint.wait(10)
+    print(f"{checks}: sign-up and sign-in by email in the pool template.yaml declares")
+
+    # template.yaml with its defaults: self sign-up off, and no sign-up client.
+    closed, url = start_endpoint("--template", EXTRA[1])
+    try:
+        admin_only = boto3.client("cognito-idp", endpoint_url=url, **CREDS)
+        refused = error_of(admin_only.sign_up, ClientId=CLIENT, Username="bob@example.com", Password="Thr0w-away!1")
+        check(refused == ("NotAuthorizedException", "SignUp is not permitted for this user pool", 400), f"AllowAdminCreateUserOnly: {refused}")
+        unknown = error_of(admin_only.sign_up, ClientId=SIGN_UP_CLIENT, Username="bob@example.com", Password="Thr0w-away!1")
+        check(unknown[0] == "ResourceNotFoundException", f"no sign-up client without self sign-up: {unknown}")
+    finally:
+        closed.terminate()
+        closed.wait(10)
+
+    # A parameter outside its bounds, and one the template does not have: refused at start, named, nothing served.
+    for bad, named in ((["--parameter", "AuthSessionValidity=16"], "parameter AuthSessionValidity=\"16\": above MaxValue 15"),
+                       (["--parameter", "SignInWith=username"], "parameter SignInWith=\"username\": not one of its AllowedValues"),
+                       (["--parameter", "OtpLenght=8"], "--parameter OtpLenght: the template has no such parameter"),
+                       (["--parameter", "AllowSelfSignUp=true"], "rule SelfSignUpSmsNeedsLimits")):
+        run = subprocess.run([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--template", EXTRA[1], *bad],
+                             env={"PATH": "/usr/bin:/bin", "HOME": WORK}, capture_output=True, text=True, timeout=60)
+        check(run.returncode == 1 and named in run.stderr and run.stdout == "", f"{bad}: {run.returncode} {run.stderr!r}")
+    print(f"{checks}: the defaults refuse SignUp; bad parameters refused at start")
+
+
+def answers():
+    """Cognito's answers where apps notice, through boto3 and the AWS CLI, each refusal as Cognito words it."""
+    # Input checks come before any trigger: pre-sign-up (which sends nothing) never sees a malformed request.
+    bad = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="not-an-email@", Password="Thr0w-away!1")
+    check(bad[:2] == ("InvalidParameterException", "Invalid email address format."), f"a malformed email user name: {bad}")
+    spaced = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="a b@example.com", Password="Thr0w-away!1")
+    check(spaced[0] == "InvalidParameterException" and "regular expression pattern" in spaced[1], f"a space in a user name: {spaced}")
+    phone_bad = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="+1555abc", Password="Thr0w-away!1")
+    check(phone_bad[:2] == ("InvalidParameterException", "Invalid phone number format."), f"a malformed phone user name: {phone_bad}")
+    neither = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="bob", Password="Thr0w-away!1")
+    check(neither[:2] == ("InvalidParameterException", "Username should be either an email or a phone number."), f"{neither}")
+    weak = error_of(idp.sign_up, ClientId=SIGN_UP_CLIENT, Username="weak@example.com", Password="short")
+    check(weak[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password not long enough"), f"{weak}")
+    verified = error_of(sign_up, username="v@example.com", UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+    check(verified[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"email_verified: {verified}")
+    mistyped = error_of(sign_up, username="+15555550150", UserAttributes=[{"Name": "email", "Value": "nope"}])
+    check(mistyped[:2] == ("InvalidParameterException", "Invalid email address format."), f"a malformed email attribute: {mistyped}")
+    check(not os.path.exists(args.outbox) or os.path.getsize(args.outbox) == 0, "nothing sent for a refused request")
+    if args.sign_up:
+        sign_up("taken@example.com")
+        taken = error_of(sign_up, username="TAKEN@example.com")
+        check(taken[:2] == ("UsernameExistsException", "An account with the given email already exists."), f"a taken email: {taken}")
+        attributes = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=POOL, Username="taken@example.com")["UserAttributes"]}
+        check("email_verified" not in attributes or attributes["email_verified"] == "false", f"not verified by signing up: {attributes}")
+    print(f"{checks}: input checks before any trigger, SignUp's refusals")
+
+    # AdminCreateUser: FORCE_CHANGE_PASSWORD, its password policy and MessageAction.
+    phone = "+15555550160"
+    made = idp.admin_create_user(UserPoolId=POOL, Username=phone, MessageAction="SUPPRESS",
+                                 UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    check(made["User"]["UserStatus"] == "FORCE_CHANGE_PASSWORD" and made["User"]["Enabled"] is True, f"{made['User']}")
+    weak_temporary = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+15555550161", TemporaryPassword="password")
+    check(weak_temporary[0] == "InvalidPasswordException", f"a weak temporary password: {weak_temporary}")
+    resent = idp.admin_create_user(UserPoolId=POOL, Username=phone, MessageAction="RESEND")
+    check(resent["User"]["Username"] == made["User"]["Username"], "RESEND answers the account")
+    nobody = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+15555550162", MessageAction="RESEND")
+    check(nobody[:2] == ("UserNotFoundException", "User does not exist."), f"RESEND to nobody: {nobody}")
+    bad_phone = error_of(idp.admin_create_user, UserPoolId=POOL, Username="+1 555", MessageAction="SUPPRESS")
+    check(bad_phone[0] == "InvalidParameterException", f"a malformed phone at AdminCreateUser: {bad_phone}")
+
+    # FORCE_CHANGE_PASSWORD signs in with its code, then NEW_PASSWORD_REQUIRED; the new password confirms it.
+    sent = messages_to(phone)
+    first = start(phone)
+    asked = answer(first, new_code(phone, sent))
+    check(asked["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and "AuthenticationResult" not in asked, f"after the code: {asked}")
+    check(json.loads(asked["ChallengeParameters"]["userAttributes"])["phone_number"] == phone, "the account's attributes")
+    respond = lambda password, name=made["User"]["Username"], session=asked["Session"]: idp.respond_to_auth_challenge(
+        ClientId=CLIENT, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
+        ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": password})
+    weak_new = error_of(respond, password="nodigits!A")
+    check(weak_new[:2] == ("InvalidPasswordException", "Password did not conform with policy: Password must have numeric characters"),
+          f"{weak_new}")
+    sent = messages_to(phone)
+    asked = answer(start(phone), new_code(phone, sent))
+    done = respond("N3w-passw0rd!", session=asked["Session"])
+    verified_claims(done)
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "CONFIRMED", "CONFIRMED after the new password")
+    refused = error_of(idp.admin_create_user, UserPoolId=POOL, Username=phone, MessageAction="RESEND")
+    check(refused[0] == "UnsupportedUserStateException", f"RESEND to a CONFIRMED account: {refused}")
+    print(f"{checks}: AdminCreateUser, NEW_PASSWORD_REQUIRED after the custom challenge")
+
+    # AdminSetUserPassword: temporary, then permanent (AWS CLI).
+    idp.admin_set_user_password(UserPoolId=POOL, Username=phone, Password="T3mporary!", Permanent=False)
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "FORCE_CHANGE_PASSWORD", "a temporary password")
+    status, _, err = cli("admin-set-user-password", "--user-pool-id", POOL, "--username", phone, "--password", "P3rmanent!", "--permanent")
+    check(status == 0, f"aws cli admin-set-user-password: {err}")
+    user = idp.admin_get_user(UserPoolId=POOL, Username=phone)
+    check(user["UserStatus"] == "CONFIRMED", "a permanent password")
+    check(set(user) == {"Username", "UserAttributes", "UserStatus", "Enabled", "UserCreateDate", "UserLastModifiedDate",
+                        "ResponseMetadata"}, f"AdminGetUser's members: {sorted(user)}")
+    short = error_of(idp.admin_set_user_password, UserPoolId=POOL, Username=phone, Password="Sh0rt!")
+    check(short[0] == "InvalidPasswordException", f"{short}")
+
+    # GetUser answers exactly its response syntax's members; UpdateUserAttributes within WriteAttributes.
+    signed = sign_in(phone, phone)["AuthenticationResult"]
+    access = signed["AccessToken"]
+    me = idp.get_user(AccessToken=access)
+    check(set(me) == {"Username", "UserAttributes", "ResponseMetadata"}, f"GetUser's members: {sorted(me)}")
+    updated = idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "name", "Value": "Pat"}])
+    check(updated["CodeDeliveryDetailsList"] == [], f"{updated}")
+    status, out, err = cli("update-user-attributes", "--access-token", access, "--user-attributes", "Name=given_name,Value=Pat")
+    check(status == 0, f"aws cli update-user-attributes: {err}")
+    names = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=access)["UserAttributes"]}
+    check(names.get("name") == "Pat" and names.get("given_name") == "Pat", f"{names}")
+    for attribute in ("email", "phone_number", "email_verified", "phone_number_verified"):
+        refused = error_of(idp.update_user_attributes, AccessToken=access, UserAttributes=[{"Name": attribute, "Value": "x@example.com"}])
+        check(refused[:2] == ("NotAuthorizedException", "A client attempted to write unauthorized attribute"), f"{attribute}: {refused}")
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "name", "Value": ""}])
+    check("name" not in {a["Name"] for a in idp.get_user(AccessToken=access)["UserAttributes"]}, "a blank value deletes")
+    print(f"{checks}: AdminSetUserPassword, GetUser's members, UpdateUserAttributes")
+
+    # AdminDisableUser: no sign-in, no refresh, its tokens revoked; AdminEnableUser: signs in again (AWS CLI).
+    status, _, err = cli("admin-disable-user", "--user-pool-id", POOL, "--username", phone)
+    check(status == 0, f"aws cli admin-disable-user: {err}")
+    check(idp.admin_get_user(UserPoolId=POOL, Username=phone)["Enabled"] is False, "Enabled false")
+    disabled = ("NotAuthorizedException", "User is disabled.", 400)
+    check(error_of(start, username=phone) == disabled, "a disabled account cannot sign in")
+    check(error_of(refresh, token=signed["RefreshToken"]) == disabled, "nor refresh")
+    check(error_of(idp.get_user, AccessToken=access)[:2] == ("NotAuthorizedException", "Access Token has been revoked"), "tokens revoked")
+    idp.admin_enable_user(UserPoolId=POOL, Username=phone)
+    access = sign_in(phone, phone)["AuthenticationResult"]["AccessToken"]
+    check(idp.get_user(AccessToken=access)["Username"] == made["User"]["Username"], "enabled: signs in again")
+    print(f"{checks}: AdminDisableUser, AdminEnableUser")
+
+    # The server-side flow: AdminInitiateAuth and AdminRespondToAuthChallenge with CUSTOM_AUTH (boto3, then the CLI).
+    sent = messages_to(phone)
+    first = idp.admin_initiate_auth(UserPoolId=POOL, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+    check(first["ChallengeName"] == "CUSTOM_CHALLENGE", f"{first}")
+    done = idp.admin_respond_to_auth_challenge(
+        UserPoolId=POOL, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=first["Session"],
+        ChallengeResponses={"USERNAME": first["ChallengeParameters"]["USERNAME"], "ANSWER": new_code(phone, sent)})
+    verified_claims(done)
+    password_flow = error_of(idp.admin_initiate_auth, UserPoolId=POOL, ClientId=CLIENT, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": phone, "PASSWORD": "P3rmanent!"})
+    check(password_flow[:2] == ("InvalidParameterException", "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client"), f"{password_flow}")
+    unsigned = boto3.client("cognito-idp", endpoint_url=args.endpoint, region_name="us-east-1",
+                            config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+    check(error_of(unsigned.admin_initiate_auth, UserPoolId=POOL, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH",
+                   AuthParameters={"USERNAME": phone})[0] == "MissingAuthenticationTokenException", "AdminInitiateAuth needs a signature")
+    sent = messages_to(phone)
+    status, out, err = cli("admin-initiate-auth", "--user-pool-id", POOL, "--client-id", CLIENT, "--auth-flow", "CUSTOM_AUTH",
+                           "--auth-parameters", f"USERNAME={phone}")
+    check(status == 0 and out["ChallengeName"] == "CUSTOM_CHALLENGE", f"aws cli admin-initiate-auth: {err}")
+    status, out, err = cli("admin-respond-to-auth-challenge", "--user-pool-id", POOL, "--client-id", CLIENT, "--challenge-name",
+                           "CUSTOM_CHALLENGE", "--session", out["Session"], "--challenge-responses",
+                           f"USERNAME={out['ChallengeParameters']['USERNAME']},ANSWER={new_code(phone, sent)}")
+    check(status == 0 and "AccessToken" in out["AuthenticationResult"], f"aws cli admin-respond-to-auth-challenge: {err}")
+    print(f"{checks}: AdminInitiateAuth, AdminRespondToAuthChallenge")
+
+    # DeleteUser: the account is gone, and its token with it (AWS CLI).
+    status, _, err = cli("delete-user", "--access-token", out["AuthenticationResult"]["AccessToken"])
+    check(status == 0, f"aws cli delete-user: {err}")
+    check(error_of(idp.admin_get_user, UserPoolId=POOL, Username=phone)[:2] == ("UserNotFoundException", "User does not exist."), "gone")
+    check(error_of(idp.get_user, AccessToken=access)[:2] == ("UserNotFoundException", "User does not exist."), "its token with it")
+    # Wrong types and sizes are the protocol's and Cognito's refusals, and the endpoint keeps serving.
+    check(raw(b'{"ClientId": 7, "AuthFlow": "CUSTOM_AUTH"}')[1].get("__type") == "SerializationException", "a number for a string")
+    check(raw(json.dumps({"ClientId": CLIENT, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "x"},
+                          "Session": "short"}).encode())[1].get("__type") == "InvalidParameterException", "a session under 20")
+    long_name = error_of(idp.admin_get_user, UserPoolId=POOL, Username="x" * 129)
+    check(long_name[0] == "InvalidParameterException" and "128" in long_name[1], f"{long_name}")
+    print(f"{checks}: DeleteUser, wrong types and sizes")
+
+
 if args.scenario != "main":
-    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors}[args.scenario]()
+    {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
+     "after-sign-in": after_sign_in, "template": template, "answers": answers, "timeouts": timeouts}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.
 phone = "+15555550100"
-made = idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+made = admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
 generated = made["User"]["Username"]
 check(generated != phone and len(generated) == 36, "a generated user name")
 first = start(phone)
@@ -383,24 +753,16 @@ check(set(unknown) == set(params) and unknown["destination"] == params["destinat
 check(messages_to("+15555550199") == 0, "nothing sent to an unknown user")
 
 # Errors as Cognito answers them.
-code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+code, _, _ = error_of(idp.initiate_auth, ClientId="notaclient", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
 check(code == "ResourceNotFoundException", "unknown client")
+# A client id outside ClientIdType's pattern ([\w+]+) is refused by Cognito's input check, before any lookup.
+code, _, _ = error_of(idp.initiate_auth, ClientId="not-a-client", AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+check(code == "InvalidParameterException", "a malformed client id")
 code, message, _ = error_of(idp.initiate_auth, ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": phone, "PASSWORD": "x"})
 check(code == "InvalidParameterException" and "USER_PASSWORD_AUTH" in message, "other flows are not enabled")
 code, _, _ = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session="no-such-session-" + "0" * 24,
                       ChallengeResponses={"USERNAME": phone, "ANSWER": "1"})
 check(code == "NotAuthorizedException", "unknown session")
-
-
-def raw(body, target="AWSCognitoIdentityProviderService.InitiateAuth", headers=None):
-    request = urllib.request.Request(args.endpoint + "/", data=body, method="POST", headers={
-        "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request) as reply:
-            return reply.status, json.loads(reply.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        text = e.read()
-        return e.code, json.loads(text) if text else {}
 
 
 check(raw(b"{not json")[1].get("__type") == "SerializationException", "malformed JSON")
@@ -468,7 +830,7 @@ check(out.returncode == 0 and json.loads(out.stdout)["Username"] == generated, f
 # 50 sign-ins at once from 50 clients.
 numbers = [f"+1555555{1000 + i}" for i in range(50)]
 for number in numbers:
-    idp.admin_create_user(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=number, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
 done, failures = [], []
 
 

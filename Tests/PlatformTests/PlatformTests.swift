@@ -6,10 +6,13 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+let streamSocketType = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Musl)
 import Musl
+let streamSocketType = SOCK_STREAM
 #elseif canImport(Darwin)
 import Darwin
+let streamSocketType = SOCK_STREAM
 #endif
 
 @Suite("UTCTime: calendar fields and text forms by arithmetic")
@@ -83,9 +86,9 @@ struct SystemCallTests {
     func refused() throws {
         // A port of our own, bound and never listening: the kernel refuses connections to it, and no other process
         // can take it while the test runs (a fixed port could be anyone's).
-        let fd = makeSocket(family: AF_INET, type: streamSocketType, protocol: 0)
+        let fd = socket(AF_INET, streamSocketType, 0)
         try #require(fd >= 0)
-        defer { closeDescriptor(fd) }
+        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
@@ -142,8 +145,8 @@ struct SystemCallTests {
     @Test("a child process gets none of our sockets, pipes, blocked or ignored signals")
     func childKeepsNoDescriptors() throws {
         let listener = try TCPListener.listen(host: "127.0.0.1", port: 0)
-        var client = try TCPSocket.connect(host: "127.0.0.1", port: listener.port)
-        var accepted = try listener.accept()
+        let client = try TCPSocket.connect(host: "127.0.0.1", port: listener.port)
+        let accepted = try listener.accept()
         defer {
             client.close()
             accepted.close()
@@ -180,7 +183,8 @@ struct SystemCallTests {
         // Every descriptor the makers create stays open until the children are checked, so a number open in a child
         // that names the same socket or pipe as ours (same inode in /proc) can only have been inherited.
         let made = Mutex<[Int32]>([])
-        let listenersAndPipes = Mutex<[Int32]>([])
+        let pipes = Mutex<[Int32]>([])
+        let listeners = Mutex<[TCPListener]>([])
         let children = Mutex<[ChildProcess]>([])
         let kept = Mutex<[TCPSocket]>([])
         let group = DispatchGroup()
@@ -193,10 +197,11 @@ struct SystemCallTests {
                         let client = try? TCPSocket.connect(host: "127.0.0.1", port: listener.port),
                         let accepted = try? listener.accept()
                     else { continue }
-                    var ends: [Int32] = [-1, -1]
-                    let piped = makePipe(&ends)
-                    made.withLock { $0 += [listener.descriptor, client.descriptor, accepted.descriptor] + (piped ? ends : []) }
-                    listenersAndPipes.withLock { $0 += [listener.descriptor] + (piped ? ends : []) }
+                    let pipe = System.pipe()
+                    let ends = pipe.map { [$0.read, $0.write] } ?? []
+                    made.withLock { $0 += [listener.descriptor, client.descriptor, accepted.descriptor] + ends }
+                    pipes.withLock { $0 += ends }
+                    listeners.withLock { $0.append(listener) }
                     kept.withLock { $0 += [client, accepted] }
                 }
             }
@@ -217,8 +222,9 @@ struct SystemCallTests {
         let started = children.withLock { $0 }
         defer {
             started.forEach { $0.stop() }
-            listenersAndPipes.withLock { $0 }.forEach { closeDescriptor($0) }
-            kept.withLock { sockets in for index in sockets.indices { sockets[index].close() } }
+            pipes.withLock { $0 }.forEach { _ = System.close($0) }
+            listeners.withLock { $0 }.forEach { $0.close() }
+            kept.withLock { $0 }.forEach { $0.close() }
         }
         #expect(started.count == 32 && ours.count > 300, "\(started.count) children, \(ours.count) descriptors")
         let target = { (path: String) -> String? in

@@ -1,38 +1,19 @@
 import JSON
-import Platform
 import Settings
 
-/// `AdminUpdateUserAttributes` and `ListUsers`, with the rules of Cognito's API Reference for each.
-extension CognitoService {
-    /// Attributes that name or identify the account and cannot be changed.
-    static let fixedAttributes: Set = ["sub", "cognito:user_status", "cognito:username"]
-
-    /// Changes attributes. A new email or phone number is unverified unless the same call verifies it, as Cognito
-    /// does; with sign-in by destination, another account's email or phone is `AliasExistsException`.
-    func adminUpdateUserAttributes(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        let changes = try attributes(input, "UserAttributes")
-        if let fixed = changes.keys.first(where: Self.fixedAttributes.contains) {
-            throw .invalidParameter("Cannot modify the non-mutable attribute \(fixed)")
-        }
-        let target = try user(input)
-        if pool.signInWithDestination {
-            for name in ["email", "phone_number"] {
-                guard let value = changes[name], let other = pool.find(value), other.userName != target.userName else { continue }
-                throw CognitoError("AliasExistsException", "An account with the given \(name) already exists.")
-            }
-        }
-        _ = pool.update(target.userName) { user in
-            for name in ["email", "phone_number"] where changes[name] != nil && changes[name] != user.attributes[name] {
-                user.attributes[name + "_verified"] = "false"
-            }
-            user.attributes.merge(changes) { $1 }
-        }
-        return [:]
-    }
+/// `ListUsers`, with the rules of Cognito's API Reference.
+///
+/// Input: `UserPoolId`, `Limit`, `Filter`, `PaginationToken`, `AttributesToGet`. Output: `Users`, `PaginationToken`.
+enum ListUsers: CognitoOperation {
+    static let name = "ListUsers"
+    static let needsCredentials = true
+    static let input = InputShape(
+        ["UserPoolId": .poolID, "Filter": .string, "PaginationToken": .string],
+        required: ["UserPoolId"])
 
     /// Users in the order they were made, `Limit` (1-60, default 60) at a time, filtered by `Filter`
     /// (`name = "value"` or `name ^= "prefix"`), with only `AttributesToGet` when given.
-    func listUsers(_ input: JSONValue) throws(CognitoError) -> JSONValue {
+    static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
         // A whole number in 1-60; anything else (1e300 included, which Int(_:) would trap on) is refused.
         let given: Double? = input["Limit"].flatMap { if case .number(let n) = $0 { n } else { nil } }
         let limit = given.flatMap { $0.rounded() == $0 && (1...60).contains($0) ? Int($0) : nil } ?? (given == nil ? 60 : 0)
@@ -42,7 +23,7 @@ extension CognitoService {
             )
         }
         let filter = try input["Filter"]?.string.flatMap { text throws(CognitoError) in text.isEmpty ? nil : try UserFilter(text) }
-        var users = pool.all.filter { filter?.matches($0) ?? true }
+        var users = pool.pool.all.filter { filter?.matches($0) ?? true }
         if let token = input["PaginationToken"]?.string {
             guard let after = Base64URL.decode(token).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw .invalidParameter("Invalid pagination token.")
