@@ -309,14 +309,22 @@ def pump(numbers):
     return sum(messages_to(number) for number in numbers)
 
 
+def failed_open():
+    """How many sends so far went ahead because the shared limits could not be checked (RATE_LIMIT_ON_ERROR=allow)."""
+    return sum('"shared limits could not be checked"' in line for line in open(os.path.join(WORK, "endpoint.log")))
+
+
 def pumping():
     """SMS pumping with the guard's defaults: 60 new numbers in three blocks of one calling code, a code and two
     resends each (180 codes asked), get at most 30 SMS; a real user of another calling code signs in; then 300 more in
     20 blocks of two calling codes."""
     numbers = [f"+44770090{block}{1000 + i}" for block in range(3) for i in range(20)]
     sent = pump(numbers)
-    check(sent <= 30, f"{sent} SMS for 180 codes asked")
-    check(sent == 20, f"the conversion brake closes calling code 44 after 20 unanswered codes: {sent}")
+    # RATE_LIMIT_ON_ERROR=allow (the default) sends when moto cannot answer within create's deadline, as on a machine
+    # loaded by other work: each such send is logged, and is the only way past the guard.
+    opened = failed_open()
+    check(sent <= 30 + opened, f"{sent} SMS for 180 codes asked ({opened} sent with the limits unchecked)")
+    check(20 <= sent <= 20 + opened, f"the conversion brake closes calling code 44 after 20 unanswered codes: {sent} ({opened} unchecked)")
     log = open(os.path.join(WORK, "endpoint.log")).read()
     check("SMS refused: conversion brake" in log and '"callingCode":"44"' in log, "the brake's log line names the calling code")
     check(not any(number in log for number in numbers), "no whole number in the log")
@@ -327,9 +335,10 @@ def pumping():
     more = [f"+4477009{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
     more += [f"+4915111{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
     sent_more = pump(more)
-    check(sent_more == sum(messages_to(n) for n in more) and sum(messages_to(n) for n in more if n.startswith("+49")) <= 20,
-          f"{sent_more} SMS for 900 more codes asked")
-    check(sum(messages_to(n) for n in more if n.startswith("+44")) == 0, "calling code 44 stays closed")
+    opened_more = failed_open() - opened
+    check(sum(messages_to(n) for n in more if n.startswith("+49")) <= 20 + opened_more,
+          f"{sent_more} SMS for 900 more codes asked ({opened_more} sent with the limits unchecked)")
+    check(sum(messages_to(n) for n in more if n.startswith("+44")) <= opened_more, "calling code 44 stays closed")
     second = "+33612345679"
     sign_up(second)
     check("AuthenticationResult" in sign_in(second, second), "and another after 300 more")
@@ -361,7 +370,7 @@ def timeouts():
     """The endpoint closes an idle kept-alive connection and cuts off a slow loris, and serves others all the while."""
     import socket
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     host, port = args.endpoint.split("//")[1].split(":")
     ended = {}
 
