@@ -46,7 +46,7 @@ let package = Package(
         // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters, Cognito's admin update.
         .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP", "JSON"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
-        .target(name: "PasswordlessAuth", dependencies: ["Platform", "Settings"]),
+        .target(name: "PasswordlessAuth", dependencies: ["Settings"]),
         // The four handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
             name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "JSON", "LambdaRuntime", "PasswordlessAuth"]),
