@@ -87,6 +87,15 @@ struct EndpointAnswersTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: Cognito Essentials' own passwordless sign-in")
+struct EndpointEssentialsTests {
+    @Test(
+        "a seed article's boto3 calls unchanged, a wrong code, SELECT_CHALLENGE and SMS_OTP (AWS CLI), the refusals, the template form"
+    )
+    func essentials() throws { try EndpointClientTests.run("essentials") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")
