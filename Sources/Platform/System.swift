@@ -64,10 +64,12 @@ enum System {
     /// Waits until `fd` has bytes to read or its peer closed it, at most `timeoutMs` (-1: as long as it takes);
     /// false when the time ran out or the wait failed. A signal does not restart the whole wait, only what is left.
     static func waitUntilReadable(_ fd: Int32, timeoutMs: Int32) -> Bool {
-        let deadline = monotonicMilliseconds() + Int64(timeoutMs)
+        // In nanoseconds, and what is left rounded up: a deadline in whole milliseconds would end the wait up to 1 ms
+        // early after a signal (started at 1000.9 ms, it would end at 1300.0, not 1300.9).
+        let deadline = monotonicNanoseconds() + Int64(timeoutMs) * 1_000_000
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = retryingOnInterrupt {
-            let left = timeoutMs < 0 ? -1 : Int32(clamping: max(0, deadline - monotonicMilliseconds()))
+            let left = timeoutMs < 0 ? -1 : Int32(clamping: max(0, (deadline - monotonicNanoseconds() + 999_999) / 1_000_000))
             return poll(&entry, 1, left)
         }
         return ready > 0
@@ -391,8 +393,12 @@ enum System {
     /// The wall clock, in milliseconds since 1970.
     static func realtimeMilliseconds() -> Int64 { milliseconds(of: CLOCK_REALTIME) }
 
-    /// A clock that only moves forward, for timeouts.
-    static func monotonicMilliseconds() -> Int64 { milliseconds(of: CLOCK_MONOTONIC) }
+    /// A clock that only moves forward, in nanoseconds: for a deadline kept across signals.
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
 
     private static func milliseconds(of clock: clockid_t) -> Int64 {
         var now = timespec()
