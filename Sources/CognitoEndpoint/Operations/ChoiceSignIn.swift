@@ -33,14 +33,7 @@ extension UserPoolServices {
 
     /// `InitiateAuth` with `USER_AUTH`: the preferred challenge, or the choice.
     func startChoiceSignIn(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        guard let typed = input["AuthParameters"]?["USERNAME"]?.string, !typed.isEmpty else {
-            throw .invalidParameter("Missing required parameter USERNAME")
-        }
-        let found = pool.find(typed)
-        if let found, !found.enabled { throw .userDisabled }
-        if let found, found.status != "CONFIRMED", found.status != "FORCE_CHANGE_PASSWORD" {
-            throw CognitoError("UserNotConfirmedException", "User is not confirmed.")
-        }
+        let (typed, found) = try signingIn(input)
         // A user that does not exist is offered what the pool offers (PreventUserExistenceErrors): the answer does not
         // tell who has an account. Nothing is sent to them, and no code they type matches.
         let available = Self.passwordlessFactors.filter { factor in

@@ -18,15 +18,8 @@ extension UserPoolServices {
             }
             return ["ChallengeParameters": [:], "AuthenticationResult": try refreshUnlessDisabled(token, client: client)]
         }
-        guard let typed = input["AuthParameters"]?["USERNAME"]?.string, !typed.isEmpty else {
-            throw .invalidParameter("Missing required parameter USERNAME")
-        }
-        let found = pool.find(typed)
-        if let found, !found.enabled { throw .userDisabled }
         // FORCE_CHANGE_PASSWORD signs in: after the custom challenges, NEW_PASSWORD_REQUIRED (ChallengeAnswer).
-        if let found, found.status != "CONFIRMED", found.status != "FORCE_CHANGE_PASSWORD" {
-            throw CognitoError("UserNotConfirmedException", "User is not confirmed.")
-        }
+        let (typed, found) = try signingIn(input)
         var session = CustomAuthSession(userName: found?.userName ?? typed, userNotFound: found == nil)
         return try ChallengeAnswer.next(&session, clientMetadata: nil, self)
     }
@@ -117,4 +110,20 @@ enum PasswordPolicy {
 
 extension CognitoError {
     static let userDisabled = CognitoError("NotAuthorizedException", "User is disabled.")
+}
+
+extension UserPoolServices {
+    /// The `USERNAME` a sign-in starts with and its account, if there is one: a disabled account is refused, and one
+    /// neither `CONFIRMED` nor `FORCE_CHANGE_PASSWORD` is not confirmed; nil for a user that does not exist.
+    func signingIn(_ input: JSONValue) throws(CognitoError) -> (typed: String, found: PoolUser?) {
+        guard let typed = input["AuthParameters"]?["USERNAME"]?.string, !typed.isEmpty else {
+            throw .invalidParameter("Missing required parameter USERNAME")
+        }
+        let found = pool.find(typed)
+        if let found, !found.enabled { throw .userDisabled }
+        if let found, found.status != "CONFIRMED", found.status != "FORCE_CHANGE_PASSWORD" {
+            throw CognitoError("UserNotConfirmedException", "User is not confirmed.")
+        }
+        return (typed, found)
+    }
 }
