@@ -21,7 +21,7 @@ package final class SESClient: Sendable {
     }
 
     /// `EMAIL_FROM`, checked to be `address@domain` or `Name <address@domain>`.
-    static func senderAddress(_ settings: Settings) throws(SettingsError) -> String {
+    static func senderAddress(_ settings: SettingsReader) throws(SettingsError) -> String {
         let value = try settings.required("EMAIL_FROM")
         guard isValidSender(value) else {
             throw .invalid(

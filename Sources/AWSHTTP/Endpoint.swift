@@ -28,7 +28,7 @@ package struct Endpoint: Sendable, Equatable {
 
     /// The endpoint from `serviceVariable`, then `AWS_ENDPOINT_URL`, then `https://{prefix}.{region}.amazonaws.com`.
     package static func resolve(
-        prefix: String, region: String, serviceVariable: String, settings: Settings
+        prefix: String, region: String, serviceVariable: String, settings: SettingsReader
     ) throws(SettingsError) -> Endpoint {
         for name in [serviceVariable, "AWS_ENDPOINT_URL"] {
             if let url = try settings.url(name) { return Endpoint(url) }

@@ -23,7 +23,7 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
 
     /// Reads `AWS_LAMBDA_LOG_LEVEL`, which Lambda sets from the function's logging configuration, else `LOG_LEVEL`
     /// (for local runs); default `INFO`. `TRACE` counts as `DEBUG` and `FATAL` as `ERROR`.
-    init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: SettingsReader) throws(SettingsError) {
         let name = settings.trimmed("AWS_LAMBDA_LOG_LEVEL") != nil ? "AWS_LAMBDA_LOG_LEVEL" : "LOG_LEVEL"
         self =
             try settings.oneOf(
@@ -96,7 +96,7 @@ package struct Logger {
     }
 
     /// Takes the threshold and the metrics namespace (`METRICS_NAMESPACE`, default `Passwordless`) from the settings.
-    package mutating func configure(_ settings: Settings) throws(SettingsError) {
+    package mutating func configure(_ settings: SettingsReader) throws(SettingsError) {
         threshold = try LogLevel(settings)
         metricsNamespace = settings.trimmed("METRICS_NAMESPACE") ?? "Passwordless"
     }

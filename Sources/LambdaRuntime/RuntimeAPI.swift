@@ -9,7 +9,7 @@ package enum RuntimeAPI {
     package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
 
     /// The API's `host:port` when the process runs under one (Lambda, or a local endpoint), else nil.
-    package static func address(_ settings: Settings) -> String? { settings.trimmed(addressVariable) }
+    package static func address(_ settings: SettingsReader) -> String? { settings.trimmed(addressVariable) }
     /// The environment variable that carries the trace header during an invocation.
     static let traceVariable = "_X_AMZN_TRACE_ID"
 

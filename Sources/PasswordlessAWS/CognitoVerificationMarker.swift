@@ -13,7 +13,7 @@ package final class CognitoVerificationMarker: VerificationMarker {
 
     /// Builds the client from the settings (see `AWSClientFactory`); errors name the variable at fault.
     package convenience init(
-        _ settings: Settings, transport: any HTTPTransport = awsTransport, scheduling: RetryScheduling = .system
+        _ settings: SettingsReader, transport: any HTTPTransport = awsTransport, scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         self.init(client: try AWSClientFactory(settings, transport: transport, scheduling: scheduling).cognitoIdentityProvider())
     }

@@ -30,7 +30,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     /// `HASH_KEY` as `PasswordlessConfiguration` read it; without one (local runs only: create requires it under
     /// Lambda) the table name is used, which is not secret.
     package convenience init(
-        _ settings: Settings, hashKey: String?, transport: any HTTPTransport = awsTransport,
+        _ settings: SettingsReader, hashKey: String?, transport: any HTTPTransport = awsTransport,
         retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         let table = try settings.required("RATE_LIMIT_TABLE")

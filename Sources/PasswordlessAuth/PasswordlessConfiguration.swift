@@ -27,7 +27,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     package init() {}
 
     /// Reads the settings; an invalid value throws an error naming its variable.
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         codeLength = try settings.integer("OTP_LENGTH", in: 4...10) ?? codeLength
         codeLifetimeSeconds = try settings.integer("OTP_TTL_SECONDS", in: 30...3600) ?? codeLifetimeSeconds
         maxAttempts = try settings.integer("MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
@@ -44,7 +44,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     }
 
     /// `HASH_KEY` as it is set, or nil when unset; shorter than 16 bytes is an error naming it. The one reader of it.
-    package static func readHashKey(_ settings: Settings) throws(SettingsError) -> String? {
+    package static func readHashKey(_ settings: SettingsReader) throws(SettingsError) -> String? {
         guard let secret = settings.verbatim("HASH_KEY") else { return nil }
         guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
         return secret
@@ -59,7 +59,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
         guard hashKey != nil else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }
 
-    static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {
+    static func channels(_ settings: SettingsReader, _ name: String) throws(SettingsError) -> [Channel]? {
         guard let words = try settings.list(name) else { return nil }
         var channels: [Channel] = []
         for word in words {

@@ -52,7 +52,7 @@ package struct SignUpPolicy: Sendable, Equatable {
     package init() {}
 
     /// Reads the settings; an invalid value throws an error naming its variable.
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         channels = try PasswordlessConfiguration.channels(settings, "OTP_CHANNELS") ?? channels
         smsAllowedCountries = try settings.list("SMS_ALLOWED_COUNTRIES").map(SMSCountries.init) ?? smsAllowedCountries
         requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified

@@ -123,7 +123,7 @@ package struct SendLimitPolicy: Sendable, Equatable {
 
     package init() {}
 
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         windowSeconds = try settings.integer("RATE_LIMIT_WINDOW_SECONDS", in: 60...86_400) ?? windowSeconds
         maxCodesPerUser = try settings.integer("MAX_CODES_PER_USER", in: 1...100) ?? maxCodesPerUser
         maxCodesPerDestination = try settings.integer("MAX_CODES_PER_DESTINATION", in: 1...100) ?? maxCodesPerDestination
