@@ -14,7 +14,7 @@ package final class SESClient: Sendable {
     let fromAddress: String
     let configurationSet: String?
 
-    package init(connection: ServiceConnection, fromAddress: String, configurationSet: String? = nil) {
+    init(connection: ServiceConnection, fromAddress: String, configurationSet: String? = nil) {
         self.connection = connection
         self.fromAddress = fromAddress
         self.configurationSet = configurationSet
@@ -80,7 +80,7 @@ package final class SESClient: Sendable {
     }
 
     /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
-    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
+    static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
         let answer = try? JSONValue.decode(AnswerBody.self, from: response.body)
         let code = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
         let message = (answer?.message ?? answer?.Message).map { sanitizedAWSText($0, redacting: secrets) } ?? ""

@@ -10,7 +10,7 @@ package struct Credentials: Sendable, Equatable {
     package let sessionToken: String?
 
     /// Creates credentials from `accessKeyId`, `secretAccessKey` and an optional `sessionToken`.
-    package init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken

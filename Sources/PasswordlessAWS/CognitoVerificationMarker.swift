@@ -9,7 +9,7 @@ import Settings
 package final class CognitoVerificationMarker: VerificationMarker {
     let client: CognitoIdentityProviderClient
 
-    package init(client: CognitoIdentityProviderClient) { self.client = client }
+    init(client: CognitoIdentityProviderClient) { self.client = client }
 
     /// Builds the client from the settings (see `AWSClientFactory`); errors name the variable at fault.
     package convenience init(

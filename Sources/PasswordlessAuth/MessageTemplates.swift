@@ -1,9 +1,9 @@
 import Settings
 
 /// The texts a code is sent in, with `{code}` and `{minutes}` placeholders.
-package struct MessageTemplates: Sendable, Equatable {
+struct MessageTemplates: Sendable, Equatable {
     /// The text message (`SMS_MESSAGE`).
-    package var sms = "Your sign-in code is {code}. It expires in {minutes} minutes."
+    var sms = "Your sign-in code is {code}. It expires in {minutes} minutes."
     /// The email subject (`EMAIL_SUBJECT`).
     var emailSubject = "Your sign-in code"
     /// The plain-text email body (`EMAIL_TEXT`).

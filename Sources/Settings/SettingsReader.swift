@@ -3,7 +3,7 @@ import Platform
 /// Typed reads of environment variables, with one rule for all of them: a variable that is unset, empty or only
 /// whitespace means the default. A value that cannot be used is a `SettingsError` naming the variable.
 package struct SettingsReader: Sendable {
-    package let values: [String: String]
+    let values: [String: String]
 
     package init(_ values: [String: String]) { self.values = values }
 
