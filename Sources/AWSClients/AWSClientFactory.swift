@@ -8,14 +8,14 @@ import Settings
 /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` or `AWS_DEFAULT_REGION`,
 /// `AWS_ENDPOINT_URL`, and per service the variables its method names.
 package struct AWSClientFactory: Sendable {
-    let settings: Settings
+    let settings: SettingsReader
     let credentials: Credentials
     let transport: any HTTPTransport
     let retryPolicy: RetryPolicy
     let scheduling: RetryScheduling
 
     package init(
-        _ settings: Settings, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+        _ settings: SettingsReader, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
         scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         self.settings = settings

@@ -14,7 +14,7 @@ package final class CognitoIdentityProviderClient: Sendable {
 
     let connection: ServiceConnection
 
-    package init(connection: ServiceConnection) { self.connection = connection }
+    init(connection: ServiceConnection) { self.connection = connection }
 
     /// Sets `attributes` (name and value) on the user; every attempt and wait ends before the deadline.
     package func adminUpdateUserAttributes(
@@ -46,7 +46,7 @@ package final class CognitoIdentityProviderClient: Sendable {
 
     /// Reads a Cognito error: the code from `x-amzn-ErrorType` or the body's `__type`, and the message. An XML
     /// error (as moto sends for a failed signature or policy check) gives its `Code` and `Message`.
-    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
+    static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
         let answer = try? JSONValue.decode(ErrorBody.self, from: response.body)
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }

@@ -6,14 +6,14 @@ import Settings
 /// One counter to raise by 1, unless it has reached its limit.
 package struct CounterIncrement: Equatable, Sendable {
     /// The partition key (`pk`) of the counter's item.
-    package var pk: String
+    var pk: String
     /// The count the item may reach; once there, nothing more is added. Zero or less is always at the limit.
-    package var limit: Int
+    var limit: Int
     /// When the item may go (seconds since 1970), written to `expiresAt` for the table's time to live.
     package var expiresAt: Int64
     /// For a balanced counter: added to the item's balance `b` with each count, and once the count has reached
     /// `limit` the item takes more only while `b` is at most 0. Nil for a plain count below `limit`.
-    package var balanceWeight: Int?
+    var balanceWeight: Int?
 
     package init(pk: String, limit: Int, expiresAt: Int64, balanceWeight: Int? = nil) {
         self.pk = pk
@@ -25,10 +25,10 @@ package struct CounterIncrement: Equatable, Sendable {
 
 /// An unconditional change to a balanced counter: `amount` added to its balance `b`, 1 to its count of credits `v`.
 package struct BalanceCredit: Equatable, Sendable {
-    package var pk: String
-    package var amount: Int
+    var pk: String
+    var amount: Int
     /// When the item may go, as for `CounterIncrement`.
-    package var expiresAt: Int64
+    var expiresAt: Int64
 
     package init(pk: String, amount: Int, expiresAt: Int64) {
         self.pk = pk
@@ -73,7 +73,7 @@ package final class DynamoDBClient: Sendable {
 
     let connection: ServiceConnection
 
-    package init(connection: ServiceConnection) { self.connection = connection }
+    init(connection: ServiceConnection) { self.connection = connection }
 
     /// Adds 1 to every counter in `items`, all or none: when any counter is at its limit, nothing is added.
     ///
@@ -184,7 +184,7 @@ package final class DynamoDBClient: Sendable {
     }
 
     /// `UpdateItem` for one item, `TransactWriteItems` for several.
-    package static func action(itemCount: Int) -> String {
+    static func action(itemCount: Int) -> String {
         itemCount == 1 ? "UpdateItem" : "TransactWriteItems"
     }
 
@@ -236,7 +236,7 @@ package final class DynamoDBClient: Sendable {
     /// Reads a DynamoDB error: the code as `jsonProtocolErrorCode` reads it (header, else the body's `__type`), the
     /// message, and a cancelled transaction's reasons. An XML error (as moto sends for a failed signature or
     /// policy check) gives its `Code` and `Message`; anything else gives the HTTP status as the code.
-    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> DynamoDBFailure {
+    static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> DynamoDBFailure {
         let answer = try? JSONValue.decode(ErrorBody.self, from: response.body)
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let xmlCode = xml.flatMap { xmlElementText("Code", in: $0) }
@@ -261,10 +261,10 @@ package final class DynamoDBClient: Sendable {
 }
 
 /// What a DynamoDB error answer said, already made safe to log.
-package struct DynamoDBFailure: Equatable, Sendable {
+struct DynamoDBFailure: Equatable, Sendable {
     /// The AWS error code, e.g. `ConditionalCheckFailedException` or `AccessDeniedException`.
-    package var code: String
-    package var message: String
+    var code: String
+    var message: String
     /// For `TransactionCanceledException`, each item's reason in request order (`None` for an item that was fine).
     var cancellationReasons: [String]
 

@@ -14,14 +14,14 @@ package final class SESClient: Sendable {
     let fromAddress: String
     let configurationSet: String?
 
-    package init(connection: ServiceConnection, fromAddress: String, configurationSet: String? = nil) {
+    init(connection: ServiceConnection, fromAddress: String, configurationSet: String? = nil) {
         self.connection = connection
         self.fromAddress = fromAddress
         self.configurationSet = configurationSet
     }
 
     /// `EMAIL_FROM`, checked to be `address@domain` or `Name <address@domain>`.
-    static func senderAddress(_ settings: Settings) throws(SettingsError) -> String {
+    static func senderAddress(_ settings: SettingsReader) throws(SettingsError) -> String {
         let value = try settings.required("EMAIL_FROM")
         guard isValidSender(value) else {
             throw .invalid(
@@ -80,7 +80,7 @@ package final class SESClient: Sendable {
     }
 
     /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
-    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
+    static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
         let answer = try? JSONValue.decode(AnswerBody.self, from: response.body)
         let code = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
         let message = (answer?.message ?? answer?.Message).map { sanitizedAWSText($0, redacting: secrets) } ?? ""

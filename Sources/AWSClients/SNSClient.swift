@@ -13,7 +13,7 @@ package final class SNSClient: Sendable {
     let senderID: String?
     let originationNumber: String?
 
-    package init(
+    init(
         connection: ServiceConnection, smsType: String = "Transactional", senderID: String? = nil, originationNumber: String? = nil
     ) {
         self.connection = connection
@@ -79,7 +79,7 @@ package final class SNSClient: Sendable {
     }
 
     /// Reads `Code` and `Message` from an SNS XML error; falls back to the HTTP status.
-    package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
+    static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
         let body = String(decoding: response.body, as: UTF8.self)
         let code = xmlElementText("Code", in: body).map { sanitizedAWSText($0, redacting: secrets, limit: 100) }
         let message = xmlElementText("Message", in: body).map { sanitizedAWSText($0, redacting: secrets) }

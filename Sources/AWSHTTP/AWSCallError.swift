@@ -49,7 +49,7 @@ package struct AWSCallError: Error, Equatable, Sendable, CustomStringConvertible
 
     /// One attempt failed below HTTP (connecting, TLS, a timeout); the request executor turns this into a
     /// network or deadline error once it stops trying.
-    package static func transport(_ kind: TransportFailure.Kind, _ detail: String) -> AWSCallError {
+    static func transport(_ kind: TransportFailure.Kind, _ detail: String) -> AWSCallError {
         AWSCallError(.transport(TransportFailure(kind, detail)))
     }
 

@@ -46,7 +46,7 @@ private let curlGlobalInitResult: CURLcode = ccurl_global_init()
 /// bundle in /etc/pki/tls/certs. libcurl reads no environment variable for this, so the path is set here.
 private let caBundlePath: String? = {
     // Read through the one settings reader, so a blank value means the default as for every variable.
-    if let path = Settings.fromProcess().trimmed("SSL_CERT_FILE") { return path }
+    if let path = SettingsReader.fromProcess().trimmed("SSL_CERT_FILE") { return path }
     for path in ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"] where FileIO.isReadable(path) {
         return path
     }

@@ -2,10 +2,10 @@ import AWSSigning
 
 /// A request ready for the wire: `url` is absolute, `headers` are sent exactly as given.
 package struct HTTPRequest: Sendable {
-    package var method: String
-    package var url: String
-    package var headers: [HTTPHeader]
-    package var body: [UInt8]
+    var method: String
+    var url: String
+    var headers: [HTTPHeader]
+    var body: [UInt8]
 
     package init(method: String, url: String, headers: [HTTPHeader], body: [UInt8]) {
         self.method = method
@@ -18,17 +18,17 @@ package struct HTTPRequest: Sendable {
 /// A complete response; header names keep the case the server sent.
 package struct HTTPResponse: Sendable {
     package var status: Int
-    package var headers: [HTTPHeader]
+    var headers: [HTTPHeader]
     package var body: [UInt8]
 
-    package init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+    init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The id AWS gave the request: the `x-amzn-RequestId` header, else the `<RequestId>` of a query-API answer.
-    package var awsRequestID: String? {
+    var awsRequestID: String? {
         if let id = headerValue("x-amzn-RequestId") ?? headerValue("x-amz-request-id"), !id.isEmpty { return id }
         let text = String(decoding: body, as: UTF8.self)
         guard let open = text.firstRange(of: "<RequestId>"), let close = text[open.upperBound...].firstRange(of: "</RequestId>")
@@ -45,8 +45,8 @@ package struct HTTPResponse: Sendable {
 }
 
 /// A failure below HTTP, as a transport reports it inside `AWSCallError.transport`: nothing usable came back.
-package struct TransportFailure: Equatable, Sendable {
-    package enum Kind: Equatable, Sendable {
+struct TransportFailure: Equatable, Sendable {
+    enum Kind: Equatable, Sendable {
         /// The connect or total timeout expired.
         case timedOut
         /// Connecting, sending or receiving failed; a fresh attempt may work.
@@ -55,8 +55,8 @@ package struct TransportFailure: Equatable, Sendable {
         case permanent
     }
 
-    package let kind: Kind
-    package let detail: String
+    let kind: Kind
+    let detail: String
 
     init(_ kind: Kind, _ detail: String) {
         self.kind = kind

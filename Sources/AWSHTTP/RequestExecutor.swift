@@ -1,7 +1,7 @@
 /// What an AWS error answer said, already made safe to log.
 package struct ServiceFailure: Equatable, Sendable {
-    package var code: String
-    package var message: String
+    var code: String
+    var message: String
 
     package init(code: String, message: String) {
         self.code = code
@@ -11,7 +11,7 @@ package struct ServiceFailure: Equatable, Sendable {
 
 /// Runs one AWS operation with retries inside the deadline.
 package struct RequestExecutor: Sendable {
-    package let transport: any HTTPTransport
+    let transport: any HTTPTransport
     package let policy: RetryPolicy
     package let scheduling: RetryScheduling
 

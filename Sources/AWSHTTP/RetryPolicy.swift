@@ -3,7 +3,7 @@ import Platform
 /// When and how often a failed request is tried again, all within the invocation deadline.
 package struct RetryPolicy: Sendable, Equatable {
     /// Total tries, the first included.
-    package var maxAttempts: Int
+    var maxAttempts: Int
     /// The backoff ceiling before the second try; it doubles for each later try.
     var baseDelayMs: Int64
     /// The largest backoff ceiling.
@@ -61,7 +61,7 @@ package struct RetryScheduling: Sendable {
     /// A uniform random value in `0...ceiling`.
     package var jitterMs: @Sendable (Int64) -> Int64
 
-    package init(
+    init(
         nowEpochMs: @escaping @Sendable () -> Int64, sleepMs: @escaping @Sendable (Int64) -> Void,
         jitterMs: @escaping @Sendable (Int64) -> Int64
     ) {
@@ -71,7 +71,7 @@ package struct RetryScheduling: Sendable {
     }
 
     /// The given clock and sleep, with jitter from the system generator (jitter needs no secrecy).
-    package init(nowEpochMs: @escaping @Sendable () -> Int64, sleepMs: @escaping @Sendable (Int64) -> Void) {
+    init(nowEpochMs: @escaping @Sendable () -> Int64, sleepMs: @escaping @Sendable (Int64) -> Void) {
         self.init(nowEpochMs: nowEpochMs, sleepMs: sleepMs, jitterMs: { ceiling in ceiling <= 0 ? 0 : Int64.random(in: 0...ceiling) })
     }
 

@@ -2,8 +2,8 @@ import AWSSigning
 
 /// One AWS service as a client reaches it: the endpoint, the signer for its signing name, and the retry loop.
 package struct ServiceConnection: Sendable {
-    package let signer: SigV4Signer
-    package let endpoint: Endpoint
+    let signer: SigV4Signer
+    let endpoint: Endpoint
     package let executor: RequestExecutor
 
     package init(

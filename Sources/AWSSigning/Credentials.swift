@@ -10,14 +10,14 @@ package struct Credentials: Sendable, Equatable {
     package let sessionToken: String?
 
     /// Creates credentials from `accessKeyId`, `secretAccessKey` and an optional `sessionToken`.
-    package init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
     }
 
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional `AWS_SESSION_TOKEN`.
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         self.init(
             accessKeyId: try settings.required("AWS_ACCESS_KEY_ID"),
             secretAccessKey: try settings.required("AWS_SECRET_ACCESS_KEY"),
@@ -46,7 +46,7 @@ extension Credentials: CustomStringConvertible, CustomDebugStringConvertible, Cu
 package enum AWSRegion {
     /// `override` when given and set, else `AWS_REGION`, else `AWS_DEFAULT_REGION`; the region becomes part of a
     /// host name and the signing scope, so only lower-case letters, digits and `-` are accepted.
-    package static func read(_ settings: Settings, override: String? = nil) throws(SettingsError) -> String {
+    package static func read(_ settings: SettingsReader, override: String? = nil) throws(SettingsError) -> String {
         let names = (override.map { [$0] } ?? []) + ["AWS_REGION", "AWS_DEFAULT_REGION"]
         guard let name = names.first(where: { settings.trimmed($0) != nil }), let region = settings.trimmed(name) else {
             throw .missing("AWS_REGION")

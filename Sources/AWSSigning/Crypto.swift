@@ -1,7 +1,7 @@
 import CCrypto
 
 /// Returns the SHA-256 digest of `bytes`.
-package func sha256(_ bytes: [UInt8]) -> [UInt8] {
+func sha256(_ bytes: [UInt8]) -> [UInt8] {
     var digest = [UInt8](repeating: 0, count: 32)
     var length: UInt32 = 0
     let ok = bytes.withUnsafeBufferPointer { input in
@@ -15,7 +15,7 @@ package func sha256(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 /// Returns the SHA-256 digest of the UTF-8 bytes of `string`.
-package func sha256(_ string: String) -> [UInt8] {
+func sha256(_ string: String) -> [UInt8] {
     sha256(Array(string.utf8))
 }
 

@@ -11,7 +11,7 @@ func isUnreserved(_ byte: UInt8) -> Bool {
 }
 
 /// Percent-encodes every byte except unreserved ones (and `/` when `keepSlash`), with uppercase hex.
-package func percentEncode(_ bytes: some Sequence<UInt8>, keepSlash: Bool = false) -> String {
+func percentEncode(_ bytes: some Sequence<UInt8>, keepSlash: Bool = false) -> String {
     let hex = Array("0123456789ABCDEF".utf8)
     var out = [UInt8]()
     for byte in bytes {

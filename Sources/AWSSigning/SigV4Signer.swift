@@ -6,16 +6,16 @@ package typealias HTTPHeader = (name: String, value: String)
 /// A canonical request as AWS's SigV4 document defines it, with its `SignedHeaders` list.
 struct CanonicalRequest: Sendable, Equatable {
     /// The full canonical request text (no trailing newline).
-    package let text: String
+    let text: String
     /// Lowercase header names joined by `;`, as they appear in the `Authorization` header.
     let signedHeaders: String
 }
 
 /// The products of each signing stage; holds the session token, so it is never logged.
-package struct SigningSteps: Sendable {
+struct SigningSteps: Sendable {
     let canonicalRequest: CanonicalRequest
     let stringToSign: String
-    package let signature: String
+    let signature: String
     let addedHeaders: [HTTPHeader]
 }
 
@@ -40,9 +40,9 @@ package struct SigningOptions: Sendable, Equatable {
 package struct SigV4Signer: Sendable {
     package let credentials: Credentials
     /// The region in the credential scope, e.g. `us-east-1`.
-    package let region: String
+    let region: String
     /// The signing name in the credential scope, e.g. `sns` or `ses`.
-    package let service: String
+    let service: String
 
     /// Creates a signer for `service` in `region` with `credentials`.
     package init(credentials: Credentials, region: String, service: String) {
@@ -127,7 +127,7 @@ package struct SigV4Signer: Sendable {
     }
 
     /// Task 3b: the lowercase hex signature of a string to sign.
-    package func signature(signingKey: [UInt8], stringToSign: String) -> String {
+    func signature(signingKey: [UInt8], stringToSign: String) -> String {
         hexEncoded(hmacSHA256(key: signingKey, data: Array(stringToSign.utf8)))
     }
 

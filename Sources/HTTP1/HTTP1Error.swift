@@ -39,14 +39,14 @@ package enum HTTP1Error: Error, Equatable, CustomStringConvertible {
 /// The sizes and times a connection allows.
 package struct HTTPLimits: Sendable {
     /// The longest head (request or status line and header fields).
-    package var maxHead: Int
+    var maxHead: Int
     /// The longest body.
-    package var maxBody: Int
+    var maxBody: Int
     /// How long to wait for the next message on an open connection, in milliseconds; nil waits as long as it takes.
-    package var idleTimeoutMs: Int32?
+    var idleTimeoutMs: Int32?
     /// How long a message may take to arrive in full once its first byte has, in milliseconds (the head and the body
     /// together, however the bytes trickle in); nil waits as long as it takes.
-    package var readTimeoutMs: Int32?
+    var readTimeoutMs: Int32?
 
     package init(maxHead: Int = 64 * 1024, maxBody: Int = 6 << 20, idleTimeoutMs: Int32? = nil, readTimeoutMs: Int32? = nil) {
         self.maxHead = maxHead

@@ -30,7 +30,7 @@ package struct HTTPClientConnection {
     }
 
     /// Closes the connection; the next request opens another.
-    package mutating func close() {
+    mutating func close() {
         socket?.close()
         socket = nil
         reader = MessageReader(limits: reader.limits)

@@ -85,7 +85,7 @@ package final class HTTPServer: Sendable {
     deinit { if !started.load(ordering: .acquiring) { listener.close() } }
 
     /// 413 or 400 with an empty body.
-    package static func plainRefusal(_ error: HTTP1Error) -> HTTPResponse {
+    static func plainRefusal(_ error: HTTP1Error) -> HTTPResponse {
         HTTPResponse(status: error == .tooLarge ? 413 : 400)
     }
 

@@ -2,17 +2,17 @@ extension JSONValue {
     /// How much a document may hold before the reader refuses it.
     package struct Limits: Sendable {
         /// Arrays and objects inside one another; past it the reader stops, so no document can exhaust the stack.
-        package var maxDepth: Int
+        var maxDepth: Int
         /// Bytes in the whole document.
-        package var maxBytes: Int
+        var maxBytes: Int
 
-        package init(maxDepth: Int = 512, maxBytes: Int = 6 * 1024 * 1024) {
+        init(maxDepth: Int = 512, maxBytes: Int = 6 * 1024 * 1024) {
             self.maxDepth = maxDepth
             self.maxBytes = maxBytes
         }
 
         /// 512 deep (as Foundation's decoder) and 6 MiB, a Lambda synchronous invocation's largest payload.
-        package static let standard = Limits()
+        static let standard = Limits()
     }
 
     /// The value `bytes` hold, or nil unless they are exactly one JSON text (RFC 8259) in valid UTF-8 within the

@@ -22,12 +22,12 @@ package enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    package var bool: Bool? {
+    var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    package var number: Double? {
+    var number: Double? {
         if case .number(let value) = self { return value }
         return nil
     }
@@ -37,7 +37,7 @@ package enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    package var array: [JSONValue]? {
+    var array: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }

@@ -8,7 +8,7 @@ extension JSONValue {
     }
 
     /// Appends the value as compact JSON, object members in key order.
-    package func write(to out: inout [UInt8]) {
+    func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -35,7 +35,7 @@ extension JSONValue {
 
     /// A whole number below 2^53 as digits, anything else finite in Swift's shortest round-trip form, and what
     /// JSON cannot hold (infinities, NaN) as `null`.
-    package static func writeNumber(_ value: Double, to out: inout [UInt8]) {
+    static func writeNumber(_ value: Double, to out: inout [UInt8]) {
         if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
             out.append(contentsOf: String(Int64(value)).utf8)
         } else if value.isFinite {
@@ -48,7 +48,7 @@ extension JSONValue {
     /// The package's one string escaper: appends `text` as a JSON string literal, quotes included. Escapes `"`,
     /// `\` and the control characters (`\n`, `\r`, `\t`, else `\u00XX`); everything else, `/` and non-ASCII
     /// included, is copied as it is.
-    package static func writeString(_ text: String, to out: inout [UInt8]) {
+    static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

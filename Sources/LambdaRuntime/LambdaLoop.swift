@@ -27,7 +27,7 @@ package protocol LambdaHandler {
 enum LambdaLoop {
     /// Serves events until the Runtime API itself fails; a bad event never ends the loop.
     /// - Parameter processStartEpochMs: when the process started, if known; it counts against the first caller's wait.
-    package static func run(
+    static func run(
         client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, processStartEpochMs: Int64? = nil
     ) throws -> Never {
         try serveOne(

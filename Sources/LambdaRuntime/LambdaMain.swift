@@ -4,7 +4,7 @@ import Settings
 /// The start of a function's process: serve the Runtime API when Lambda runs it, or answer one event file locally.
 package enum LambdaMain {
     /// Builds the handler from the settings; a thrown error is reported as an init error.
-    package typealias HandlerFactory<Handler: LambdaHandler> = (_ settings: Settings, _ logger: Logger) throws -> Handler
+    package typealias HandlerFactory<Handler: LambdaHandler> = (_ settings: SettingsReader, _ logger: Logger) throws -> Handler
 
     /// Runs the function and exits.
     /// - Parameters:
@@ -15,7 +15,7 @@ package enum LambdaMain {
     package static func run<Handler: LambdaHandler>(
         name: String, summary: String, baseFields: [(String, LogValue)] = [], makeHandler: HandlerFactory<Handler>
     ) -> Never {
-        let settings = Settings.fromProcess()
+        let settings = SettingsReader.fromProcess()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let address = RuntimeAPI.address(settings) {
             serve(address: address, settings: settings, baseFields: baseFields, makeHandler: makeHandler)
@@ -27,7 +27,7 @@ package enum LambdaMain {
     }
 
     static func serve<Handler: LambdaHandler>(
-        address: String, settings: Settings, baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
+        address: String, settings: SettingsReader, baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Never {
         let processStart = SystemClock.processStartEpochMilliseconds()
         var logger = Logger(baseFields: baseFields)
@@ -61,7 +61,7 @@ package enum LambdaMain {
 
     /// Answers one event from a file or standard input; returns the exit status.
     static func invokeLocally<Handler: LambdaHandler>(
-        name: String, summary: String, arguments: [String], settings: Settings,
+        name: String, summary: String, arguments: [String], settings: SettingsReader,
         baseFields: [(String, LogValue)], makeHandler: HandlerFactory<Handler>
     ) -> Int32 {
         let usage = """

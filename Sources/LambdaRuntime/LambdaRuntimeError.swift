@@ -1,7 +1,7 @@
 import Settings
 
 /// An error from the runtime: the Runtime API, its connection, or the runtime's own settings.
-package struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
+struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {
         case missingHeader(String)
         case invalidHeader(String, String)
@@ -17,14 +17,14 @@ package struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     /// A header held a value that could not be read.
     static func invalidHeader(_ name: String, _ value: String) -> Self { Self(kind: .invalidHeader(name, value)) }
     /// The connection to the Runtime API failed.
-    package static func connection(_ detail: String) -> Self { Self(kind: .connection(detail)) }
+    static func connection(_ detail: String) -> Self { Self(kind: .connection(detail)) }
     /// The Runtime API answered with a status the runtime does not expect.
     static func unexpectedStatus(path: String, status: Int) -> Self { Self(kind: .unexpectedStatus(path: path, status: status)) }
     /// The Runtime API's answer was not valid HTTP.
     static func malformedResponse(_ detail: String) -> Self { Self(kind: .malformedResponse(detail)) }
 
     /// A short name for the kind of error, used as a Lambda `errorType`.
-    package var errorType: String {
+    var errorType: String {
         switch kind {
         case .missingHeader, .invalidHeader: "Runtime.InvalidInvocation"
         case .connection, .unexpectedStatus, .malformedResponse: "Runtime.APIError"
@@ -32,7 +32,7 @@ package struct LambdaRuntimeError: Error, Equatable, CustomStringConvertible {
     }
 
     /// A one-line description of the error.
-    package var description: String {
+    var description: String {
         switch kind {
         case .missingHeader(let name): "the Runtime API sent no \(name) header"
         case .invalidHeader(let name, let value): "the Runtime API sent an invalid \(name) header: \"\(value)\""

@@ -12,7 +12,7 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     case error
 
     /// The level's name as Lambda's log-level filtering reads it.
-    package var name: String {
+    var name: String {
         switch self {
         case .debug: "DEBUG"
         case .info: "INFO"
@@ -23,7 +23,7 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
 
     /// Reads `AWS_LAMBDA_LOG_LEVEL`, which Lambda sets from the function's logging configuration, else `LOG_LEVEL`
     /// (for local runs); default `INFO`. `TRACE` counts as `DEBUG` and `FATAL` as `ERROR`.
-    init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: SettingsReader) throws(SettingsError) {
         let name = settings.trimmed("AWS_LAMBDA_LOG_LEVEL") != nil ? "AWS_LAMBDA_LOG_LEVEL" : "LOG_LEVEL"
         self =
             try settings.oneOf(
@@ -76,9 +76,9 @@ package final class StandardErrorSink: LogSink {
 /// Callers pass masked destinations and counts, never a code, a whole event or a credential.
 package struct Logger {
     /// Lines below this level are dropped.
-    package var threshold: LogLevel
+    var threshold: LogLevel
     /// Fields written on every line, such as the trigger.
-    package var baseFields: [(String, LogValue)]
+    var baseFields: [(String, LogValue)]
     /// The current invocation's request id, if any.
     package var requestID: String?
     /// Whether the current invocation is the first of this process.
@@ -96,13 +96,13 @@ package struct Logger {
     }
 
     /// Takes the threshold and the metrics namespace (`METRICS_NAMESPACE`, default `Passwordless`) from the settings.
-    package mutating func configure(_ settings: Settings) throws(SettingsError) {
+    mutating func configure(_ settings: SettingsReader) throws(SettingsError) {
         threshold = try LogLevel(settings)
         metricsNamespace = settings.trimmed("METRICS_NAMESPACE") ?? "Passwordless"
     }
 
     /// Writes a line at `level` if it passes the threshold.
-    package func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
+    func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard level >= threshold else { return }
         var line = head(level, message, SystemClock.nowEpochMilliseconds())
         for (key, value) in fields { line += ",\(JSONValue.quoted(key)):\(value.json)" }
@@ -121,7 +121,7 @@ package struct Logger {
         return line
     }
 
-    package func debug(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.debug, message, fields) }
+    func debug(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.debug, message, fields) }
     package func info(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.info, message, fields) }
     package func warn(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.warn, message, fields) }
     package func error(_ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) { log(.error, message, fields) }

@@ -9,8 +9,8 @@ package struct Metric: Sendable, Equatable {
         case milliseconds = "Milliseconds"
     }
 
-    package var name: String
-    package var value: Int
+    var name: String
+    var value: Int
     var unit: Unit
 
     package init(_ name: String, _ value: Int = 1, _ unit: Unit = .count) {

@@ -9,7 +9,7 @@ package enum RuntimeAPI {
     package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
 
     /// The API's `host:port` when the process runs under one (Lambda, or a local endpoint), else nil.
-    package static func address(_ settings: Settings) -> String? { settings.trimmed(addressVariable) }
+    package static func address(_ settings: SettingsReader) -> String? { settings.trimmed(addressVariable) }
     /// The environment variable that carries the trace header during an invocation.
     static let traceVariable = "_X_AMZN_TRACE_ID"
 
@@ -18,9 +18,9 @@ package enum RuntimeAPI {
     /// Where a start-up failure is reported.
     package static let initErrorPath = "/\(version)/runtime/init/error"
     /// Where an answered event goes.
-    package static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
+    static func responsePath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/response" }
     /// Where a failed invocation is reported.
-    package static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
+    static func errorPath(_ requestID: String) -> String { "/\(version)/runtime/invocation/\(requestID)/error" }
 
     /// What every invocation's path starts with: `{invocationPrefix}{request id}/response` or `/error`.
     package static let invocationPrefix = "/\(version)/runtime/invocation/"
@@ -41,13 +41,13 @@ package enum RuntimeAPI {
 /// What the Runtime API says about one invocation, read once from its headers.
 package struct InvocationMetadata: Sendable, Equatable {
     /// The request id, used in the response path and in every log line.
-    package var requestID: String
+    var requestID: String
     /// When the invocation must be answered, in milliseconds since 1970.
     package var deadlineEpochMs: Int64
     /// The ARN the function was invoked by.
-    package var invokedFunctionARN: String
+    var invokedFunctionARN: String
     /// The X-Ray trace header, if any.
-    package var traceID: String?
+    var traceID: String?
 
     package init(requestID: String, deadlineEpochMs: Int64, invokedFunctionARN: String = "", traceID: String? = nil) {
         self.requestID = requestID
@@ -58,7 +58,7 @@ package struct InvocationMetadata: Sendable, Equatable {
 
     /// Reads the metadata from response headers; a missing request id or deadline is an error naming the header.
     /// - Parameter header: looks a header up by name, without letter case.
-    package init(header: (String) -> String?) throws(LambdaRuntimeError) {
+    init(header: (String) -> String?) throws(LambdaRuntimeError) {
         guard let requestID = header(RuntimeAPI.Header.requestID), !requestID.isEmpty else {
             throw .missingHeader(RuntimeAPI.Header.requestID)
         }
@@ -76,10 +76,10 @@ package struct InvocationMetadata: Sendable, Equatable {
 }
 
 /// An event handed to the runtime: its metadata and its body.
-package struct Invocation: Sendable {
+struct Invocation: Sendable {
     /// What the headers said.
-    package var metadata: InvocationMetadata
-    package var body: [UInt8]
+    var metadata: InvocationMetadata
+    var body: [UInt8]
 
     init(metadata: InvocationMetadata, body: [UInt8]) {
         self.metadata = metadata
@@ -114,7 +114,7 @@ package struct ErrorReport: Sendable, Equatable {
 }
 
 /// The Runtime API as the run loop sees it: fetch an event, answer it, or report a failure.
-package protocol RuntimeAPIClient {
+protocol RuntimeAPIClient {
     /// Blocks until the next invocation.
     mutating func next() throws -> Invocation
     /// Sends the answer to an invocation.

@@ -21,7 +21,7 @@ struct SocketRuntimeClient: RuntimeAPIClient {
         connection = HTTPClientConnection(host: host, port: port, hostHeader: address, limits: HTTPLimits(maxBody: 8 << 20))
     }
 
-    package mutating func next() throws -> Invocation {
+    mutating func next() throws -> Invocation {
         let response = try send(HTTPRequest(method: "GET", path: RuntimeAPI.nextPath, headers: userAgent))
         guard response.status == 200 else {
             throw LambdaRuntimeError.unexpectedStatus(path: RuntimeAPI.nextPath, status: response.status)

@@ -23,7 +23,7 @@ package final class LocalFunction: Sendable {
     }
 
     /// The function's name.
-    package var name: String { configuration.name }
+    var name: String { configuration.name }
 
     /// Ends every instance.
     package func stop() { instances.withLock { $0.all }.forEach { $0.stop() } }

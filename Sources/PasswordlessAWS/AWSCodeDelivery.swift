@@ -16,7 +16,7 @@ package final class AWSCodeDelivery: CodeDelivery {
 
     /// Builds the clients the allowed channels need; a missing credential, region or sender is an error
     /// naming the variable.
-    package init(_ settings: Settings, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
+    package init(_ settings: SettingsReader, channels: [Channel], transport: any HTTPTransport = awsTransport) throws(SettingsError) {
         let clients = try AWSClientFactory(settings, transport: transport)
         sns = channels.contains(.sms) ? try clients.sns() : nil
         ses = channels.contains(.email) ? try clients.ses() : nil

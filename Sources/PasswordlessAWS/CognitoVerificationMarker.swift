@@ -9,11 +9,11 @@ import Settings
 package final class CognitoVerificationMarker: VerificationMarker {
     let client: CognitoIdentityProviderClient
 
-    package init(client: CognitoIdentityProviderClient) { self.client = client }
+    init(client: CognitoIdentityProviderClient) { self.client = client }
 
     /// Builds the client from the settings (see `AWSClientFactory`); errors name the variable at fault.
     package convenience init(
-        _ settings: Settings, transport: any HTTPTransport = awsTransport, scheduling: RetryScheduling = .system
+        _ settings: SettingsReader, transport: any HTTPTransport = awsTransport, scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         self.init(client: try AWSClientFactory(settings, transport: transport, scheduling: scheduling).cognitoIdentityProvider())
     }

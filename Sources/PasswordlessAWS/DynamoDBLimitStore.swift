@@ -18,7 +18,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     let hashKey: [UInt8]
 
     /// A store writing to `table` through `client`, hashing identities under `hashKey`.
-    package init(client: DynamoDBClient, table: String, hashKey: [UInt8]) {
+    init(client: DynamoDBClient, table: String, hashKey: [UInt8]) {
         self.client = client
         self.table = table
         self.hashKey = hashKey
@@ -30,7 +30,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
     /// `HASH_KEY` as `PasswordlessConfiguration` read it; without one (local runs only: create requires it under
     /// Lambda) the table name is used, which is not secret.
     package convenience init(
-        _ settings: Settings, hashKey: String?, transport: any HTTPTransport = awsTransport,
+        _ settings: SettingsReader, hashKey: String?, transport: any HTTPTransport = awsTransport,
         retryPolicy: RetryPolicy = RetryPolicy(), scheduling: RetryScheduling = .system
     ) throws(SettingsError) {
         let table = try settings.required("RATE_LIMIT_TABLE")
@@ -97,7 +97,7 @@ package final class DynamoDBLimitStore: LimitStore, Sendable {
 
     /// The item key of `counter` (of shard `shard`, for a sharded one) in the window holding `now`: the kind, the
     /// window start, and a keyed hash of the kind and identity.
-    package func key(for counter: LimitCounter, shard: Int = 0, now: Int64) -> String {
+    func key(for counter: LimitCounter, shard: Int = 0, now: Int64) -> String {
         let identity = counter.shards > 1 ? "\(counter.identity)#\(shard)" : counter.identity
         let digest = hmacSHA256(key: hashKey, data: Array("\(counter.kind.rawValue):\(identity)".utf8))
         return "\(counter.kind.rawValue)#\(counter.windowStart(at: now))#\(hexEncoded(digest))"

@@ -14,7 +14,7 @@ package enum Channel: String, Sendable, CaseIterable, Codable {
     }
 
     /// What the client is shown of a destination it did not type: its channel, and nothing of the destination.
-    package var hiddenMask: String {
+    var hiddenMask: String {
         switch self {
         case .sms: "+**********"
         case .email: "***@***"
@@ -33,7 +33,7 @@ package enum Channel: String, Sendable, CaseIterable, Codable {
 /// Hides most of a destination while leaving enough for a user to recognise it.
 enum Masking {
     /// `+15555550123` becomes `+*******0123`: the plus sign and the last four digits stay.
-    package static func phone(_ phone: String) -> String {
+    static func phone(_ phone: String) -> String {
         let characters = Array(phone.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
         let hasPlus = characters.first == UInt8(ascii: "+")
         let body = hasPlus ? characters.dropFirst() : characters[...]
@@ -43,7 +43,7 @@ enum Masking {
     }
 
     /// `alice@example.com` becomes `a***@e***.com`: first letters and the top-level domain stay.
-    package static func email(_ email: String) -> String {
+    static func email(_ email: String) -> String {
         guard let at = email.lastIndex(of: "@") else { return "***" }
         let local = email[..<at]
         let domain = email[email.index(after: at)...]

@@ -7,7 +7,7 @@ package enum CreateAuthChallenge {
         /// `code` when the client should ask for the code, `channel` when it should ask for a channel.
         package static let step = "step"
         /// `sms` or `email`: where the code went.
-        package static let channel = "channel"
+        static let channel = "channel"
         /// Where the code went, as the client may see it: the channel's hidden mask (`+**********`, `***@***`),
         /// nothing of the destination. A mask with its last digits would confirm a leaked (email, phone) pair to
         /// whoever typed the email, and Cognito does not tell a trigger which of an account's destinations was typed.
@@ -17,14 +17,14 @@ package enum CreateAuthChallenge {
         /// In a channel-choice round: the channels to pick from, e.g. `sms,email`.
         package static let channels = "channels"
         /// In a channel-choice round: a channel's hidden mask, under `<channel>Destination`.
-        package static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
+        static func destination(of channel: Channel) -> String { channel.rawValue + "Destination" }
     }
 
     /// Keys of `privateChallengeParameters`, which only verify-auth-challenge sees.
     package enum PrivateKey {
-        package static let code = "code"
+        static let code = "code"
         /// When the code stops working, in seconds since 1970.
-        package static let expiresAt = "expiresAt"
+        static let expiresAt = "expiresAt"
         /// Which kind of round this is.
         package static let step = "step"
         /// The calling code of the number an SMS code went to, when the conversion brake counts it: verify counts

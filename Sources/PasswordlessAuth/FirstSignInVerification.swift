@@ -5,11 +5,11 @@ import Settings
 /// attributes still hold that value. The client never sees these parameters and cannot name the attribute.
 package enum FirstSignInVerification {
     /// Keys of `privateChallengeParameters`.
-    package enum PrivateKey {
+    enum PrivateKey {
         /// `phone_number` or `email`.
-        package static let attribute = "verifiesAttribute"
+        static let attribute = "verifiesAttribute"
         /// The value the code was sent to.
-        package static let destination = "verifiesDestination"
+        static let destination = "verifiesDestination"
     }
 
     /// What a right answer verifies.
@@ -21,7 +21,7 @@ package enum FirstSignInVerification {
         /// The value the code went to; safe to log only masked.
         package var destination: String
 
-        package init(attribute: String, channel: Channel, destination: String) {
+        init(attribute: String, channel: Channel, destination: String) {
             self.attribute = attribute
             self.channel = channel
             self.destination = destination

@@ -1,9 +1,9 @@
 import Settings
 
 /// The texts a code is sent in, with `{code}` and `{minutes}` placeholders.
-package struct MessageTemplates: Sendable, Equatable {
+struct MessageTemplates: Sendable, Equatable {
     /// The text message (`SMS_MESSAGE`).
-    package var sms = "Your sign-in code is {code}. It expires in {minutes} minutes."
+    var sms = "Your sign-in code is {code}. It expires in {minutes} minutes."
     /// The email subject (`EMAIL_SUBJECT`).
     var emailSubject = "Your sign-in code"
     /// The plain-text email body (`EMAIL_TEXT`).
@@ -15,14 +15,14 @@ package struct MessageTemplates: Sendable, Equatable {
     init() {}
 
     /// Reads `SMS_MESSAGE`, `EMAIL_SUBJECT`, `EMAIL_TEXT` and `EMAIL_HTML`; each but the subject must hold `{code}`.
-    init(_ settings: Settings) throws(SettingsError) {
+    init(_ settings: SettingsReader) throws(SettingsError) {
         sms = try Self.template(settings, "SMS_MESSAGE", needsCode: true) ?? sms
         emailSubject = try Self.template(settings, "EMAIL_SUBJECT", needsCode: false) ?? emailSubject
         emailText = try Self.template(settings, "EMAIL_TEXT", needsCode: true) ?? emailText
         emailHTML = try Self.template(settings, "EMAIL_HTML", needsCode: true)
     }
 
-    static func template(_ settings: Settings, _ name: String, needsCode: Bool) throws(SettingsError) -> String? {
+    static func template(_ settings: SettingsReader, _ name: String, needsCode: Bool) throws(SettingsError) -> String? {
         guard let text = settings.verbatim(name) else { return nil }
         if needsCode, !text.contains("{code}") { throw .invalid(name, "must contain the {code} placeholder") }
         return text

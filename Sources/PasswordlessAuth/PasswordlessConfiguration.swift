@@ -7,12 +7,12 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Seconds a code stays valid (`OTP_TTL_SECONDS`, 30–3600, default 300).
     var codeLifetimeSeconds = 300
     /// Wrong answers before the sign-in fails (`MAX_ATTEMPTS`, 1–10, default 3).
-    package var maxAttempts = 3
+    var maxAttempts = 3
     /// Channels in order of preference (`OTP_CHANNELS`, default `sms,email`).
     package var channels: [Channel] = [.sms, .email]
     /// Whether a user with several channels first picks one (`OTP_CHANNEL_CHOICE`, default false).
     var channelChoice = false
-    package var templates = MessageTemplates()
+    var templates = MessageTemplates()
     /// Which attributes may get a code by whether they are verified (`OTP_REQUIRE_VERIFIED`).
     var requireVerified: VerifiedRequirement = .always
     /// Which numbers SMS may go to (`SMS_ALLOWED_COUNTRIES`); by default every number.
@@ -20,14 +20,14 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     /// Codes sent again on the client's request in one sign-in (`MAX_RESENDS`, 0–5, default 2).
     package var maxResends = 2
     /// The shared send limits.
-    package var limits = SendLimitPolicy()
+    var limits = SendLimitPolicy()
     /// `HASH_KEY`: the secret of the limit store's keyed item keys, or nil when unset.
     package var hashKey: String? = nil
 
     package init() {}
 
     /// Reads the settings; an invalid value throws an error naming its variable.
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         codeLength = try settings.integer("OTP_LENGTH", in: 4...10) ?? codeLength
         codeLifetimeSeconds = try settings.integer("OTP_TTL_SECONDS", in: 30...3600) ?? codeLifetimeSeconds
         maxAttempts = try settings.integer("MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
@@ -44,7 +44,7 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
     }
 
     /// `HASH_KEY` as it is set, or nil when unset; shorter than 16 bytes is an error naming it. The one reader of it.
-    package static func readHashKey(_ settings: Settings) throws(SettingsError) -> String? {
+    package static func readHashKey(_ settings: SettingsReader) throws(SettingsError) -> String? {
         guard let secret = settings.verbatim("HASH_KEY") else { return nil }
         guard secret.utf8.count >= 16 else { throw .invalid("HASH_KEY", "must be at least 16 bytes long") }
         return secret
@@ -52,14 +52,14 @@ package struct PasswordlessConfiguration: Sendable, Equatable {
 
     /// Fails when `HASH_KEY` is unset: under Lambda create and verify need it (the same value), or the limit key of
     /// any phone number or address could be computed by anyone who reads this code and the table.
-    package func requireHashKey() throws(SettingsError) { try Self.requireHashKey(hashKey) }
+    func requireHashKey() throws(SettingsError) { try Self.requireHashKey(hashKey) }
 
     /// The same check on a key read with `readHashKey`, for a function that reads no other setting of these.
     package static func requireHashKey(_ hashKey: String?) throws(SettingsError) {
         guard hashKey != nil else { throw .invalid("HASH_KEY", "must be set under Lambda, to at least 16 random bytes") }
     }
 
-    static func channels(_ settings: Settings, _ name: String) throws(SettingsError) -> [Channel]? {
+    static func channels(_ settings: SettingsReader, _ name: String) throws(SettingsError) -> [Channel]? {
         guard let words = try settings.list(name) else { return nil }
         var channels: [Channel] = []
         for word in words {

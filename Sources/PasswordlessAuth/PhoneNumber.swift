@@ -23,7 +23,7 @@ package enum PhoneNumber {
     /// `0` that people type after the calling code out of habit (`+44 07700 900123` is `+447700900123`). Where a 0
     /// belongs to the national number (Italy's fixed lines), two numbers may share a key: the limits then count
     /// them together, the safe side. Anything that is not E.164 is returned as it is.
-    package static func counted(_ number: String) -> String {
+    static func counted(_ number: String) -> String {
         guard let code = callingCode(number) else { return number }
         let digits = number.utf8.first == UInt8(ascii: "+") ? number.dropFirst() : number[...]
         var national = digits.dropFirst(code.utf8.count)
@@ -33,7 +33,7 @@ package enum PhoneNumber {
 
     /// The block a number belongs to: its counted form without the last 4 digits, which carriers hand out and
     /// premium-rate ranges share.
-    package static func prefix(_ number: String) -> String {
+    static func prefix(_ number: String) -> String {
         let counted = counted(number)
         return String(counted.dropLast(min(4, max(0, counted.utf8.count - 2))))
     }

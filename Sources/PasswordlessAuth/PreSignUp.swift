@@ -3,11 +3,11 @@ import Settings
 /// The request of a PreSignUp event.
 package struct PreSignUpRequest: Codable, Sendable {
     /// The attributes the new user signs up with.
-    package var userAttributes: [String: String]
+    var userAttributes: [String: String]
     /// What the client sent as `ValidationData`, if anything; not read by the rules.
-    package var validationData: [String: String]?
+    var validationData: [String: String]?
     /// What the client sent as `ClientMetadata`, if anything; not read by the rules.
-    package var clientMetadata: [String: String]?
+    var clientMetadata: [String: String]?
 
     package init(
         userAttributes: [String: String], validationData: [String: String]? = nil, clientMetadata: [String: String]? = nil
@@ -41,7 +41,7 @@ package typealias PreSignUpEvent = TriggerEvent<PreSignUpRequest, PreSignUpRespo
 /// What pre-sign-up reads from the settings: the channels, the countries, the email domains, the verification rule.
 package struct SignUpPolicy: Sendable, Equatable {
     /// `OTP_CHANNELS`: a sign-up needs a destination of one of them.
-    package var channels: [Channel] = [.sms, .email]
+    var channels: [Channel] = [.sms, .email]
     /// `SMS_ALLOWED_COUNTRIES`: which numbers may sign up; by default every number.
     var smsAllowedCountries = SMSCountries()
     /// `SIGNUP_EMAIL_DOMAINS`: the domains an email may be at, in lower case; empty allows every domain.
@@ -52,7 +52,7 @@ package struct SignUpPolicy: Sendable, Equatable {
     package init() {}
 
     /// Reads the settings; an invalid value throws an error naming its variable.
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         channels = try PasswordlessConfiguration.channels(settings, "OTP_CHANNELS") ?? channels
         smsAllowedCountries = try settings.list("SMS_ALLOWED_COUNTRIES").map(SMSCountries.init) ?? smsAllowedCountries
         requireVerified = try VerifiedRequirement.read(settings) ?? requireVerified
@@ -68,7 +68,7 @@ package struct SignUpPolicy: Sendable, Equatable {
 /// The rules of pre-sign-up: which new users may sign up, and confirming them so the custom sign-in can start.
 package enum PreSignUp {
     package static let signUp = TriggerSource.preSignUp.rawValue
-    package static let adminCreateUser = TriggerSource.preSignUpAdminCreateUser.rawValue
+    static let adminCreateUser = TriggerSource.preSignUpAdminCreateUser.rawValue
     static let externalProvider = TriggerSource.preSignUpExternalProvider.rawValue
     /// Every `triggerSource` the function accepts.
     package static let triggerSources = [signUp, adminCreateUser, externalProvider]
@@ -86,7 +86,7 @@ package enum PreSignUp {
 
         /// What the person signing up is told, without a closing full stop: Cognito adds one when it shows the
         /// message (`PreSignUp failed with error <message>.`).
-        package var sentence: String {
+        var sentence: String {
             switch self {
             case .noDestination: "Sign up with a phone number or an email address"
             case .channelNotAllowed: "Sign-up with this kind of destination is not offered"

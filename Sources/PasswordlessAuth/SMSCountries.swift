@@ -4,9 +4,9 @@ import Settings
 /// numbers that start with it, or with `!` in front excluding them. The longest matching entry decides, so
 /// `1,!1876,!1809` serves the +1 plan without Jamaica and the Dominican Republic. With no entry allowing anything,
 /// every number not excluded is allowed.
-package struct SMSCountries: Sendable, Equatable {
+struct SMSCountries: Sendable, Equatable {
     /// Prefixes that allow, such as `1` or `44`.
-    package private(set) var allowed: [String] = []
+    private(set) var allowed: [String] = []
     /// Prefixes that exclude, such as `1876`.
     private(set) var excluded: [String] = []
 

@@ -39,9 +39,9 @@ package struct LimitCounter: Equatable, Sendable {
     package var balanceWeight: Int?
     /// Where windows start, in seconds after multiples of `windowSeconds`: the brake keeps two windows half a
     /// window apart, so some window always holds at least the last half window's sends.
-    package var offsetSeconds: Int
+    var offsetSeconds: Int
 
-    package init(
+    init(
         kind: Kind, identity: String, limit: Int, windowSeconds: Int, shards: Int = 1, balanceWeight: Int? = nil,
         offsetSeconds: Int = 0
     ) {
@@ -102,7 +102,7 @@ package protocol LimitStore: AnyObject {
 /// the pool per hour.
 package struct SendLimitPolicy: Sendable, Equatable {
     /// `RATE_LIMIT_WINDOW_SECONDS`, 60–86400, default 900.
-    package var windowSeconds = 900
+    var windowSeconds = 900
     /// `MAX_CODES_PER_USER`, 1–100, default 5.
     var maxCodesPerUser = 5
     /// `MAX_CODES_PER_DESTINATION`, 1–100, default 5.
@@ -119,11 +119,11 @@ package struct SendLimitPolicy: Sendable, Equatable {
     /// `SMS_CONVERSION_MIN_SENT`, 1–100000, default 20: the brake judges a calling code from this many sends.
     var conversionMinSent = 20
     /// `SMS_CONVERSION_WINDOW_SECONDS`, 600–86400, default 3600: the window the brake counts in.
-    package var conversionWindowSeconds = 3600
+    var conversionWindowSeconds = 3600
 
     package init() {}
 
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         windowSeconds = try settings.integer("RATE_LIMIT_WINDOW_SECONDS", in: 60...86_400) ?? windowSeconds
         maxCodesPerUser = try settings.integer("MAX_CODES_PER_USER", in: 1...100) ?? maxCodesPerUser
         maxCodesPerDestination = try settings.integer("MAX_CODES_PER_DESTINATION", in: 1...100) ?? maxCodesPerDestination
@@ -148,7 +148,7 @@ package struct SendLimitPolicy: Sendable, Equatable {
     /// and its calling code's conversion brake. A round that sends nothing is not charged there: it costs nothing,
     /// and charging it would let anyone close a block or a country to real users with made-up names; since the
     /// guard's refusals look like sends, what is charged says nothing to the caller.
-    package func counters(userName: String, delivery: (channel: Channel, address: String)?, sends: Bool = false) -> [LimitCounter] {
+    func counters(userName: String, delivery: (channel: Channel, address: String)?, sends: Bool = false) -> [LimitCounter] {
         var counters = [
             LimitCounter(
                 kind: .user, identity: userName.trimmingWhitespace().lowercased(), limit: maxCodesPerUser,
@@ -193,13 +193,13 @@ package struct SendLimitPolicy: Sendable, Equatable {
     }
 
     /// Whether the brake is on.
-    package var hasConversionBrake: Bool { conversionMinPercent > 0 }
+    var hasConversionBrake: Bool { conversionMinPercent > 0 }
 }
 
 extension SendLimitPolicy {
     /// The counter key of a destination. An email address is folded the way mail providers deliver it: case, a
     /// `+tag` in the local part, and for Gmail the dots and the googlemail.com alias, so one mailbox is one counter.
-    package static func key(_ channel: Channel, _ address: String) -> String {
+    static func key(_ channel: Channel, _ address: String) -> String {
         let address = address.trimmingWhitespace()
         if channel == .sms { return PhoneNumber.counted(address) }
         guard let at = address.lastIndex(of: "@") else { return address.lowercased() }

@@ -60,8 +60,8 @@ package struct TriggerEvent<Request: Codable & Sendable, Response: TriggerRespon
 /// The SDK and app client behind a request.
 package struct CallerContext: Codable, Sendable, Equatable {
     /// The SDK version string the client sent.
-    package var awsSdkVersion: String?
-    package var clientId: String?
+    var awsSdkVersion: String?
+    var clientId: String?
 
     package init(awsSdkVersion: String? = nil, clientId: String? = nil) {
         self.awsSdkVersion = awsSdkVersion
@@ -72,11 +72,11 @@ package struct CallerContext: Codable, Sendable, Equatable {
 /// One earlier round of the sign-in, as Cognito lists it in `request.session`.
 package struct ChallengeResult: Codable, Sendable, Equatable {
     /// `CUSTOM_CHALLENGE`, `SRP_A`, `PASSWORD_VERIFIER` and so on.
-    package var challengeName: String
+    var challengeName: String
     /// Whether the round was answered correctly.
-    package var challengeResult: Bool
+    var challengeResult: Bool
     /// What create-auth-challenge stored for the round; may be null.
-    package var challengeMetadata: String?
+    var challengeMetadata: String?
 
     package init(challengeName: String, challengeResult: Bool, challengeMetadata: String? = nil) {
         self.challengeName = challengeName
@@ -94,12 +94,12 @@ enum RequestKeys: String, CodingKey {
 package struct DefineAuthChallengeRequest: Codable, Sendable {
     /// The user's attributes, written as Cognito sends them. Never decoded: define's rules need only the rounds, and
     /// an event define accepts today must not be refused for an attribute it does not read.
-    package var userAttributes: [String: String]
+    var userAttributes: [String: String]
     package var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
-    package var clientMetadata: [String: String]?
+    var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    package var userNotFound: Bool
+    var userNotFound: Bool
 
     package init(
         userAttributes: [String: String] = [:], session: [ChallengeResult] = [], clientMetadata: [String: String]? = nil,
@@ -140,7 +140,7 @@ package struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
 
     package init() {}
 
-    package init(challengeName: String?, issueTokens: Bool, failAuthentication: Bool) {
+    init(challengeName: String?, issueTokens: Bool, failAuthentication: Bool) {
         self.challengeName = challengeName
         self.issueTokens = issueTokens
         self.failAuthentication = failAuthentication
@@ -150,14 +150,14 @@ package struct DefineAuthChallengeResponse: TriggerResponse, Equatable {
 /// The request of a CreateAuthChallenge event.
 package struct CreateAuthChallengeRequest: Codable, Sendable {
     /// The user's attributes; empty for an unknown user.
-    package var userAttributes: [String: String]
+    var userAttributes: [String: String]
     /// The challenge define-auth-challenge chose.
-    package var challengeName: String
-    package var session: [ChallengeResult]
+    var challengeName: String
+    var session: [ChallengeResult]
     /// Client metadata from RespondToAuthChallenge; absent on InitiateAuth.
-    package var clientMetadata: [String: String]?
+    var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    package var userNotFound: Bool
+    var userNotFound: Bool
 
     package init(
         userAttributes: [String: String] = [:], challengeName: String = "CUSTOM_CHALLENGE", session: [ChallengeResult] = [],
@@ -201,7 +201,7 @@ package struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
 
     package init() {}
 
-    package init(publicChallengeParameters: [String: String], privateChallengeParameters: [String: String], challengeMetadata: String) {
+    init(publicChallengeParameters: [String: String], privateChallengeParameters: [String: String], challengeMetadata: String) {
         self.publicChallengeParameters = publicChallengeParameters
         self.privateChallengeParameters = privateChallengeParameters
         self.challengeMetadata = challengeMetadata
@@ -211,14 +211,14 @@ package struct CreateAuthChallengeResponse: TriggerResponse, Equatable {
 /// The request of a VerifyAuthChallengeResponse event.
 package struct VerifyAuthChallengeRequest: Codable, Sendable {
     /// The user's attributes now; empty for an unknown user. Read only to mark a destination verified.
-    package var userAttributes: [String: String]
+    var userAttributes: [String: String]
     /// What create-auth-challenge kept for this round.
     package var privateChallengeParameters: [String: String]
-    package var challengeAnswer: String
+    var challengeAnswer: String
     /// Client metadata from RespondToAuthChallenge.
-    package var clientMetadata: [String: String]?
+    var clientMetadata: [String: String]?
     /// True when the user does not exist and the pool hides that.
-    package var userNotFound: Bool
+    var userNotFound: Bool
 
     package init(
         userAttributes: [String: String] = [:], privateChallengeParameters: [String: String] = [:], challengeAnswer: String,

@@ -14,7 +14,7 @@ package enum VerifiedRequirement: String, Sendable, Equatable, ExpressibleByBool
     package init(booleanLiteral value: Bool) { self = value ? .always : .never }
 
     /// Reads `OTP_REQUIRE_VERIFIED`; nil when it is not set.
-    package static func read(_ settings: Settings) throws(SettingsError) -> Self? {
+    package static func read(_ settings: SettingsReader) throws(SettingsError) -> Self? {
         try settings.oneOf(
             "OTP_REQUIRE_VERIFIED",
             [

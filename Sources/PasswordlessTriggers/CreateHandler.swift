@@ -239,7 +239,7 @@ extension CreateHandler {
     /// warning, real delivery (console delivery would put every code in the function's logs) and shared limits
     /// (`RATE_LIMIT_TABLE`).
     package static func checkProtections(
-        _ settings: Settings, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
+        _ settings: SettingsReader, _ configuration: PasswordlessConfiguration, delivery: DeliveryMode, hasLimits: Bool,
         _ logger: Logger
     ) throws(SettingsError) {
         guard RuntimeAPI.address(settings) != nil else { return }

@@ -8,7 +8,7 @@ package enum DeliveryMode: String, Sendable {
     case console
 
     /// Reads `OTP_DELIVERY` (default `aws`).
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         self = try settings.oneOf("OTP_DELIVERY", ["aws": .aws, "console": .console]) ?? .aws
     }
 }

@@ -8,7 +8,7 @@ package enum LimitFailurePolicy: Sendable {
     /// Refuse the send as over a limit: no code leaves unless it was counted.
     case deny
 
-    package init(_ settings: Settings) throws(SettingsError) {
+    package init(_ settings: SettingsReader) throws(SettingsError) {
         self = try settings.oneOf("RATE_LIMIT_ON_ERROR", ["allow": .allow, "deny": .deny]) ?? .allow
     }
 }

@@ -11,7 +11,7 @@ final class RecentSends {
     init() {}
 
     /// Records a real send: delivered (or answered as if delivered), or failed.
-    package func record(failed: Bool, atMs: Int64) {
+    func record(failed: Bool, atMs: Int64) {
         if sends.count == Self.capacity { sends.removeFirst() }
         sends.append((atMs, failed))
     }

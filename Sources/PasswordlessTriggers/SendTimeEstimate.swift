@@ -16,14 +16,14 @@ final class SendTimeEstimate {
     init() {}
 
     /// Adds a measured send.
-    package func record(_ channel: Channel, milliseconds: Int64) {
+    func record(_ channel: Channel, milliseconds: Int64) {
         var times = recent[channel] ?? []
         times.append(max(0, milliseconds))
         if times.count > Self.window { times.removeFirst(times.count - Self.window) }
         recent[channel] = times
     }
 
-    package func estimate(_ channel: Channel) -> Double {
+    func estimate(_ channel: Channel) -> Double {
         guard let times = recent[channel], !times.isEmpty else { return Self.initialMilliseconds }
         let sorted = times.sorted()
         let middle = sorted.count / 2

@@ -70,13 +70,13 @@ package struct DeliveryFailure: Equatable, Sendable {
         case deployment
     }
 
-    package var kind: Kind
+    var kind: Kind
     /// The AWS error code, such as `MessageRejected`, when the service answered with one.
-    package var awsErrorCode: String?
+    var awsErrorCode: String?
     /// The AWS request id of the failed call, for AWS support.
-    package var awsRequestID: String?
+    var awsRequestID: String?
     /// One line on what failed, with no code, credential or full destination in it.
-    package var detail: String
+    var detail: String
 
     package init(kind: Kind, awsErrorCode: String? = nil, awsRequestID: String? = nil, detail: String) {
         self.kind = kind

@@ -16,7 +16,7 @@ package protocol TriggerHandler: LambdaHandler {
 extension TriggerHandler {
     /// Runs the executable: the Runtime API loop under Lambda, or one local event otherwise.
     /// - Parameter makeHandler: builds the handler once, at start-up; a thrown error is an init error.
-    package static func main(_ makeHandler: (Settings, Logger) throws -> Self) -> Never {
+    package static func main(_ makeHandler: (SettingsReader, Logger) throws -> Self) -> Never {
         LambdaMain.run(
             name: functionName, summary: summary, baseFields: [("trigger", .string(logName))], makeHandler: makeHandler)
     }

@@ -54,7 +54,7 @@ package final class ChildProcess: Sendable {
     package func unreadStandardErrorBytes() -> Int { System.bytesReadable(standardError) }
 
     /// Stops the child (SIGTERM), waits for it and closes our end of its standard error.
-    package func stop() {
+    func stop() {
         signal(.terminate)
         _ = waitForExit()
         closeStandardError()

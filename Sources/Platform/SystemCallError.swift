@@ -1,11 +1,11 @@
 /// A system call that failed, with the C library's words for its `errno`.
 package struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The `errno` value.
-    package let code: Int32
+    let code: Int32
     /// What was being done, such as `recv` or `cannot connect to 127.0.0.1:9001`.
-    package let operation: String
+    let operation: String
 
-    package init(_ operation: String, code: Int32) {
+    init(_ operation: String, code: Int32) {
         self.operation = operation
         self.code = code
     }

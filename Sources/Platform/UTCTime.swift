@@ -4,9 +4,9 @@ package struct UTCTime: Equatable, Sendable {
     let year: Int
     let month: Int
     let day: Int
-    package let hour: Int
-    package let minute: Int
-    package let second: Int
+    let hour: Int
+    let minute: Int
+    let second: Int
     let millisecond: Int
 
     package init(epochMilliseconds: Int64) {

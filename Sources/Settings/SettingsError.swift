@@ -1,7 +1,7 @@
 /// A setting that is missing or cannot be used; the description names the variable and the problem.
 package struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible {
-    package let variable: String
-    package let problem: String
+    let variable: String
+    let problem: String
 
     /// A variable that has no default is unset or blank.
     package static func missing(_ variable: String) -> Self {

@@ -20,5 +20,5 @@ extension String {
 
 extension UInt8 {
     /// The byte in lower case if it is an ASCII capital letter.
-    package var asciiLowercased: UInt8 { (0x41...0x5A).contains(self) ? self + 0x20 : self }
+    var asciiLowercased: UInt8 { (0x41...0x5A).contains(self) ? self + 0x20 : self }
 }

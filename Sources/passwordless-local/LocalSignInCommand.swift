@@ -41,7 +41,7 @@ enum LocalSignInCommand {
         var environment = ProcessEnvironment.all()
         // A self sign-up's destination is unverified: only first-sign-in lets the first code reach it.
         if options.signUp && environment["OTP_REQUIRE_VERIFIED"] == nil { environment["OTP_REQUIRE_VERIFIED"] = "first-sign-in" }
-        let settings = Settings(environment)
+        let settings = SettingsReader(environment)
         let signIn: LocalSignIn
         do {
             signIn = try makeSignIn(options, settings)
@@ -101,7 +101,7 @@ enum LocalSignInCommand {
     }
 
     /// The sign-in the options describe, with settings from `settings` and codes on the console.
-    static func makeSignIn(_ options: Options, _ settings: Settings) throws -> LocalSignIn {
+    static func makeSignIn(_ options: Options, _ settings: SettingsReader) throws -> LocalSignIn {
         let attributes = options.attributes
         let name = options.userName ?? attributes["email"] ?? attributes["phone_number"] ?? "someone@example.com"
         var signIn = LocalSignIn(

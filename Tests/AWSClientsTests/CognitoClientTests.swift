@@ -8,7 +8,7 @@ import Testing
 @Suite("Cognito AdminUpdateUserAttributes: request and errors")
 struct CognitoClientTests {
     static func client(_ transport: FakeTransport, env: [String: String] = AWSSamples.baseEnv) throws -> CognitoIdentityProviderClient {
-        try AWSClientFactory(Settings(env), transport: transport, scheduling: transport.clock.scheduling).cognitoIdentityProvider()
+        try AWSClientFactory(SettingsReader(env), transport: transport, scheduling: transport.clock.scheduling).cognitoIdentityProvider()
     }
 
     @Test("a signed JSON 1.1 POST to cognito-idp with the service's target and a sorted body")

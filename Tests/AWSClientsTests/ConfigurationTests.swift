@@ -97,13 +97,13 @@ struct ConfigurationTests {
         env["EMAIL_FROM"] = nil
         #expect(throws: SettingsError.missing("EMAIL_FROM")) { try SESClient.live(env) }
         for good in ["a@example.com", "Sign-in <no-reply@example.com>", "<x@mail.example.org>", "\"Acme, Inc\" <a.b+c@example.co.uk>"] {
-            #expect(try SESClient.senderAddress(Settings(["EMAIL_FROM": good])) == good)
+            #expect(try SESClient.senderAddress(SettingsReader(["EMAIL_FROM": good])) == good)
         }
         for bad in [
             "example.com", "a@b", "two@@example.com", "Name <a@example.com", "a@example.com\r\nBcc: x@y.z", "Jörg <j@example.com>",
             "a b@example.com",
         ] {
-            #expect(throws: SettingsError.self) { try SESClient.senderAddress(Settings(["EMAIL_FROM": bad])) }
+            #expect(throws: SettingsError.self) { try SESClient.senderAddress(SettingsReader(["EMAIL_FROM": bad])) }
         }
     }
 

@@ -45,7 +45,8 @@ enum DynamoSamples {
     static func client(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = AWSSamples.baseEnv
     ) throws -> DynamoDBClient {
-        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).dynamoDB()
+        try AWSClientFactory(SettingsReader(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling)
+            .dynamoDB()
     }
 }
 

@@ -134,13 +134,13 @@ enum AWSSamples {
     static func snsClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SNSClient {
-        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).sns()
+        try AWSClientFactory(SettingsReader(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).sns()
     }
 
     static func sesClient(
         _ transport: FakeTransport, policy: RetryPolicy = RetryPolicy(), env: [String: String] = baseEnv
     ) throws -> SESClient {
-        try AWSClientFactory(Settings(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).ses()
+        try AWSClientFactory(SettingsReader(env), transport: transport, retryPolicy: policy, scheduling: transport.clock.scheduling).ses()
     }
 }
 

@@ -31,12 +31,12 @@ struct SigningUnitTests {
         @Test("reads keys and the optional session token")
         func readsCredentials() throws {
             let full = try Credentials(
-                Settings([
+                SettingsReader([
                     "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
                 ]))
             #expect(full == Credentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
             let noToken = try Credentials(
-                Settings([
+                SettingsReader([
                     "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "  ",
                 ]))
             #expect(noToken.sessionToken == nil)
@@ -51,7 +51,7 @@ struct SigningUnitTests {
                 (["AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": ""], "AWS_SECRET_ACCESS_KEY"),
             ] as [([String: String], String)])
         func missingVariable(env: [String: String], name: String) {
-            #expect(throws: SettingsError.missing(name)) { try Credentials(Settings(env)) }
+            #expect(throws: SettingsError.missing(name)) { try Credentials(SettingsReader(env)) }
             #expect(SettingsError.missing(name).description.hasPrefix(name + " "))
         }
 
@@ -71,13 +71,13 @@ struct SigningUnitTests {
 
         @Test("region prefers AWS_REGION, then AWS_DEFAULT_REGION, else names AWS_REGION")
         func region() throws {
-            #expect(try AWSRegion.read(Settings(["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"])) == "eu-west-1")
-            #expect(try AWSRegion.read(Settings(["AWS_REGION": " ", "AWS_DEFAULT_REGION": "us-east-1"])) == "us-east-1")
+            #expect(try AWSRegion.read(SettingsReader(["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"])) == "eu-west-1")
+            #expect(try AWSRegion.read(SettingsReader(["AWS_REGION": " ", "AWS_DEFAULT_REGION": "us-east-1"])) == "us-east-1")
             #expect(
-                try AWSRegion.read(Settings(["SNS_REGION": "ap-south-1", "AWS_REGION": "eu-west-1"]), override: "SNS_REGION")
+                try AWSRegion.read(SettingsReader(["SNS_REGION": "ap-south-1", "AWS_REGION": "eu-west-1"]), override: "SNS_REGION")
                     == "ap-south-1")
-            #expect(throws: SettingsError.missing("AWS_REGION")) { try AWSRegion.read(Settings([:])) }
-            #expect(throws: SettingsError.self) { try AWSRegion.read(Settings(["AWS_REGION": "EU WEST"])) }
+            #expect(throws: SettingsError.missing("AWS_REGION")) { try AWSRegion.read(SettingsReader([:])) }
+            #expect(throws: SettingsError.self) { try AWSRegion.read(SettingsReader(["AWS_REGION": "EU WEST"])) }
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
-import JSON
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 @testable import TestSupport
 
 /// The calls an app makes after sign-in, in this process with stand-in triggers (the right code is 123456) and a

@@ -1,8 +1,8 @@
 import Foundation
-import JSON
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 
 /// Cognito's answers where apps notice, in this process with stand-in triggers (the right code is 123456, and a
 /// pre-sign-up that confirms and records what it saw): input checks before any trigger, each new operation, and

@@ -1,8 +1,8 @@
 import Foundation
-import JSON
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 @testable import TestSupport
 
 /// The endpoint's service in this process, in front of the built trigger executables, with its clock in the test's

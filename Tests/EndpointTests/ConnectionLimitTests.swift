@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CognitoEndpoint
+@testable import HTTP1
 
 /// Kept apart from the other suites so it runs beside them (it waits out the endpoint's 10 s timeouts).
 @Suite("passwordless-endpoint: idle and read timeouts")

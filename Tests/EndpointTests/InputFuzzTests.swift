@@ -1,11 +1,11 @@
 import Foundation
 import HTTP1
-import JSON
 import Synchronization
 import TestSupport
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 
 /// Inputs no SDK would send, generated from a seed over each operation's input shape: every answer must be Cognito's
 /// (a 200 with a JSON object, or a 400 with `__type` and `message`), never a crash or a hang, and a sign-in works after.

@@ -1,8 +1,8 @@
 import Foundation
-import JSON
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 
 /// The router in this process, with stand-in triggers: it maps each `X-Amz-Target` to its operation and nothing else.
 @Suite("Router: X-Amz-Target to the operation")

@@ -1,9 +1,9 @@
 import Foundation
-import JSON
 import Synchronization
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 
 /// The events the endpoint hands its triggers, as Cognito makes them, recorded by stand-in functions that answer as
 /// a passwordless define, create and verify would.

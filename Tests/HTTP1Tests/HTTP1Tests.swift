@@ -1,7 +1,8 @@
-import HTTP1
 import Platform
 import Synchronization
 import Testing
+
+@testable import HTTP1
 
 /// Sends raw bytes on a new connection and reads until the peer closes or `until` is found in what came back.
 private func exchange(_ port: UInt16, _ bytes: [UInt8], until marker: String? = nil) throws -> String {

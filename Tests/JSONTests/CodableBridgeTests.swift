@@ -1,7 +1,8 @@
 import Foundation
-import JSON
 import TestSupport
 import Testing
+
+@testable import JSON
 
 /// The `Decoder` and `Encoder` over `JSONValue`, against Foundation's `JSONDecoder` and `JSONEncoder`.
 @Suite("JSONValue: Codable models")

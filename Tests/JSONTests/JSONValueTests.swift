@@ -1,7 +1,8 @@
 import Foundation
-import JSON
 import TestSupport
 import Testing
+
+@testable import JSON
 
 /// The JSON module's reader and writer, against Foundation's decoder as the reference.
 @Suite("JSONValue: reading and writing JSON")

@@ -21,11 +21,11 @@ struct LoggingTests {
 
     @Test("AWS_LAMBDA_LOG_LEVEL sets the threshold; LOG_LEVEL is its alias for local runs")
     func levels() throws {
-        #expect(try LogLevel(Settings(["AWS_LAMBDA_LOG_LEVEL": "WARN", "LOG_LEVEL": "debug"])) == .warn)
-        #expect(try LogLevel(Settings(["AWS_LAMBDA_LOG_LEVEL": "TRACE"])) == .debug)
-        #expect(try LogLevel(Settings(["AWS_LAMBDA_LOG_LEVEL": "FATAL"])) == .error)
-        #expect(try LogLevel(Settings(["AWS_LAMBDA_LOG_LEVEL": " ", "LOG_LEVEL": "error"])) == .error)
-        let error = #expect(throws: SettingsError.self) { try LogLevel(Settings(["AWS_LAMBDA_LOG_LEVEL": "LOUD"])) }
+        #expect(try LogLevel(SettingsReader(["AWS_LAMBDA_LOG_LEVEL": "WARN", "LOG_LEVEL": "debug"])) == .warn)
+        #expect(try LogLevel(SettingsReader(["AWS_LAMBDA_LOG_LEVEL": "TRACE"])) == .debug)
+        #expect(try LogLevel(SettingsReader(["AWS_LAMBDA_LOG_LEVEL": "FATAL"])) == .error)
+        #expect(try LogLevel(SettingsReader(["AWS_LAMBDA_LOG_LEVEL": " ", "LOG_LEVEL": "error"])) == .error)
+        let error = #expect(throws: SettingsError.self) { try LogLevel(SettingsReader(["AWS_LAMBDA_LOG_LEVEL": "LOUD"])) }
         #expect(error?.variable == "AWS_LAMBDA_LOG_LEVEL")
         #expect(LogLevel.allCases.map(\.name) == ["DEBUG", "INFO", "WARN", "ERROR"])
     }
@@ -107,9 +107,9 @@ struct LoggingTests {
     @Test("METRICS_NAMESPACE names the namespace; blank means Passwordless")
     func namespace() throws {
         var logger = Logger()
-        try logger.configure(Settings(["METRICS_NAMESPACE": "Acme/SignIn"]))
+        try logger.configure(SettingsReader(["METRICS_NAMESPACE": "Acme/SignIn"]))
         #expect(logger.metricsNamespace == "Acme/SignIn")
-        try logger.configure(Settings(["METRICS_NAMESPACE": " "]))
+        try logger.configure(SettingsReader(["METRICS_NAMESPACE": " "]))
         #expect(logger.metricsNamespace == "Passwordless")
     }
 

@@ -94,12 +94,12 @@ struct RuntimeTests {
                 ("debug", LogLevel.debug), ("INFO", .info), ("warning", .warn), ("error", .error), ("", .info),
             ])
         func logLevel(raw: String, level: LogLevel) throws {
-            #expect(try LogLevel(Settings(["LOG_LEVEL": raw])) == level)
+            #expect(try LogLevel(SettingsReader(["LOG_LEVEL": raw])) == level)
         }
 
         @Test("an unknown LOG_LEVEL names the variable")
         func badLogLevel() {
-            let error = #expect(throws: SettingsError.self) { try LogLevel(Settings(["LOG_LEVEL": "loud"])) }
+            let error = #expect(throws: SettingsError.self) { try LogLevel(SettingsReader(["LOG_LEVEL": "loud"])) }
             #expect(error?.variable == "LOG_LEVEL")
             #expect(error?.description.hasPrefix("LOG_LEVEL ") == true)
         }

@@ -300,27 +300,27 @@ extension Trait where Self == MotoHarnessTrait {
 extension SNSClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SNSClient {
-        try AWSClientFactory(Settings(environment), transport: CurlTransport()).sns()
+        try AWSClientFactory(SettingsReader(environment), transport: CurlTransport()).sns()
     }
 }
 
 extension SESClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> SESClient {
-        try AWSClientFactory(Settings(environment), transport: CurlTransport()).ses()
+        try AWSClientFactory(SettingsReader(environment), transport: CurlTransport()).ses()
     }
 }
 
 extension CognitoIdentityProviderClient {
     /// A client over libcurl with the system clock, built from these variables as verify builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> CognitoIdentityProviderClient {
-        try AWSClientFactory(Settings(environment), transport: CurlTransport()).cognitoIdentityProvider()
+        try AWSClientFactory(SettingsReader(environment), transport: CurlTransport()).cognitoIdentityProvider()
     }
 }
 
 extension DynamoDBClient {
     /// A client over libcurl with the system clock, built from these variables as create builds it.
     package static func live(_ environment: [String: String]) throws(SettingsError) -> DynamoDBClient {
-        try AWSClientFactory(Settings(environment), transport: CurlTransport()).dynamoDB()
+        try AWSClientFactory(SettingsReader(environment), transport: CurlTransport()).dynamoDB()
     }
 }

@@ -46,9 +46,9 @@ struct FailureCauseTests {
 
     static func handler(_ environment: [String: String], channel: Channel) throws -> CreateHandler {
         let environment = environment.merging(["OTP_CHANNELS": channel.rawValue]) { $1 }
-        let configuration = try PasswordlessConfiguration(Settings(environment))
+        let configuration = try PasswordlessConfiguration(SettingsReader(environment))
         return CreateHandler(
-            configuration: configuration, delivery: try AWSCodeDelivery(Settings(environment), channels: [channel]),
+            configuration: configuration, delivery: try AWSCodeDelivery(SettingsReader(environment), channels: [channel]),
             random: try KernelRandom(), pause: { _ in })
     }
 

@@ -40,7 +40,7 @@ struct FirstSignInWithMotoTests {
         var answers = answers
         let (signedIn, lines) = try MotoSignIn.run(
             attributes: created.attributes, userName: userName, environment: environment,
-            marker: try CognitoVerificationMarker(Settings(environment)), userPool: pool, sink: sink
+            marker: try CognitoVerificationMarker(SettingsReader(environment)), userPool: pool, sink: sink
         ) {
             if !answers.isEmpty { return answers.removeFirst() }
             try beforeCode()

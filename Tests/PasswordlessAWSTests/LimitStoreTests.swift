@@ -25,7 +25,7 @@ struct LimitStoreTests {
 
     static func store(_ harness: MotoHarness, hashKey: String? = secret, _ overrides: [String: String] = [:]) throws -> DynamoDBLimitStore {
         let env = harness.motoEnv.merging(["RATE_LIMIT_TABLE": harness.info.rateLimitTable]) { $1 }
-        return try DynamoDBLimitStore(Settings(env.merging(overrides) { $1 }), hashKey: hashKey)
+        return try DynamoDBLimitStore(SettingsReader(env.merging(overrides) { $1 }), hashKey: hashKey)
     }
 
     static func item(_ key: String, _ harness: MotoHarness) throws -> DynamoItem? {
@@ -81,7 +81,7 @@ struct LimitStoreTests {
             for: LimitCounter(kind: .destination, identity: "bob", limit: 5, windowSeconds: 3_600), now: 1_800_000_000)
         #expect(asDestination.split(separator: "#").last != secret.split(separator: "#").last)
         #expect(throws: SettingsError.missing("RATE_LIMIT_TABLE")) {
-            try DynamoDBLimitStore(Settings(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }), hashKey: Self.secret)
+            try DynamoDBLimitStore(SettingsReader(harness.motoEnv.merging(["RATE_LIMIT_TABLE": " "]) { $1 }), hashKey: Self.secret)
         }
     }
 

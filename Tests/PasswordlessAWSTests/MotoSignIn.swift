@@ -18,12 +18,12 @@ enum MotoSignIn {
         marker: (any VerificationMarker)? = nil, userPool: String? = nil, sink: MemorySink = MemorySink(),
         answer: @escaping () throws -> String?
     ) throws -> (Bool, [String]) {
-        let configuration = try PasswordlessConfiguration(Settings(environment))
+        let configuration = try PasswordlessConfiguration(SettingsReader(environment))
         var lines: [String] = []
         var failure: (any Error)?
         var signIn = LocalSignIn(
             user: LocalUser(attributes: attributes) { _ in }, userName: userName, configuration: configuration,
-            delivery: try AWSCodeDelivery(Settings(environment), channels: configuration.channels), marker: marker,
+            delivery: try AWSCodeDelivery(SettingsReader(environment), channels: configuration.channels), marker: marker,
             random: try KernelRandom(), logger: Logger(threshold: .info, sink: sink),
             prompt: { _ in
                 do { return try answer() } catch {

@@ -90,7 +90,7 @@ extension LimitStoreTests {
             // The guard's defaults, which the harness turns off for the other tests.
             "SMS_CONVERSION_MIN_PERCENT": "20", "MAX_SMS_PER_PREFIX_PER_HOUR": "10", "MAX_SMS_PER_CALLING_CODE_PER_HOUR": "100",
         ]) { $1 }
-        let settings = Settings(environment)
+        let settings = SettingsReader(environment)
         let configuration = try PasswordlessConfiguration(settings)
         // A key of this test's own: the brake's items are apart from any other test's calling code 44.
         let store = try DynamoDBLimitStore(settings, hashKey: Self.unique("pumping run key"))

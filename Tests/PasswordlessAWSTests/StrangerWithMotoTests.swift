@@ -68,9 +68,9 @@ struct StrangerWithMotoTests {
     @Test("over a few dozen rounds an unknown user's create takes no less than half a real one's")
     func timing() throws {
         let environment = try Self.environment()
-        let configuration = try PasswordlessConfiguration(Settings(environment))
+        let configuration = try PasswordlessConfiguration(SettingsReader(environment))
         let handler = CreateHandler(
-            configuration: configuration, delivery: try AWSCodeDelivery(Settings(environment), channels: configuration.channels),
+            configuration: configuration, delivery: try AWSCodeDelivery(SettingsReader(environment), channels: configuration.channels),
             random: try KernelRandom())
         var real: [Int64] = []
         var unknown: [Int64] = []
@@ -95,10 +95,10 @@ struct StrangerWithMotoTests {
         try harness.proxyScript("rejected_recipient")
         defer { try? harness.proxyScript("forward") }
         let environment = harness.proxyEnv.merging(["OTP_CHANNELS": "email"]) { $1 }
-        let configuration = try PasswordlessConfiguration(Settings(environment))
+        let configuration = try PasswordlessConfiguration(SettingsReader(environment))
         let sink = MemorySink()
         let handler = CreateHandler(
-            configuration: configuration, delivery: try AWSCodeDelivery(Settings(environment), channels: [.email]),
+            configuration: configuration, delivery: try AWSCodeDelivery(SettingsReader(environment), channels: [.email]),
             random: try KernelRandom())
         let address = "alice.private@example.com"
         let event = try SampleEvents.create(

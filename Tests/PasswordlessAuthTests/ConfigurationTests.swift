@@ -6,7 +6,7 @@ import Testing
 @Suite("PasswordlessConfiguration from the settings")
 struct ConfigurationTests {
     static func load(_ environment: [String: String]) throws(SettingsError) -> PasswordlessConfiguration {
-        try PasswordlessConfiguration(Settings(environment))
+        try PasswordlessConfiguration(SettingsReader(environment))
     }
 
     /// Expects an error naming `variable`, in its `variable` and in its description.

@@ -20,10 +20,10 @@ struct FirstSignInTests {
 
     @Test("OTP_REQUIRE_VERIFIED reads true, false and first-sign-in, and names the three when wrong")
     func reads() throws {
-        #expect(try PasswordlessConfiguration(Settings(["OTP_REQUIRE_VERIFIED": "first-sign-in"])).requireVerified == .firstSignIn)
-        #expect(try PasswordlessConfiguration(Settings(["OTP_REQUIRE_VERIFIED": "FALSE"])).requireVerified == .never)
-        #expect(try PasswordlessConfiguration(Settings([:])).requireVerified == .always)
-        let error = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(Settings(["OTP_REQUIRE_VERIFIED": "first"])) }
+        #expect(try PasswordlessConfiguration(SettingsReader(["OTP_REQUIRE_VERIFIED": "first-sign-in"])).requireVerified == .firstSignIn)
+        #expect(try PasswordlessConfiguration(SettingsReader(["OTP_REQUIRE_VERIFIED": "FALSE"])).requireVerified == .never)
+        #expect(try PasswordlessConfiguration(SettingsReader([:])).requireVerified == .always)
+        let error = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(SettingsReader(["OTP_REQUIRE_VERIFIED": "first"])) }
         #expect(error?.variable == "OTP_REQUIRE_VERIFIED")
         #expect(error?.description.contains("first-sign-in") == true)
     }

@@ -146,7 +146,7 @@ struct PreSignUpTests {
     @Test("the policy reads its settings, SIGNUP_EMAIL_DOMAINS in lower case")
     func settings() throws {
         let policy = try SignUpPolicy(
-            Settings([
+            SettingsReader([
                 "SIGNUP_EMAIL_DOMAINS": "Example.com, example.org", "OTP_CHANNELS": "email", "SMS_ALLOWED_COUNTRIES": "+44",
                 "OTP_REQUIRE_VERIFIED": "first-sign-in",
             ]))
@@ -154,9 +154,9 @@ struct PreSignUpTests {
         #expect(policy.channels == [.email])
         #expect(policy.smsAllowedCountries == (try SMSCountries(["44"])))
         #expect(policy.requireVerified == .firstSignIn)
-        #expect(try SignUpPolicy(Settings([:])) == SignUpPolicy())
+        #expect(try SignUpPolicy(SettingsReader([:])) == SignUpPolicy())
         for bad in ["alice@example.com", "localhost"] {
-            let error = #expect(throws: SettingsError.self) { try SignUpPolicy(Settings(["SIGNUP_EMAIL_DOMAINS": bad])) }
+            let error = #expect(throws: SettingsError.self) { try SignUpPolicy(SettingsReader(["SIGNUP_EMAIL_DOMAINS": bad])) }
             #expect(error?.variable == "SIGNUP_EMAIL_DOMAINS")
         }
     }

@@ -35,7 +35,7 @@ struct PumpingGuardTests {
     }
 
     static func settings(_ values: [String: String]) throws(SettingsError) -> SendLimitPolicy {
-        try SendLimitPolicy(Settings(values))
+        try SendLimitPolicy(SettingsReader(values))
     }
 
     @Test("a real SMS is charged its block, its calling code and the two windows of its calling code's brake")

@@ -143,13 +143,13 @@ struct SMSCountriesTests {
             ("", "+15555550123", true), ("1", "+15555550123", true),
         ])
     func allows(setting: String, phone: String, allowed: Bool) throws {
-        let config = try PasswordlessConfiguration(Settings(["SMS_ALLOWED_COUNTRIES": setting]))
+        let config = try PasswordlessConfiguration(SettingsReader(["SMS_ALLOWED_COUNTRIES": setting]))
         #expect(config.smsAllowedCountries.allows(phone) == allowed)
     }
 
     @Test("an account's number outside the list is no destination", arguments: ["+18765550123", "+447700900123"])
     func accountNumber(phone: String) throws {
-        let config = try PasswordlessConfiguration(Settings(["SMS_ALLOWED_COUNTRIES": "1,!1876"]))
+        let config = try PasswordlessConfiguration(SettingsReader(["SMS_ALLOWED_COUNTRIES": "1,!1876"]))
         let attributes = ["phone_number": phone, "phone_number_verified": "true"]
         #expect(CreateAuthChallenge.usableDestination(of: .sms, in: attributes, config) == nil)
         #expect(
@@ -159,7 +159,7 @@ struct SMSCountriesTests {
 
     @Test("bad entries name the variable", arguments: ["0", "abc", "!", "1234567890123456", "!+", "44a", "!044"])
     func invalid(entry: String) {
-        let error = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(Settings(["SMS_ALLOWED_COUNTRIES": entry])) }
+        let error = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(SettingsReader(["SMS_ALLOWED_COUNTRIES": entry])) }
         #expect(error?.variable == "SMS_ALLOWED_COUNTRIES")
     }
 }
@@ -186,14 +186,14 @@ struct DestinationKeyTests {
 
     @Test("one reader of HASH_KEY: set, it keys the limit store; shorter than 16 bytes it is an error")
     func hashKey() throws {
-        let config = try PasswordlessConfiguration(Settings(["HASH_KEY": "0123456789abcdef"]))
+        let config = try PasswordlessConfiguration(SettingsReader(["HASH_KEY": "0123456789abcdef"]))
         #expect(config.hashKey == "0123456789abcdef")
         try config.requireHashKey()
-        let unset = try PasswordlessConfiguration(Settings([:]))
+        let unset = try PasswordlessConfiguration(SettingsReader([:]))
         #expect(unset.hashKey == nil)
         let missing = #expect(throws: SettingsError.self) { try unset.requireHashKey() }
         #expect(missing?.variable == "HASH_KEY")
-        let short = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(Settings(["HASH_KEY": "0123456789abcde"])) }
+        let short = #expect(throws: SettingsError.self) { try PasswordlessConfiguration(SettingsReader(["HASH_KEY": "0123456789abcde"])) }
         #expect(short?.variable == "HASH_KEY")
     }
 

@@ -20,7 +20,7 @@ struct PumpingRunTests {
         let verify: VerifyHandler
 
         init(_ environment: [String: String] = [:]) throws {
-            let settings = Settings(
+            let settings = SettingsReader(
                 ["SMS_ALLOWED_COUNTRIES": "44,49,33", "OTP_REQUIRE_VERIFIED": "first-sign-in", "MAX_SMS_PER_HOUR": "100000"]
                     .merging(environment) { $1 })
             let configuration = try PasswordlessConfiguration(settings)

@@ -6,7 +6,7 @@ import Testing
 struct SettingsTests {
     @Test("unset, empty and whitespace-only all mean the default, for every reader", arguments: [nil, "", " ", " \t\n "])
     func blankMeansDefault(value: String?) throws {
-        let settings = Settings(value.map { ["X": $0] } ?? [:])
+        let settings = SettingsReader(value.map { ["X": $0] } ?? [:])
         #expect(settings.trimmed("X") == nil)
         #expect(settings.verbatim("X") == nil)
         #expect(try settings.integer("X", in: 1...3) == nil)
@@ -19,16 +19,16 @@ struct SettingsTests {
 
     @Test("strings are trimmed; texts keep their spacing")
     func trimming() {
-        let settings = Settings(["X": "  value \n", "T": "  Your code: {code}\n"])
+        let settings = SettingsReader(["X": "  value \n", "T": "  Your code: {code}\n"])
         #expect(settings.trimmed("X") == "value")
         #expect(settings.verbatim("T") == "  Your code: {code}\n")
     }
 
     @Test("whole numbers inside the range only")
     func integers() throws {
-        #expect(try Settings(["N": " 7 "]).integer("N", in: 1...10) == 7)
+        #expect(try SettingsReader(["N": " 7 "]).integer("N", in: 1...10) == 7)
         for bad in ["0", "11", "7.5", "seven", "0x7", "1 0"] {
-            let error = #expect(throws: SettingsError.self) { try Settings(["N": bad]).integer("N", in: 1...10) }
+            let error = #expect(throws: SettingsError.self) { try SettingsReader(["N": bad]).integer("N", in: 1...10) }
             #expect(error?.variable == "N")
             #expect(error?.description == "N must be a whole number from 1 to 10, got \"\(bad)\"")
         }
@@ -38,12 +38,12 @@ struct SettingsTests {
         "booleans in any letter case",
         arguments: [("TRUE", true), ("yes", true), ("1", true), ("False", false), ("no", false), ("0", false)])
     func booleans(text: String, expected: Bool) throws {
-        #expect(try Settings(["B": text]).boolean("B") == expected)
+        #expect(try SettingsReader(["B": text]).boolean("B") == expected)
     }
 
     @Test("a word outside the list names the variable and the choices")
     func oneOf() throws {
-        let settings = Settings(["M": "Console", "Z": "carrier pigeon"])
+        let settings = SettingsReader(["M": "Console", "Z": "carrier pigeon"])
         #expect(try settings.oneOf("M", ["aws": 1, "console": 2]) == 2)
         let error = #expect(throws: SettingsError.self) { try settings.oneOf("Z", ["aws": 1, "console": 2]) }
         #expect(error?.description == "Z must be aws or console, got \"carrier pigeon\"")
@@ -53,17 +53,18 @@ struct SettingsTests {
 
     @Test("lists are split on commas and trimmed; an empty item is an error")
     func lists() throws {
-        #expect(try Settings(["L": " sms , email "]).list("L") == ["sms", "email"])
+        #expect(try SettingsReader(["L": " sms , email "]).list("L") == ["sms", "email"])
         for bad in ["sms,", ",email", "a,,b", ","] {
-            #expect(throws: SettingsError.self) { try Settings(["L": bad]).list("L") }
+            #expect(throws: SettingsError.self) { try SettingsReader(["L": bad]).list("L") }
         }
     }
 
     @Test("URLs are read whole or refused")
     func urls() throws {
         #expect(
-            try Settings(["U": " http://127.0.0.1:4566 "]).url("U") == SettingURL(scheme: "http", host: "127.0.0.1", port: 4566, path: ""))
-        let error = #expect(throws: SettingsError.self) { try Settings(["U": "ftp://x"]).url("U") }
+            try SettingsReader(["U": " http://127.0.0.1:4566 "]).url("U")
+                == SettingURL(scheme: "http", host: "127.0.0.1", port: 4566, path: ""))
+        let error = #expect(throws: SettingsError.self) { try SettingsReader(["U": "ftp://x"]).url("U") }
         #expect(error?.variable == "U")
     }
 

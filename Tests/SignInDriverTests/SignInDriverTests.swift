@@ -1,11 +1,11 @@
 import Foundation
-import JSON
 import LambdaRuntime
 import PasswordlessAuth
 import Synchronization
 import Testing
 
 @testable import CognitoEndpoint
+@testable import JSON
 @testable import SignInDriver
 @testable import TestSupport
 @testable import passwordless_local

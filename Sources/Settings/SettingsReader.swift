@@ -2,13 +2,13 @@ import Platform
 
 /// Typed reads of environment variables, with one rule for all of them: a variable that is unset, empty or only
 /// whitespace means the default. A value that cannot be used is a `SettingsError` naming the variable.
-package struct Settings: Sendable {
-    package let values: [String: String]
+package struct SettingsReader: Sendable {
+    let values: [String: String]
 
     package init(_ values: [String: String]) { self.values = values }
 
     /// The process environment, read without Foundation.
-    package static func fromProcess() -> Settings { Settings(ProcessEnvironment.all()) }
+    package static func fromProcess() -> SettingsReader { SettingsReader(ProcessEnvironment.all()) }
 
     /// The value without surrounding whitespace, or nil when the variable means the default.
     package func trimmed(_ name: String) -> String? {
