@@ -25,11 +25,15 @@ extension UserPoolServices {
     /// Refresh tokens kept per account: past this the oldest goes, and its tokens with it (a choice of ours, so an
     /// account that signs in without end does not grow users.json without end).
     static let refreshGrantsPerUser = 100
+    /// What a refresh token begins with: the header of Cognito's own, which are JWE (`{"cty":"JWT","enc":"A256GCM",
+    /// "alg":"RSA-OAEP"}`), so one never begins with `-` as a random one may, which the AWS CLI would read as an option
+    /// (`--refresh-token -x...` fails one time in 64). After it, 96 random bytes (128 characters): the part that is secret.
+    static let refreshTokenHeader = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
 
     /// The end of a sign-in through `client`: a new refresh token for `user`, remembered, and the three tokens.
     func issueTokens(for user: PoolUser, client: String) -> JSONValue {
         let seconds = now / 1000
-        let token = RandomID.token(96)
+        let token = Self.refreshTokenHeader + "." + RandomID.token(96)
         let grant = RefreshGrant(
             tokenHash: RefreshGrant.hash(token), clientID: client, originJTI: RandomID.uuid(), authTime: seconds,
             expiresAt: seconds + Self.refreshTokenLifetime, revokedAt: nil)

@@ -97,6 +97,10 @@ struct AfterSignInTests {
         let result = try pool.signIn("a@example.com")
         let refreshToken = try #require(result["RefreshToken"])
         #expect(Set(result.object?.keys ?? [:].keys) == ["IdToken", "AccessToken", "RefreshToken", "ExpiresIn", "TokenType"])
+        // Shaped as Cognito's (JWE): it never begins with "-", which a command line would take for an option.
+        let text = try #require(refreshToken.string)
+        #expect(text.hasPrefix("eyJ") && text.split(separator: ".").last?.count == 128, "\(text.prefix(8))")
+        #expect(try pool.signIn("a@example.com")["RefreshToken"] != refreshToken, "each sign-in its own")
         pool.clock.advance(seconds: 600)
         for flow in ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] {
             let renewed = pool.refresh(refreshToken, flow: flow)
