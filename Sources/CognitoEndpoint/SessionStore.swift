@@ -30,7 +30,9 @@ final class SessionStore: Sendable {
     }
 
     func issue(_ signIn: SignIn, now: Int64, challenge: String) -> String {
-        let token = RandomID.token()
+        // Cognito's sessions begin "AYAB" (an AWS Encryption SDK message); a bare random one would begin with "-" one time
+        // in 64, and the AWS CLI would read `--session -x...` as an option.
+        let token = "AYAB" + RandomID.token()
         sessions.withLock { sessions in
             // Abandoned sign-ins do not pile up: expired tokens go when the table grows.
             if sessions.count >= 256, sessions.count.isMultiple(of: 256) {
