@@ -419,7 +419,9 @@ public actor PasswordlessClient {
 
     // MARK: Helpers
 
-    /// Cognito's own one-time passwords have 8 digits (the Essentials passwordless sign-in page).
+    /// Cognito's own one-time passwords have 8 digits, not configurable: the passwordless section of
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html,
+    /// and the Amplify maintainers in https://github.com/aws-amplify/amplify-js/issues/14428.
     static let userAuthCodeLength = 8
 
     /// A `NotAuthorizedException` that ends a sign-in: an expired session, a disabled account, or (the trigger

@@ -24,8 +24,8 @@ package final class LocalEndpoint: Sendable {
         return url.deletingLastPathComponent()
     }()
 
-    /// Starts the endpoint with `arguments` after its own (`--port 0 --state … --outbox … --no-template
-    /// --test-clock …`) and `environment` besides `OTP_DELIVERY=console`; waits for it on a thread of its own, not
+    /// Starts the endpoint with `arguments` after its own (`--port 0 --state … --outbox … --test-clock …`, and
+    /// `--no-template` unless `arguments` give `--template`) and `environment` besides `OTP_DELIVERY=console`; waits for it on a thread of its own, not
     /// the test's.
     package static func start(arguments: [String] = [], environment: [String: String] = [:]) async throws -> LocalEndpoint {
         try await offThePool { try LocalEndpoint(arguments: arguments, environment: environment) }
@@ -37,10 +37,10 @@ package final class LocalEndpoint: Sendable {
         outbox = work + "/outbox.jsonl"
         process = Process()
         process.executableURL = Self.products.appendingPathComponent("passwordless-endpoint")
+        // A pool from the options, unless the test gives a template.
+        let pool = arguments.contains("--template") ? [] : ["--no-template"]
         process.arguments =
-            [
-                "--port", "0", "--state", work + "/state", "--outbox", outbox, "--no-template", "--test-clock", work + "/clock",
-            ] + arguments
+            ["--port", "0", "--state", work + "/state", "--outbox", outbox, "--test-clock", work + "/clock"] + pool + arguments
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": work, "OTP_DELIVERY": "console"].merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
