@@ -93,6 +93,8 @@ let package = Package(
         .target(name: "PasswordlessClient"),
         // The example command-line app: signs up, in and out through PasswordlessClient, as an app would.
         .executableTarget(name: "passwordless-demo", dependencies: ["PasswordlessClient"]),
+        // bench/client-cpu's Swift side: warm sign-ins through PasswordlessClient, and its own CPU per sign-in.
+        .executableTarget(name: "passwordless-client-bench", dependencies: ["PasswordlessClient"], path: "bench/client-bench"),
 
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
