@@ -31,6 +31,8 @@ struct CognitoService: Sendable {
         case cognito(type: String, message: String)
         /// An answer that is not the operation's JSON.
         case unreadable(String)
+        /// An HTTP error that names no error type (a proxy's, a load balancer's).
+        case status(Int)
     }
 
     /// Calls `operation` with `body` (a JSON object's bytes) and decodes its answer.
@@ -66,9 +68,7 @@ struct CognitoService: Sendable {
     private static func failure(_ http: HTTPURLResponse, _ data: Data, _ operation: String) -> Failure {
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         let header = http.value(forHTTPHeaderField: "x-amzn-ErrorType")?.split(separator: ":").first.map(String.init)
-        guard let type = (object?["__type"] as? String) ?? header, !type.isEmpty else {
-            return .unreadable("\(operation): HTTP \(http.statusCode) without an error type")
-        }
+        guard let type = (object?["__type"] as? String) ?? header, !type.isEmpty else { return .status(http.statusCode) }
         let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? ""
         return .cognito(type: type.split(separator: "#").last.map(String.init) ?? type, message: message)
     }

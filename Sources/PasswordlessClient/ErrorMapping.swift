@@ -10,6 +10,8 @@ extension CognitoService.Failure {
             return PasswordlessError(.network, detail: detail)
         case .unreadable(let detail):
             return PasswordlessError(.misconfigured, detail: detail)
+        case .status(let status):
+            return PasswordlessError(status >= 500 ? .service : .misconfigured, detail: "HTTP \(status) without an error type")
         case .cognito(let type, let message):
             let failed = TriggerFailure(type: type, message: message)
             return PasswordlessError(

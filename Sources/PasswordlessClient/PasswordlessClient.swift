@@ -271,6 +271,7 @@ public actor PasswordlessClient {
         -> SignInStep
     {
         if let result = answer.authenticationResult {
+            pending = nil
             try save(result, keeping: nil)
             return .signedIn
         }
@@ -385,7 +386,6 @@ public actor PasswordlessClient {
 
     @discardableResult
     private func save(_ result: AuthenticationResult, keeping refreshToken: String?) throws(PasswordlessError) -> Tokens {
-        pending = nil
         guard let id = result.idToken, let access = result.accessToken, let refresh = result.refreshToken ?? refreshToken else {
             throw PasswordlessError(.misconfigured, detail: "an AuthenticationResult without its tokens")
         }

@@ -98,6 +98,19 @@ struct TokenTests {
         #expect(after?.code == .notSignedIn)
     }
 
+    @Test("a refresh while a new sign-in waits for its code leaves that sign-in waiting")
+    func refreshDuringSignIn() async throws {
+        let endpoint = try await LocalEndpoint.start()
+        defer { endpoint.stop() }
+        let client = makeClient(endpoint)
+        try await signedIn(client, endpoint, "+15555550116")
+        let other = "+15555550117"
+        try await endpoint.makeAccount(other, ["phone_number_verified": "true"])
+        #expect(try await client.signIn(other) == .enterCode(smsPrompt()))
+        _ = try await client.tokens(forceRefresh: true)
+        #expect(try await client.answer(try #require(endpoint.code(to: other))) == .signedIn)
+    }
+
     @Test("printing, dumping or interpolating tokens shows none of them")
     func redacted() {
         let tokens = Tokens(
