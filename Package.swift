@@ -32,25 +32,28 @@ let package = Package(
         // The few system calls (sockets, files, processes, threads, time, randomness, environment): all of them in
         // System.swift, the one file with the Darwin, Glibc and Musl branches; descriptors owned by non-copyable values.
         .target(name: "Platform", dependencies: ["CKernelRandom", "CPlatform"]),
+        // JSON: one reader (RFC 8259, bounded), one writer with the one string escaper, and the bridges between
+        // JSON values and Codable models. No dependencies, no Foundation.
+        .target(name: "JSON"),
         // One reader for environment variables and one error that names the variable.
         .target(name: "Settings", dependencies: ["Platform"]),
         // HTTP/1.1 on blocking sockets: messages, Content-Length and chunked bodies, limits and timeouts, a small
         // server and a kept-alive client connection. No API's error format.
         .target(name: "HTTP1", dependencies: ["Platform"]),
         // The Lambda Runtime API client, run loop, local invocation and JSON logs and metrics. Knows no Cognito.
-        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "HTTP1"]),
+        .target(name: "LambdaRuntime", dependencies: ["Platform", "Settings", "HTTP1", "JSON"]),
         // SigV4 (pure), credentials and region from the settings, OpenSSL's SHA-256 and HMAC.
         .target(name: "AWSSigning", dependencies: ["Platform", "Settings", "CCrypto"]),
         // The signed connection to AWS over libcurl: transport, request executor, retries within the deadline,
         // endpoints, and the one error type of an AWS call.
         .target(name: "AWSHTTP", dependencies: ["Platform", "Settings", "AWSSigning", "CCurl", "CCurlSupport"]),
         // The service clients over AWSHTTP: SNS Publish, SES v2 SendEmail, DynamoDB counters, Cognito's admin update.
-        .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP"]),
+        .target(name: "AWSClients", dependencies: ["Settings", "AWSSigning", "AWSHTTP", "JSON"]),
         // The passwordless rules: event models, decisions, codes, masking, configuration. No I/O.
-        .target(name: "PasswordlessAuth", dependencies: ["Platform", "Settings"]),
+        .target(name: "PasswordlessAuth", dependencies: ["Settings"]),
         // The four handlers, console delivery, kernel randomness and the answer splice. No libcurl, no libcrypto.
         .target(
-            name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth"]),
+            name: "PasswordlessTriggers", dependencies: ["Platform", "Settings", "JSON", "LambdaRuntime", "PasswordlessAuth"]),
         // The rules' AWS parts: codes sent through SNS and SES, the shared limits in DynamoDB, destinations marked
         // verified in Cognito. The only module that brings libcurl and libcrypto to a trigger.
         .target(
@@ -61,7 +64,7 @@ let package = Package(
 
         // Cognito's part in a custom-auth sign-in and a sign-up, over the typed events, shared by passwordless-local and
         // the endpoint; who runs the triggers is theirs (in process, or the functions' own processes).
-        .target(name: "SignInDriver", dependencies: ["PasswordlessAuth"]),
+        .target(name: "SignInDriver", dependencies: ["PasswordlessAuth", "JSON"]),
 
         .executableTarget(name: "define-auth-challenge", dependencies: ["PasswordlessAuth", "PasswordlessTriggers"]),
         .executableTarget(
@@ -73,18 +76,20 @@ let package = Package(
         // The whole sign-in on this machine, codes on the console; builds with nothing but a Swift toolchain.
         .executableTarget(
             name: "passwordless-local",
-            dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "SignInDriver"]),
+            dependencies: ["Platform", "Settings", "LambdaRuntime", "PasswordlessAuth", "PasswordlessTriggers", "SignInDriver", "JSON"]),
 
         // RS256 for the endpoint's tokens: key generation, the key file, signatures (OpenSSL's libcrypto).
         .target(name: "CTokenKeys", dependencies: ["CCrypto"]),
         // Cognito's JSON API on loopback in front of the real trigger executables, with RS256 tokens (libcrypto).
         .target(
             name: "CognitoEndpoint",
-            dependencies: ["Platform", "Settings", "HTTP1", "LocalLambda", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver"]),
+            dependencies: [
+                "Platform", "Settings", "HTTP1", "JSON", "LocalLambda", "CCrypto", "CTokenKeys", "PasswordlessAuth", "SignInDriver",
+            ]),
         .executableTarget(name: "passwordless-endpoint", dependencies: ["CognitoEndpoint", "Platform"]),
         // The Lambda service on this machine: functions' processes, each polling a Runtime API served here, their
         // pool, timeouts, exits and init errors, on LambdaRuntime's definitions of the API.
-        .target(name: "LocalLambda", dependencies: ["Platform", "HTTP1", "LambdaRuntime"]),
+        .target(name: "LocalLambda", dependencies: ["Platform", "HTTP1", "JSON", "LambdaRuntime"]),
         // Runs a function under LocalLambda with sample events and reports what it measured, as one JSON document.
         .executableTarget(name: "local-lambda", dependencies: ["LocalLambda", "Platform"]),
 
@@ -108,6 +113,8 @@ let package = Package(
             exclude: ["moto_harness.py"]),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        // JSONTestSuite's parsing cases, Foundation's JSONDecoder as a reference, the bounds and the escaper.
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Platform"]),
         // LocalLambda and the local-lambda executable against a fake runtime.
         .testTarget(
@@ -128,14 +135,16 @@ let package = Package(
         .testTarget(
             name: "EndpointTests",
             dependencies: [
-                "CognitoEndpoint", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "CognitoEndpoint", "JSON", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
                 "verify-auth-challenge", "pre-sign-up",
             ],
-            exclude: ["client_test.py", "failing_function.py"]),
+            exclude: ["client_test.py", "failing_function.py", "sdk-go-v1", "sdk-go-v2"]),
         // The sign-in driver through passwordless-local's in-process runner and the endpoint's functions.
         .testTarget(
             name: "SignInDriverTests",
-            dependencies: ["SignInDriver", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local"]),
+            dependencies: [
+                "SignInDriver", "JSON", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local",
+            ]),
         // PasswordlessClient's public API against the built endpoint and functions, both flows; the demo app run.
         .testTarget(
             name: "PasswordlessClientTests",

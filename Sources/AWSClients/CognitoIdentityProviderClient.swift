@@ -1,12 +1,7 @@
 import AWSHTTP
 import AWSSigning
+import JSON
 import Settings
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Amazon Cognito user pools' admin API over its JSON 1.1 protocol (`POST /` with an `X-Amz-Target` header):
 /// `AdminUpdateUserAttributes`, to mark an attribute verified.
@@ -45,16 +40,14 @@ package final class CognitoIdentityProviderClient: Sendable {
         let request = UpdateRequest(
             UserAttributes: attributes.map { UpdateRequest.Attribute(Name: $0.name, Value: $0.value) }, UserPoolId: userPoolID,
             Username: userName)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings and arrays only: encoding cannot fail.
-        return String(decoding: (try? encoder.encode(request)) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? JSONValue.encode(request)) ?? [], as: UTF8.self)
     }
 
     /// Reads a Cognito error: the code from `x-amzn-ErrorType` or the body's `__type`, and the message. An XML
     /// error (as moto sends for a failed signature or policy check) gives its `Code` and `Message`.
     package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
-        let answer = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+        let answer = try? JSONValue.decode(ErrorBody.self, from: response.body)
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }
         let jsonCode = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)

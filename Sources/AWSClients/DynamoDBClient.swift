@@ -1,12 +1,7 @@
 import AWSHTTP
 import AWSSigning
+import JSON
 import Settings
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One counter to raise by 1, unless it has reached its limit.
 package struct CounterIncrement: Equatable, Sendable {
@@ -230,21 +225,19 @@ package final class DynamoDBClient: Sendable {
 
     /// One `UpdateItem` input, or a `TransactWriteItems` input with one `Update` per item, with sorted keys.
     static func encode(_ updates: [Update]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings and objects only: encoding cannot fail.
-        let data =
+        let bytes =
             updates.count == 1
-            ? try? encoder.encode(updates[0])
-            : try? encoder.encode(TransactWriteItems(TransactItems: updates.map { TransactWriteItem(Update: $0) }))
-        return String(decoding: data ?? Data(), as: UTF8.self)
+            ? try? JSONValue.encode(updates[0])
+            : try? JSONValue.encode(TransactWriteItems(TransactItems: updates.map { TransactWriteItem(Update: $0) }))
+        return String(decoding: bytes ?? [], as: UTF8.self)
     }
 
     /// Reads a DynamoDB error: the code as `jsonProtocolErrorCode` reads it (header, else the body's `__type`), the
     /// message, and a cancelled transaction's reasons. An XML error (as moto sends for a failed signature or
     /// policy check) gives its `Code` and `Message`; anything else gives the HTTP status as the code.
     package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> DynamoDBFailure {
-        let answer = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+        let answer = try? JSONValue.decode(ErrorBody.self, from: response.body)
         let xml = answer == nil ? String(decoding: response.body, as: UTF8.self) : nil
         let xmlCode = xml.flatMap { xmlElementText("Code", in: $0) }
         let rawMessage = answer?.message ?? answer?.Message ?? xml.flatMap { xmlElementText("Message", in: $0) }

@@ -1,12 +1,7 @@
 import AWSHTTP
 import AWSSigning
+import JSON
 import Settings
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Sends email through Amazon SES v2 `SendEmail` (REST-JSON).
 ///
@@ -50,7 +45,7 @@ package final class SESClient: Sendable {
                 sendEmailRequest(to: address, subject: subject, text: text, html: html, nowEpochMs: now)
             },
             parseFailure: { response in Self.parseFailure(response, redacting: secrets) })
-        let answer = try? JSONDecoder().decode(AnswerBody.self, from: Data(response.body))
+        let answer = try? JSONValue.decode(AnswerBody.self, from: response.body)
         guard let messageId = answer?.MessageId, !messageId.isEmpty else {
             throw .invalidResponse(operation: Self.operation, detail: "HTTP \(response.status) without a MessageId")
         }
@@ -80,15 +75,13 @@ package final class SESClient: Sendable {
                     Subject: .init(Data: subject),
                     Body: .init(Text: .init(Data: text), Html: html.map { .init(Data: $0) }))),
             ConfigurationSetName: configurationSet)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings, arrays and objects only: encoding cannot fail.
-        return String(decoding: (try? encoder.encode(request)) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? JSONValue.encode(request)) ?? [], as: UTF8.self)
     }
 
     /// Reads the error code from `x-amzn-ErrorType` or the JSON body, and the message from the body.
     package static func parseFailure(_ response: HTTPResponse, redacting secrets: [String]) -> ServiceFailure {
-        let answer = try? JSONDecoder().decode(AnswerBody.self, from: Data(response.body))
+        let answer = try? JSONValue.decode(AnswerBody.self, from: response.body)
         let code = jsonProtocolErrorCode(response, bodyType: answer?.__type ?? answer?.code ?? answer?.Code)
         let message = (answer?.message ?? answer?.Message).map { sanitizedAWSText($0, redacting: secrets) } ?? ""
         guard let code else { return ServiceFailure(code: "HTTP \(response.status)", message: message) }

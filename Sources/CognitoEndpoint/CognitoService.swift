@@ -1,3 +1,5 @@
+import JSON
+import PasswordlessAuth
 import Platform
 
 /// The endpoint's answer to every request: the emulator's own routes (the Host check, CORS, the JWKS) around
@@ -9,9 +11,10 @@ final class CognitoService: Sendable {
 
     init(
         options: UserPoolServices.Options, pool: UserPool, signer: TokenSigner, triggers: Triggers,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(), outbox: Outbox = Outbox(path: nil), random: sending any RandomSource = KernelCodeSource()
     ) {
-        services = UserPoolServices(options: options, pool: pool, signer: signer, triggers: triggers, clock: clock)
+        services = UserPoolServices(
+            options: options, pool: pool, signer: signer, triggers: triggers, clock: clock, outbox: outbox, random: random)
         router = Router(services: services)
         self.signer = signer
     }

@@ -7,6 +7,7 @@ package enum EndpointCommand {
     static let usage = """
         usage: passwordless-endpoint [--host 127.0.0.1] [--port 9229] [--pool-id ID] [--client-id ID] [--sign-up-client-id ID]
                                      [--username-attributes email-or-phone|none] [--auth-session-minutes 3-15]
+                                     [--user-pool-tier LITE|ESSENTIALS|PLUS] [--first-factors EMAIL_OTP,SMS_OTP]
                                      [--functions DIR] [--state DIR] [--outbox FILE] [--test-clock FILE]
                                      [--template FILE | --no-template] [--parameter Name=Value ...]
 
@@ -15,6 +16,9 @@ package enum EndpointCommand {
         process. Point an SDK or the AWS CLI at http://HOST:PORT. Without a template, OTP_*, limits, HASH_KEY,
         EMAIL_*, SMS_* pass through to the functions; with one, the functions get the environment it declares. Either
         way OTP_DELIVERY is console unless set, and --outbox FILE gets every message.
+        --first-factors EMAIL_OTP,SMS_OTP (the pool's AllowedFirstAuthFactors, Essentials tier or higher): Cognito's own
+        passwordless sign-in too, InitiateAuth USER_AUTH with PREFERRED_CHALLENGE or SELECT_CHALLENGE, its 8-digit
+        codes sent by the endpoint itself (to --outbox FILE) and answered as EMAIL_OTP_CODE or SMS_OTP_CODE.
         --test-clock FILE, for tests only: the endpoint's own clock (sessions, tokens) runs ahead of the system's by the
         seconds written in FILE, so a test can let a session expire without waiting. The functions keep the system's.
         --template FILE: the user pool, app clients and trigger functions FILE declares (a SAM template), with
@@ -31,6 +35,10 @@ package enum EndpointCommand {
         var signUpClientID = "passwordlesslocalsignup"
         var signInWithDestination = true
         var sessionMinutes = 3
+        /// `UserPoolTier`; Cognito's default.
+        var tier = "ESSENTIALS"
+        /// `AllowedFirstAuthFactors`; Cognito's default.
+        var firstFactors: Set<String> = ["PASSWORD"]
         var functions: String?
         var state = ".build/passwordless-endpoint"
         var outbox: String?
@@ -73,6 +81,18 @@ package enum EndpointCommand {
                 guard let minutes = Int(value), (3...15).contains(minutes) else { throw .arguments("--auth-session-minutes must be 3-15") }
                 parsed.sessionMinutes = minutes
                 parsed.poolOptions.append(flag)
+            case "--user-pool-tier":
+                guard PoolTemplate.tiers.contains(value) else { throw .arguments("--user-pool-tier is LITE, ESSENTIALS or PLUS") }
+                parsed.tier = value
+                parsed.poolOptions.append(flag)
+            case "--first-factors":
+                parsed.firstFactors = Set(value.split(separator: ",").map { String($0).trimmingWhitespace() })
+                if let wrong = parsed.firstFactors.sorted().first(where: { !PoolTemplate.firstFactors.contains($0) }) {
+                    throw .arguments(
+                        "--first-factors \(wrong): the endpoint has PASSWORD, EMAIL_OTP and SMS_OTP"
+                            + (wrong == "WEB_AUTHN" ? " (no passkeys here)" : ""))
+                }
+                parsed.poolOptions.append(flag)
             case "--functions": parsed.functions = value
             case "--state": parsed.state = value
             case "--outbox": parsed.outbox = value
@@ -89,6 +109,11 @@ package enum EndpointCommand {
             parsed.template = defaultTemplate
         }
         if parsed.template == nil, !parsed.parameters.isEmpty { throw .arguments("--parameter needs a template (--template FILE)") }
+        // Cognito's sign-in policy, and with it passwordless sign-in, needs the Essentials tier or higher.
+        if parsed.tier == "LITE", !parsed.firstFactors.isDisjoint(with: UserPoolServices.passwordlessFactors) {
+            throw .arguments(
+                "--first-factors \(parsed.firstFactors.sorted().joined(separator: ",")) needs --user-pool-tier ESSENTIALS or PLUS")
+        }
         if let template = parsed.template, let option = parsed.poolOptions.first {
             throw .arguments(
                 "\(option) conflicts with --template \(template): the template decides it (give --parameter, or --no-template)")
@@ -152,13 +177,17 @@ package enum EndpointCommand {
             throw .arguments("\(error)")
         }
         let base = "http://\(arguments.host):\(server.port)"
-        let triggers = try FunctionSet.start(arguments, endpointURL: base, stateDirectory: arguments.state, template: template)
+        let outbox = Outbox(path: arguments.outbox)
+        let triggers = try FunctionSet.start(
+            arguments, endpointURL: base, stateDirectory: arguments.state, template: template, outbox: outbox)
         let clock: any WallClock = arguments.testClock.map(TestClock.init) ?? SystemClock()
         var options = UserPoolServices.Options(
             poolID: arguments.poolID, clientID: arguments.clientID, signUpClientID: arguments.signUpClientID, region: "us-east-1",
             issuerBase: base, allowedHosts: allowedHosts(arguments.host, port: server.port), sessionMinutes: arguments.sessionMinutes)
+        options.tier = arguments.tier
+        options.firstFactors = arguments.firstFactors
         if let template { options.apply(template) }
-        let service = CognitoService(options: options, pool: pool, signer: signer, triggers: triggers, clock: clock)
+        let service = CognitoService(options: options, pool: pool, signer: signer, triggers: triggers, clock: clock, outbox: outbox)
         server.serveCognitoAPI { service.handle($0) }
         return (service, server.port)
     }
@@ -192,6 +221,9 @@ extension UserPoolServices.Options {
     mutating func apply(_ template: PoolTemplate) {
         sessionMinutes = template.sessionMinutes
         allowAdminCreateUserOnly = template.allowAdminCreateUserOnly
+        tier = template.tier
+        firstFactors = template.firstFactors
+        otpMessages = template.otpMessages
         var clients = [clientID: template.signIn]
         if let signUp = template.signUp { clients[signUpClientID] = signUp }
         self.clients = clients

@@ -9,7 +9,8 @@ enum FunctionSet {
     /// Starts each trigger: without a template all four (pre-sign-up if built) with the variables passed through;
     /// with one, those it wires, each with the environment it declares.
     static func start(
-        _ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String, template: PoolTemplate? = nil
+        _ arguments: EndpointCommand.Arguments, endpointURL: String, stateDirectory: String, template: PoolTemplate? = nil,
+        outbox: Outbox? = nil
     )
         throws(EndpointError) -> Triggers
     {
@@ -39,7 +40,8 @@ enum FunctionSet {
         own["AWS_SECRET_ACCESS_KEY"] = own["AWS_SECRET_ACCESS_KEY"] ?? "local-endpoint-secret"
         own["AWS_REGION"] = "us-east-1"
         own["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpointURL
-        let outbox = Outbox(path: arguments.outbox)
+        // One outbox for the functions and the endpoint's own messages (the codes of choice-based sign-in).
+        let outbox = outbox ?? Outbox(path: arguments.outbox)
         var functions: [Triggers.Kind: any Invocable] = [:]
         for kind in Triggers.Kind.allCases {
             var environment: [String: String]

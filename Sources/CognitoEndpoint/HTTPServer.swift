@@ -1,4 +1,5 @@
 import HTTP1
+import JSON
 
 // HTTP1's messages and server under the names the endpoint's files use.
 typealias HTTPRequest = HTTP1.HTTPRequest

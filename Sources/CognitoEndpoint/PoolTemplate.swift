@@ -4,7 +4,7 @@ import Platform
 struct AppClientSettings: Sendable, Equatable {
     /// The logical ID in the template, for messages.
     var name: String
-    /// `ExplicitAuthFlows` without `ALLOW_`: `CUSTOM_AUTH`, `REFRESH_TOKEN_AUTH`.
+    /// `ExplicitAuthFlows` without `ALLOW_`: `CUSTOM_AUTH`, `USER_AUTH`, `REFRESH_TOKEN_AUTH`.
     var flows: Set<String>
     var writeAttributes: Set<String>
     /// nil: every attribute (a client without `ReadAttributes`).
@@ -17,6 +17,10 @@ struct PoolTemplate {
     var signInWithDestination: Bool
     var allowAdminCreateUserOnly: Bool
     var sessionMinutes: Int
+    /// `UserPoolTier`, `Policies.SignInPolicy.AllowedFirstAuthFactors` and the texts of their codes.
+    var tier: String
+    var firstFactors: Set<String>
+    var otpMessages: OneTimePasswordMessages
     var signIn: AppClientSettings
     var signUp: AppClientSettings?
     /// The trigger functions wired to the pool, each with its environment (`Globals` merged, values resolved).
@@ -55,7 +59,14 @@ struct PoolTemplate {
 
     // Properties that mean nothing to a pool on loopback (names, tags, recovery by an administrator, where AWS sends
     // mail): read past. Anything not here and not read below is refused.
-    static let poolIgnored: Set = ["UserPoolName", "UserPoolTags", "DeletionProtection", "AccountRecoverySetting"]
+    static let poolIgnored: Set = [
+        "UserPoolName", "UserPoolTags", "DeletionProtection", "AccountRecoverySetting", "EmailConfiguration",
+    ]
+    /// `UserPoolTierType`'s values.
+    static let tiers: Set = ["LITE", "ESSENTIALS", "PLUS"]
+    /// The `AuthFactorType` values the endpoint honours: no passkeys (`WEB_AUTHN`); `PASSWORD` is accepted, as Cognito
+    /// wants it among the first factors, and never offered (no password is kept).
+    static let firstFactors: Set = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
     static let clientIgnored: Set = ["UserPoolId", "ClientName", "EnablePropagateAdditionalUserContextData"]
     static let functionIgnored: Set = [
         "Description", "Runtime", "Handler", "CodeUri", "Architectures", "MemorySize", "Policies", "Events", "FunctionName", "Tags",
@@ -114,37 +125,79 @@ struct PoolTemplate {
         for member in ["Schema", "AutoVerifiedAttributes"] where !(pool[member]?.list ?? []).isEmpty {
             throw .template("\(poolName) \(member): not read by the endpoint (standard attributes only, nothing verified by message)")
         }
+        (tier, firstFactors, otpMessages) = try Self.signInPolicy(pool, poolName)
 
-        functions = try Self.triggers(template, resources, poolName: poolName, lambdaConfig: pool["LambdaConfig"]?.map ?? [:])
-
-        // App clients of this pool: the one with CUSTOM_AUTH signs in; at most one other (sign-up) issues no tokens.
+        // App clients of this pool: the one with CUSTOM_AUTH or USER_AUTH signs in; at most one other (sign-up) issues
+        // no tokens.
         var signIn: AppClientSettings?
         var signUp: AppClientSettings?
         var sessionMinutes = 3
         for (name, resource) in resources.sorted(by: { $0.key < $1.key }) where resource["Type"]?.string == "AWS::Cognito::UserPoolClient" {
             let client = try Self.properties(template, name, resource)
             guard client["UserPoolId"]?.string == poolName else { throw .template("\(name): an app client of another pool") }
-            let (settings, minutes) = try Self.client(name, client)
-            if settings.flows.contains("CUSTOM_AUTH") {
-                guard signIn == nil else { throw .template("\(name): a second app client with ALLOW_CUSTOM_AUTH (the endpoint has one)") }
+            let (settings, minutes) = try Self.client(name, client, tier: tier, firstFactors: firstFactors)
+            if !settings.flows.isDisjoint(with: ["CUSTOM_AUTH", "USER_AUTH"]) {
+                guard signIn == nil else {
+                    throw .template("\(name): a second app client with ALLOW_CUSTOM_AUTH or ALLOW_USER_AUTH (the endpoint has one)")
+                }
                 signIn = settings
                 sessionMinutes = minutes
             } else {
                 guard signUp == nil else {
-                    throw .template("\(name): a second app client without ALLOW_CUSTOM_AUTH (the endpoint has one)")
+                    throw .template("\(name): a second app client without ALLOW_CUSTOM_AUTH or ALLOW_USER_AUTH (the endpoint has one)")
                 }
                 signUp = settings
             }
         }
-        guard let signIn else { throw .template("no app client with ALLOW_CUSTOM_AUTH: nobody could sign in") }
+        guard let signIn else { throw .template("no app client with ALLOW_CUSTOM_AUTH or ALLOW_USER_AUTH: nobody could sign in") }
         self.signIn = signIn
         self.signUp = signUp
         self.sessionMinutes = sessionMinutes
+        // Define, create and verify are custom auth's: a pool whose sign-in client has only USER_AUTH needs none.
+        functions = try Self.triggers(
+            template, resources, poolName: poolName, lambdaConfig: pool["LambdaConfig"]?.map ?? [:],
+            customAuth: signIn.flows.contains("CUSTOM_AUTH"))
+    }
+
+    /// `UserPoolTier` (Cognito's default `ESSENTIALS`), `Policies.SignInPolicy.AllowedFirstAuthFactors` (default
+    /// `PASSWORD`), which needs the Essentials tier or higher, and the messages one-time passwords are sent in.
+    static func signInPolicy(
+        _ pool: [String: YAMLNode], _ poolName: String
+    ) throws(EndpointError) -> (String, Set<String>, OneTimePasswordMessages) {
+        let tier = pool["UserPoolTier"]?.string ?? "ESSENTIALS"
+        guard tiers.contains(tier) else { throw .template("\(poolName) UserPoolTier \(tier): LITE, ESSENTIALS or PLUS") }
+        let policies = pool["Policies"]?.map ?? [:]
+        try refuseUnknown(policies, of: poolName + " Policies", read: ["SignInPolicy"])
+        var factors: Set = ["PASSWORD"]
+        if let policy = policies["SignInPolicy"] {
+            try refuseUnknown(policy.map ?? [:], of: poolName + " Policies.SignInPolicy", read: ["AllowedFirstAuthFactors"])
+            guard tier != "LITE" else {
+                throw .template("\(poolName) Policies.SignInPolicy: needs UserPoolTier ESSENTIALS or PLUS (the pool is LITE)")
+            }
+            let listed = (policy["AllowedFirstAuthFactors"]?.list ?? []).compactMap(\.string)
+            if let other = listed.first(where: { !firstFactors.contains($0) }) {
+                throw .template(
+                    "\(poolName) Policies.SignInPolicy.AllowedFirstAuthFactors \(other): the endpoint has PASSWORD, EMAIL_OTP and SMS_OTP"
+                        + (other == "WEB_AUTHN" ? " (no passkeys here)" : ""))
+            }
+            if !listed.isEmpty { factors = Set(listed) }
+        }
+        var messages = OneTimePasswordMessages()
+        for (member, path) in [
+            ("EmailAuthenticationMessage", \OneTimePasswordMessages.email), ("SmsAuthenticationMessage", \OneTimePasswordMessages.sms),
+        ] {
+            guard let text = pool[member]?.string else { continue }
+            guard text.contains("{####}") else { throw .template("\(poolName) \(member): must contain {####}, where the code goes") }
+            messages[keyPath: path] = text
+        }
+        if let subject = pool["EmailAuthenticationSubject"]?.string { messages.emailSubject = subject }
+        return (tier, factors, messages)
     }
 
     static let poolRead: Set = [
         "UsernameAttributes", "AliasAttributes", "UsernameConfiguration", "AdminCreateUserConfig", "UserAttributeUpdateSettings",
-        "LambdaConfig", "MfaConfiguration", "Schema", "AutoVerifiedAttributes",
+        "LambdaConfig", "MfaConfiguration", "Schema", "AutoVerifiedAttributes", "UserPoolTier", "Policies", "EmailAuthenticationMessage",
+        "EmailAuthenticationSubject", "SmsAuthenticationMessage",
     ]
     static let clientRead: Set = [
         "ExplicitAuthFlows", "PreventUserExistenceErrors", "AuthSessionValidity", "ReadAttributes", "WriteAttributes", "GenerateSecret",
@@ -173,15 +226,29 @@ struct PoolTemplate {
     }
 
     /// One app client's settings and its `AuthSessionValidity`, or the setting it cannot honour.
-    static func client(_ name: String, _ client: [String: YAMLNode]) throws(EndpointError) -> (AppClientSettings, Int) {
+    static func client(
+        _ name: String, _ client: [String: YAMLNode], tier: String = "ESSENTIALS", firstFactors: Set<String> = ["PASSWORD"]
+    ) throws(EndpointError) -> (AppClientSettings, Int) {
         try refuseUnknown(client, of: name, read: clientRead, ignored: clientIgnored)
         // Without ExplicitAuthFlows Cognito allows SRP, custom auth and refresh; the endpoint has no SRP.
         guard let flows = client["ExplicitAuthFlows"]?.list?.compactMap(\.string) else {
             throw .template(
                 "\(name) ExplicitAuthFlows: give them (left out, Cognito allows ALLOW_USER_SRP_AUTH, which the endpoint has not)")
         }
-        if let other = flows.first(where: { !["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"].contains($0) }) {
-            throw .template("\(name) ExplicitAuthFlows \(other): the endpoint has ALLOW_CUSTOM_AUTH and ALLOW_REFRESH_TOKEN_AUTH only")
+        if let other = flows.first(where: { !["ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"].contains($0) }) {
+            throw .template(
+                "\(name) ExplicitAuthFlows \(other): the endpoint has ALLOW_CUSTOM_AUTH, ALLOW_USER_AUTH and ALLOW_REFRESH_TOKEN_AUTH only")
+        }
+        if flows.contains("ALLOW_USER_AUTH") {
+            guard tier != "LITE" else {
+                throw .template("\(name) ExplicitAuthFlows ALLOW_USER_AUTH: needs UserPoolTier ESSENTIALS or PLUS")
+            }
+            // No password is kept here: choice-based sign-in needs a one-time password to offer.
+            guard !firstFactors.isDisjoint(with: UserPoolServices.passwordlessFactors) else {
+                throw .template(
+                    "\(name) ExplicitAuthFlows ALLOW_USER_AUTH: the pool's AllowedFirstAuthFactors need EMAIL_OTP or SMS_OTP"
+                        + " (the endpoint signs in with no password)")
+            }
         }
         // Left out, CloudFormation's default is LEGACY, which the endpoint does not imitate.
         guard client["PreventUserExistenceErrors"]?.string == "ENABLED" else {
@@ -233,7 +300,7 @@ struct PoolTemplate {
     /// The trigger each function is wired as (`LambdaConfig` or the function's `Cognito` event), with its environment.
     static func triggers(
         _ template: CloudFormationTemplate, _ resources: [String: [String: YAMLNode]], poolName: String,
-        lambdaConfig: [String: YAMLNode]
+        lambdaConfig: [String: YAMLNode], customAuth: Bool = true
     ) throws(EndpointError) -> [Triggers.Kind: [String: String]] {
         let kinds: [String: Triggers.Kind] = [
             "DefineAuthChallenge": .define, "CreateAuthChallenge": .create, "VerifyAuthChallengeResponse": .verify, "PreSignUp": .preSignUp,
@@ -262,7 +329,7 @@ struct PoolTemplate {
                 for item in trigger.list ?? [trigger] { try wire(item.string ?? "", name, name + " Events") }
             }
         }
-        for kind in [Triggers.Kind.define, .create, .verify] where wired[kind] == nil {
+        for kind in [Triggers.Kind.define, .create, .verify] where customAuth && wired[kind] == nil {
             throw .template("no function is wired as \(kinds.first { $0.value == kind }!.key): custom auth needs it")
         }
         for (kind, name) in wired {

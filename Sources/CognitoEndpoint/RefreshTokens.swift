@@ -1,3 +1,5 @@
+import JSON
+
 /// A refresh token the endpoint issued, as the account keeps it in users.json: the token's SHA-256 and never the
 /// token itself (a secret, like a password: whoever reads the state directory cannot sign in with what is there),
 /// the app client it was issued to, the sign-in it ends (`origin_jti`, `auth_time`), its expiry and revocation.

@@ -1,3 +1,5 @@
+import JSON
+
 /// One operation of Cognito's API, read as its API Reference page: input members, checks, output members.
 protocol CognitoOperation: Sendable {
     /// The name after `AWSCognitoIdentityProviderService.` in `X-Amz-Target`.

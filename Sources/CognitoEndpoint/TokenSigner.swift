@@ -1,5 +1,6 @@
 import CCrypto
 import CTokenKeys
+import JSON
 import Platform
 
 /// Signs JSON Web Tokens with RS256 under an RSA-2048 key kept in the state directory, and publishes the key as a

@@ -1,3 +1,5 @@
+import JSON
+
 /// The ID and access tokens Cognito issues, signed by the endpoint's key, an hour long; the refresh token is
 /// an opaque random string the pool remembers (RefreshTokens.swift).
 struct Tokens: Sendable {

@@ -1,3 +1,4 @@
+import JSON
 import LocalLambda
 import Platform
 import Synchronization

@@ -1,12 +1,7 @@
+import JSON
 import Platform
 import Settings
 import Synchronization
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One account of the local pool.
 struct PoolUser: Codable, Sendable {
@@ -97,7 +92,7 @@ final class UserPool: Sendable {
         self.signInWithDestination = signInWithDestination
         var loaded: [String: PoolUser] = [:]
         if case .success(let bytes) = FileIO.readAll(path: statePath) {
-            guard let decoded = try? JSONDecoder().decode([String: PoolUser].self, from: Data(bytes)) else {
+            guard let decoded = try? JSONValue.decode([String: PoolUser].self, from: bytes) else {
                 throw .state("\(statePath) is not a user list this endpoint wrote")
             }
             loaded = decoded
@@ -173,9 +168,7 @@ final class UserPool: Sendable {
     }
 
     private func save(_ users: [String: PoolUser]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        if let data = try? encoder.encode(users) { _ = FileIO.replace(path, with: Array(data)) }
+        if let value = try? JSONValue(encoding: users) { _ = FileIO.replace(path, with: value.prettyBytes) }
     }
 }
 

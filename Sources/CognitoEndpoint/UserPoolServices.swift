@@ -1,6 +1,8 @@
+import JSON
 import PasswordlessAuth
 import Platform
 import SignInDriver
+import Synchronization
 
 /// What Cognito's operations are handed: the pool's settings and accounts, its triggers (through the sign-in
 /// driver), the sign-ins in progress, the tokens, and the clock.
@@ -22,6 +24,16 @@ final class UserPoolServices: Sendable {
         var clients: [String: AppClientSettings]? = nil
         /// `AdminCreateUserConfig.AllowAdminCreateUserOnly`: SignUp refused.
         var allowAdminCreateUserOnly = false
+        /// `UserPoolTier`: `LITE`, `ESSENTIALS` (Cognito's default) or `PLUS`.
+        var tier = "ESSENTIALS"
+        /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (Cognito's default: `PASSWORD` alone). With `EMAIL_OTP` or
+        /// `SMS_OTP` the pool signs in without passwords, and the default sign-in client allows `USER_AUTH`.
+        var firstFactors: Set<String> = ["PASSWORD"]
+        /// The texts of the one-time passwords of choice-based sign-in.
+        var otpMessages = OneTimePasswordMessages()
+
+        /// Whether passwordless sign-in is active: a one-time password among the first factors.
+        var passwordless: Bool { !firstFactors.isDisjoint(with: UserPoolServices.passwordlessFactors) }
 
         static let profileAttributes: Set = [
             "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "picture", "profile", "website",
@@ -34,8 +46,8 @@ final class UserPoolServices: Sendable {
             switch id {
             case clientID:
                 return AppClientSettings(
-                    name: "UserPoolClient", flows: ["CUSTOM_AUTH", "REFRESH_TOKEN_AUTH"], writeAttributes: Self.profileAttributes,
-                    readAttributes: nil)
+                    name: "UserPoolClient", flows: Set(["CUSTOM_AUTH", "REFRESH_TOKEN_AUTH"] + (passwordless ? ["USER_AUTH"] : [])),
+                    writeAttributes: Self.profileAttributes, readAttributes: nil)
             case signUpClientID:
                 return AppClientSettings(
                     name: "SignUpClient", flows: ["REFRESH_TOKEN_AUTH"],
@@ -53,12 +65,21 @@ final class UserPoolServices: Sendable {
     let sessions: SessionStore
     let tokens: Tokens
     let clock: any WallClock
+    /// Where the endpoint's own messages go (the one-time passwords of choice-based sign-in), as the functions' do.
+    let outbox: Outbox
+    /// The words codes are drawn from: the kernel's CSPRNG, or a seeded source in tests.
+    private let codeSource: Mutex<any RandomSource>
 
-    init(options: Options, pool: UserPool, signer: TokenSigner, triggers: Triggers, clock: any WallClock) {
+    init(
+        options: Options, pool: UserPool, signer: TokenSigner, triggers: Triggers, clock: any WallClock, outbox: Outbox,
+        random: sending any RandomSource
+    ) {
         self.options = options
         self.pool = pool
         self.triggers = triggers
         self.clock = clock
+        self.outbox = outbox
+        codeSource = Mutex(random)
         flow = CustomAuthFlow(
             runner: triggers,
             envelope: EventEnvelope(
@@ -70,6 +91,15 @@ final class UserPoolServices: Sendable {
 
     /// Milliseconds since 1970.
     var now: Int64 { clock.nowEpochMilliseconds() }
+
+    /// A new one-time password; a random source that fails is an internal error, never a weak code.
+    func newCode() throws(CognitoError) -> String {
+        do {
+            return try codeSource.withLock { try OneTimeCode.generate(length: 8, using: $0) }
+        } catch {
+            throw CognitoError("InternalErrorException", "Amazon Cognito could not make a code.")
+        }
+    }
 
     /// The attributes the triggers see for a sign-in's user: none for a user that does not exist.
     func eventAttributes(_ session: CustomAuthSession) -> [String: String] {

@@ -1,3 +1,4 @@
+import JSON
 import Platform
 import Settings
 
@@ -48,7 +49,7 @@ package enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressi
 
     var json: String {
         switch self {
-        case .string(let value): JSONText.quoted(value)
+        case .string(let value): JSONValue.quoted(value)
         case .int(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         }
@@ -104,7 +105,7 @@ package struct Logger {
     package func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard level >= threshold else { return }
         var line = head(level, message, SystemClock.nowEpochMilliseconds())
-        for (key, value) in fields { line += ",\(JSONText.quoted(key)):\(value.json)" }
+        for (key, value) in fields { line += ",\(JSONValue.quoted(key)):\(value.json)" }
         line += "}\n"
         sink.write(line)
     }
@@ -112,11 +113,11 @@ package struct Logger {
     /// The opening members every line shares, without the closing brace.
     func head(_ level: LogLevel, _ message: String, _ epochMilliseconds: Int64) -> String {
         var line = "{\"timestamp\":\"\(UTCTime(epochMilliseconds: epochMilliseconds).rfc3339)\",\"level\":\"\(level.name)\""
-        line += ",\"message\":\(JSONText.quoted(message))"
-        if let requestID { line += ",\"requestId\":\(JSONText.quoted(requestID))" }
+        line += ",\"message\":\(JSONValue.quoted(message))"
+        if let requestID { line += ",\"requestId\":\(JSONValue.quoted(requestID))" }
         if coldStart { line += ",\"coldStart\":true" }
-        if let traceID { line += ",\"traceId\":\(JSONText.quoted(traceID))" }
-        for (key, value) in baseFields { line += ",\(JSONText.quoted(key)):\(value.json)" }
+        if let traceID { line += ",\"traceId\":\(JSONValue.quoted(traceID))" }
+        for (key, value) in baseFields { line += ",\(JSONValue.quoted(key)):\(value.json)" }
         return line
     }
 

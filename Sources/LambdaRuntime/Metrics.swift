@@ -1,3 +1,4 @@
+import JSON
 import Platform
 
 /// One CloudWatch metric value, written in a log line in CloudWatch's embedded metric format (EMF), so metrics
@@ -27,16 +28,16 @@ extension Logger {
     package func emit(_ metrics: [Metric], dimensions: KeyValuePairs<String, String>) {
         guard !metrics.isEmpty, LogLevel.info >= threshold else { return }
         let now = SystemClock.nowEpochMilliseconds()
-        let names = dimensions.map { JSONText.quoted($0.key) }
+        let names = dimensions.map { JSONValue.quoted($0.key) }
         let sets = (1...max(1, names.count)).map { "[" + names.prefix($0).joined(separator: ",") + "]" }
         var line = head(.info, "metrics", now)
-        line += ",\"_aws\":{\"Timestamp\":\(now),\"CloudWatchMetrics\":[{\"Namespace\":\(JSONText.quoted(metricsNamespace))"
+        line += ",\"_aws\":{\"Timestamp\":\(now),\"CloudWatchMetrics\":[{\"Namespace\":\(JSONValue.quoted(metricsNamespace))"
         line += ",\"Dimensions\":[" + (names.isEmpty ? "[]" : sets.joined(separator: ",")) + "]"
         line += ",\"Metrics\":["
-        line += metrics.map { "{\"Name\":\(JSONText.quoted($0.name)),\"Unit\":\"\($0.unit.rawValue)\"}" }.joined(separator: ",")
+        line += metrics.map { "{\"Name\":\(JSONValue.quoted($0.name)),\"Unit\":\"\($0.unit.rawValue)\"}" }.joined(separator: ",")
         line += "]}]}"
-        for (key, value) in dimensions { line += ",\(JSONText.quoted(key)):\(JSONText.quoted(value))" }
-        for metric in metrics { line += ",\(JSONText.quoted(metric.name)):\(metric.value)" }
+        for (key, value) in dimensions { line += ",\(JSONValue.quoted(key)):\(JSONValue.quoted(value))" }
+        for metric in metrics { line += ",\(JSONValue.quoted(metric.name)):\(metric.value)" }
         sink.write(line + "}\n")
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import Settings
 
 /// The Lambda Runtime API's version, paths and headers, in one place.
@@ -108,7 +109,7 @@ package struct ErrorReport: Sendable, Equatable {
     }
 
     package var json: [UInt8] {
-        Array("{\"errorType\":\(JSONText.quoted(errorType)),\"errorMessage\":\(JSONText.quoted(errorMessage))}".utf8)
+        Array("{\"errorType\":\(JSONValue.quoted(errorType)),\"errorMessage\":\(JSONValue.quoted(errorMessage))}".utf8)
     }
 }
 

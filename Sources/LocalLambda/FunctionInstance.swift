@@ -1,5 +1,6 @@
 import Dispatch
 import HTTP1
+import JSON
 import LambdaRuntime
 import Platform
 import Synchronization
@@ -259,7 +260,7 @@ final class FunctionInstance: Sendable {
             guard request.method == "POST" else { return Self.failure(405, "MethodNotAllowed", "use POST") }
             let errorType = request.header(RuntimeAPI.Header.errorType)
             configuration.observe(.initError(errorType: errorType, body: request.body))
-            let message = JSONScan.stringMembers(request.body)?["errorMessage"] ?? "init error"
+            let message = JSONValue.parse(request.body)?["errorMessage"]?.string ?? "init error"
             // Lambda fails the invocation at once, and starts no event in this process.
             retired.store(true, ordering: .releasing)
             slot.withLock { slot in
@@ -283,10 +284,10 @@ final class FunctionInstance: Sendable {
         let isError = rest[rest.index(after: slash)...] == "error"
         let answer: Answer
         if isError {
-            let report = JSONScan.stringMembers(request.body)
+            let report = JSONValue.parse(request.body)
             answer = .error(
-                type: report?["errorType"] ?? request.header(RuntimeAPI.Header.errorType) ?? "Error", message: report?["errorMessage"] ?? ""
-            )
+                type: report?["errorType"]?.string ?? request.header(RuntimeAPI.Header.errorType) ?? "Error",
+                message: report?["errorMessage"]?.string ?? "")
         } else {
             answer = .response(request.body)
         }

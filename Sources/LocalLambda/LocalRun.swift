@@ -1,3 +1,4 @@
+import JSON
 import LambdaRuntime
 import Platform
 import Synchronization
@@ -213,10 +214,11 @@ extension LocalRun.Report {
     package func json(bodies: Bool) -> String {
         func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
         func integer<T: BinaryInteger>(_ value: T?) -> String { value.map { "\($0)" } ?? "null" }
-        func string(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
+        func string(_ value: String?) -> String { value.map(JSONValue.quoted) ?? "null" }
         /// A body that is JSON goes in as it is, any other as a string.
         func body(_ bytes: [UInt8]) -> String {
-            JSONScan.isDocument(bytes) ? String(decoding: bytes, as: UTF8.self) : JSONText.quoted(String(decoding: bytes, as: UTF8.self))
+            JSONValue.parse(bytes) != nil
+                ? String(decoding: bytes, as: UTF8.self) : JSONValue.quoted(String(decoding: bytes, as: UTF8.self))
         }
         let invocationsText = invocations.map { invocation in
             var fields = [

@@ -1,7 +1,7 @@
 /// One-time codes: decimal strings of a fixed length, uniform over all 10^length values.
-enum OneTimeCode {
+package enum OneTimeCode {
     /// Makes a code of `length` digits (1–19); leading zeros occur as often as any other digit.
-    static func generate(length: Int, using random: any RandomSource) throws(PasswordlessError) -> String {
+    package static func generate(length: Int, using random: any RandomSource) throws(PasswordlessError) -> String {
         precondition((1...19).contains(length), "code length out of range")
         var modulus: UInt64 = 1
         for _ in 0..<length { modulus *= 10 }
@@ -16,7 +16,7 @@ enum OneTimeCode {
     }
 
     /// Compares an answer with the code in time that does not depend on where they differ; an empty code matches nothing.
-    static func matches(answer: String, code: String) -> Bool {
+    package static func matches(answer: String, code: String) -> Bool {
         let a = Array(answer.utf8)
         let b = Array(code.utf8)
         var difference: UInt8 = a.count == b.count && !b.isEmpty ? 0 : 1

@@ -1,15 +1,8 @@
+import JSON
 import PasswordlessAuth
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// Reads and writes trigger events with one decoder and encoder kept for the life of the process.
+/// Reads trigger events into their models and writes the answered events, through the JSON module.
 struct EventCodec {
-    private let decoder = JSONDecoder()
-
     /// Decodes an event and checks it is for this trigger.
     func decode<Request, Response>(
         _ type: TriggerEvent<Request, Response>.Type, from bytes: [UInt8], triggerSource: String
@@ -21,14 +14,7 @@ struct EventCodec {
     func decode<Request, Response>(
         _ type: TriggerEvent<Request, Response>.Type, from bytes: [UInt8], triggerSources: [String]
     ) throws(TriggerError) -> TriggerEvent<Request, Response> {
-        let event: TriggerEvent<Request, Response>
-        do {
-            event = try decoder.decode(type, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw .invalidEvent(Self.describe(error))
-        } catch {
-            throw .invalidEvent("the event is not valid JSON")
-        }
+        let event = try Self.read(type, from: bytes)
         guard triggerSources.contains(event.triggerSource) else {
             let expected = triggerSources.count == 1 ? triggerSources[0] : "one of " + triggerSources.joined(separator: ", ")
             throw .invalidEvent("triggerSource is \(event.triggerSource), expected \(expected)")
@@ -40,7 +26,7 @@ struct EventCodec {
     func answer<Request, Response: ResponseJSON>(
         _ original: [UInt8], _ event: TriggerEvent<Request, Response>
     ) throws(TriggerError) -> [UInt8] {
-        // The decoder accepted the document as an object; the splice also refuses what the decoder lets pass.
+        // The reader accepted the whole document, every string in it included; the splice checks again anyway.
         guard let answered = ResponseSplice.splice(original, response: Array(event.response.json.utf8)) else {
             throw .invalidEvent("the event is not valid JSON: control characters or invalid UTF-8 in a string")
         }
@@ -49,12 +35,26 @@ struct EventCodec {
 
     /// The `response` the event came with, for a trigger that leaves it as it is; empty when absent.
     func response<Response: TriggerResponse>(_ type: Response.Type, of bytes: [UInt8]) throws(TriggerError) -> Response {
+        try Self.read(ResponseOnly<Response>.self, from: bytes).response ?? Response()
+    }
+
+    /// Reads the whole document and maps it onto `type`, naming what is wrong when either fails.
+    private static func read<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(TriggerError) -> T {
+        let value: JSONValue
         do {
-            return try decoder.decode(ResponseOnly<Response>.self, from: Data(bytes)).response ?? Response()
-        } catch let error as DecodingError {
-            throw .invalidEvent(Self.describe(error))
+            value = try JSONValue(parsing: bytes)
         } catch {
-            throw .invalidEvent("the event is not valid JSON")
+            // The answer repeats every string of the event, so a bad one anywhere is named as such.
+            throw .invalidEvent(
+                error.isInString
+                    ? "the event is not valid JSON: control characters or invalid UTF-8 in a string" : "the event is not valid JSON")
+        }
+        do {
+            return try value.decode(type)
+        } catch let error as DecodingError {
+            throw .invalidEvent(describe(error))
+        } catch {
+            throw .invalidEvent("the event could not be read")
         }
     }
 

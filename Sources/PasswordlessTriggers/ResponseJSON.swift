@@ -1,4 +1,4 @@
-import LambdaRuntime
+import JSON
 import PasswordlessAuth
 
 /// Writes a trigger's response object. The responses are a few fixed members, so they are written directly,
@@ -9,7 +9,7 @@ protocol ResponseJSON {
 }
 
 private func member(_ name: String, _ value: String?) -> String {
-    "\"\(name)\":" + (value.map(JSONText.quoted) ?? "null")
+    "\"\(name)\":" + (value.map(JSONValue.quoted) ?? "null")
 }
 
 private func member(_ name: String, _ value: Bool?) -> String {
@@ -18,7 +18,7 @@ private func member(_ name: String, _ value: Bool?) -> String {
 
 private func member(_ name: String, _ value: [String: String]?) -> String {
     guard let value else { return "\"\(name)\":null" }
-    let members = value.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }
+    let members = value.sorted { $0.key < $1.key }.map { "\(JSONValue.quoted($0.key)):\(JSONValue.quoted($0.value))" }
     return "\"\(name)\":{" + members.joined(separator: ",") + "}"
 }
 

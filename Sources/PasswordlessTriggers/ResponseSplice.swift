@@ -1,7 +1,8 @@
 /// Writes an answered event by replacing the bytes of the top-level `response` member in the original
 /// document, so every other member stays exactly as Cognito sent it and only the small response is encoded.
 ///
-/// The document has already been parsed by `JSONDecoder`, so this scanner may assume it is valid JSON.
+/// The document has already been read whole by the JSON module's reader, so this scanner may assume it is valid
+/// JSON; it still refuses a string a reader would.
 enum ResponseSplice {
     /// The original document with its top-level `response` value replaced, or the member added when absent.
     static func splice(_ document: [UInt8], response: [UInt8]) -> [UInt8]? {

@@ -1,25 +1,20 @@
+import JSON
 import PasswordlessAuth
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Every JSON the sign-in reads or writes: the events it sends and the responses it reads back. The one place that
-/// knows how (Foundation's coders for now, so the swap to the package's own JSON is made here alone).
+/// knows how, through the package's JSON module.
 enum EventJSON {
     /// The event as Cognito sends it: the envelope, the request, and `response` with every member null (or, for
     /// pre-sign-up, false) until the trigger answers.
     static func encode<Request: Codable & Sendable, Response: TriggerResponse>(_ event: TriggerEvent<Request, Response>) -> [UInt8] {
         // The models' own members and the envelope's never fail to encode: strings, booleans and maps of strings.
-        (try? JSONEncoder().encode(Sent(event: event))).map { Array($0) } ?? []
+        (try? JSONValue.encode(Sent(event: event))) ?? []
     }
 
     /// The `response` of an answered event; nil when the answer is not an event with a response of this shape. An
     /// answer without `response` reads as the empty one, as a function that echoes an event it leaves alone.
     static func response<Response: TriggerResponse>(_ type: Response.Type, from bytes: [UInt8]) -> Response? {
-        (try? JSONDecoder().decode(Answered<Response>.self, from: Data(bytes)))?.response
+        (try? JSONValue.decode(Answered<Response>.self, from: bytes))?.response
     }
 
     private struct Answered<Response: TriggerResponse>: Decodable {

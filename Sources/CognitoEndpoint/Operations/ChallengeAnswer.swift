@@ -1,3 +1,4 @@
+import JSON
 import SignInDriver
 
 /// What InitiateAuth and RespondToAuthChallenge answer after define: the next challenge under a new session token,

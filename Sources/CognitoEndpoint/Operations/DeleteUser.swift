@@ -1,3 +1,5 @@
+import JSON
+
 /// `DeleteUser`: the access token's account deletes itself; its tokens are refused afterwards ("User does not
 /// exist.", as for any token of an account that is gone).
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// `GetTokensFromRefreshToken`: new ID and access tokens for a refresh token. With refresh token rotation off (as
 /// on the template's clients) it issues no new refresh token and the old one stays valid.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// `GetUser`: the account an access token from this endpoint names, while the token is valid and its sign-in is
 /// neither signed out nor revoked.
 ///

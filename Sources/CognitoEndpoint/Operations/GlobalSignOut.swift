@@ -1,3 +1,5 @@
+import JSON
+
 /// `GlobalSignOut`: revokes every refresh token of the access token's account; its access tokens are refused
 /// afterwards ("Access Token has been revoked"), and so are its refresh tokens ("Refresh Token has been revoked").
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// An operation's input members as Cognito's API model declares them (botocore's `cognito-idp/2016-04-18` service
 /// model, the API Reference's "Request Parameters"): type, length and pattern, checked before anything runs, so a
 /// malformed member is Cognito's `InvalidParameterException` and never reaches a trigger.

@@ -1,3 +1,4 @@
+import JSON
 import Settings
 
 /// `ListUsers`, with the rules of Cognito's API Reference.

@@ -1,10 +1,13 @@
+import JSON
+
 /// `RespondToAuthChallenge`: `CUSTOM_CHALLENGE` runs verify on the answer, then define (and create), and answers the
 /// next challenge with a new session token, or the tokens; `NEW_PASSWORD_REQUIRED` takes the new password of an
-/// account in FORCE_CHANGE_PASSWORD (SignIn.swift).
+/// account in FORCE_CHANGE_PASSWORD (SignIn.swift); `SELECT_CHALLENGE`, `EMAIL_OTP` and `SMS_OTP` continue a
+/// `USER_AUTH` sign-in (ChoiceSignIn.swift).
 ///
-/// Input: `ClientId`, `ChallengeName`, `Session`, `ChallengeResponses` (`USERNAME` always; `ANSWER` or
-/// `NEW_PASSWORD`), `ClientMetadata` (to verify, define and create). Output: `ChallengeName`, `Session`,
-/// `ChallengeParameters`, or `AuthenticationResult`.
+/// Input: `ClientId`, `ChallengeName`, `Session`, `ChallengeResponses` (`USERNAME` always; `ANSWER`, `NEW_PASSWORD`,
+/// `EMAIL_OTP_CODE` or `SMS_OTP_CODE`), `ClientMetadata` (to verify, define and create). Output: `ChallengeName`,
+/// `Session`, `ChallengeParameters`, or `AuthenticationResult`.
 enum RespondToAuthChallenge: CognitoOperation {
     static let name = "RespondToAuthChallenge"
     static let input = InputShape(

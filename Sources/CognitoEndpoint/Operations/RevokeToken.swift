@@ -1,3 +1,5 @@
+import JSON
+
 /// `RevokeToken`: revokes a refresh token and the access tokens issued with it and from it; the account's other
 /// sign-ins keep theirs.
 ///

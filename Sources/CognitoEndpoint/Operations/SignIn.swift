@@ -1,15 +1,17 @@
+import JSON
 import SignInDriver
 
 /// The sign-in both forms of the API share: `InitiateAuth`/`AdminInitiateAuth` and
 /// `RespondToAuthChallenge`/`AdminRespondToAuthChallenge` differ only in who may call them.
 extension UserPoolServices {
-    /// `CUSTOM_AUTH`: define and create, and the first challenge; `REFRESH_TOKEN_AUTH` (or `REFRESH_TOKEN`): new ID
-    /// and access tokens. `ClientMetadata` goes to no challenge trigger (the API Reference lists pre sign-up, pre
-    /// authentication and user migration only).
+    /// `CUSTOM_AUTH`: define and create, and the first challenge; `USER_AUTH`: choice-based sign-in
+    /// (ChoiceSignIn.swift); `REFRESH_TOKEN_AUTH` (or `REFRESH_TOKEN`): new ID and access tokens. `ClientMetadata` goes
+    /// to no challenge trigger (the API Reference lists pre sign-up, pre authentication and user migration only).
     func initiateAuth(_ input: JSONValue) throws(CognitoError) -> JSONValue {
         let client = try appClient(input)
         let flowName = try required(input, "AuthFlow")
         try checkFlow(flowName, client: client)
+        if flowName == "USER_AUTH" { return try startChoiceSignIn(input) }
         if flowName != "CUSTOM_AUTH" {
             guard let token = input["AuthParameters"]?["REFRESH_TOKEN"]?.string, !token.isEmpty else {
                 throw .invalidParameter("Missing required parameter REFRESH_TOKEN")
@@ -29,23 +31,27 @@ extension UserPoolServices {
         return try ChallengeAnswer.next(&session, clientMetadata: nil, self)
     }
 
-    /// `CUSTOM_CHALLENGE` (verify, then define and create) or `NEW_PASSWORD_REQUIRED` (the new password of an
-    /// account in FORCE_CHANGE_PASSWORD that passed its custom challenges).
+    /// `CUSTOM_CHALLENGE` (verify, then define and create), `NEW_PASSWORD_REQUIRED` (the new password of an account
+    /// in FORCE_CHANGE_PASSWORD that passed its challenges), or the challenges of `USER_AUTH` (`SELECT_CHALLENGE`,
+    /// `EMAIL_OTP`, `SMS_OTP`: ChoiceSignIn.swift).
     func respondToAuthChallenge(_ input: JSONValue) throws(CognitoError) -> JSONValue {
-        try checkClient(input)
+        let client = try appClient(input)
         let challenge = try required(input, "ChallengeName")
-        guard challenge == "CUSTOM_CHALLENGE" || challenge == "NEW_PASSWORD_REQUIRED" else {
+        let choice = ["SELECT_CHALLENGE", "EMAIL_OTP", "SMS_OTP"].contains(challenge)
+        guard choice || challenge == "CUSTOM_CHALLENGE" || challenge == "NEW_PASSWORD_REQUIRED" else {
             throw .invalidParameter("Invalid challenge name.")
         }
+        // The flow the challenge belongs to must be the client's; NEW_PASSWORD_REQUIRED follows either.
+        let afterChoice = challenge == "NEW_PASSWORD_REQUIRED" && options.client(client)?.flows.contains("USER_AUTH") == true
+        if !afterChoice { try checkFlow(choice ? "USER_AUTH" : "CUSTOM_AUTH", client: client) }
         // Every challenge response names its user (API Reference, ChallengeResponses): missing, it is refused before
         // the session is spent; naming another account than the session's, the session is spent and refused.
         guard let named = input["ChallengeResponses"]?["USERNAME"]?.string, !named.isEmpty else {
             throw .invalidParameter("Missing required parameter USERNAME")
         }
+        if choice { return try respondToChoice(input, challenge: challenge, named: named) }
         var session = try sessions.take(try required(input, "Session"), now: now, challenge: challenge)
-        guard names(named, session) else {
-            throw CognitoError("NotAuthorizedException", "Invalid session provided for the user.")
-        }
+        guard names(named, session) else { throw .invalidSessionForUser }
         if challenge == "NEW_PASSWORD_REQUIRED" { return try setNewPassword(input, session) }
         guard let answer = input["ChallengeResponses"]?["ANSWER"]?.string else {
             throw .invalidParameter("Missing required parameter ANSWER")
@@ -75,8 +81,12 @@ extension UserPoolServices {
     /// Whether `named` is the session's user: its user name (`ChallengeParameters.USERNAME`) or a name that signs in as
     /// it (its email or phone number); for a user that does not exist, the name typed at `InitiateAuth`.
     func names(_ named: String, _ session: CustomAuthSession) -> Bool {
-        if session.userNotFound { return named.trimmingWhitespace() == session.userName && pool.find(named) == nil }
-        return pool.find(named)?.userName == session.userName
+        names(named, userName: session.userName, userNotFound: session.userNotFound)
+    }
+
+    func names(_ named: String, userName: String, userNotFound: Bool) -> Bool {
+        if userNotFound { return named.trimmingWhitespace() == userName && pool.find(named) == nil }
+        return pool.find(named)?.userName == userName
     }
 
     /// A refresh, unless the token's account is disabled ("A deactivated user can't sign in", AdminDisableUser).

@@ -1,3 +1,4 @@
+import JSON
 import PasswordlessAuth
 
 /// `SignUp` through the sign-up app client. Cognito's own checks come first, so a malformed request never reaches

@@ -1,3 +1,5 @@
+import JSON
+
 /// `UpdateUserAttributes`: the access token's account changes its own attributes, within the `WriteAttributes` of
 /// the app client that issued the token (the sign-in client: its profile attributes, never where codes go).
 ///

@@ -1,10 +1,9 @@
 import Foundation
+import JSON
 import TestSupport
 import Testing
 
-@testable import CognitoEndpoint
-
-/// The endpoint's own JSON reader and writer, against Foundation's decoder as the reference.
+/// The JSON module's reader and writer, against Foundation's decoder as the reference.
 @Suite("JSONValue: reading and writing JSON")
 struct JSONValueTests {
     /// Foundation's reading of the same bytes, as a JSONValue.
@@ -109,13 +108,29 @@ struct JSONValueTests {
             String(decoding: JSONValue.object(["b": .number(1), "a": [true, .null]]).bytes, as: UTF8.self) == #"{"a":[true,null],"b":1}"#)
     }
 
-    @Test("nesting is bounded: 256 levels read, deeper is refused without exhausting the stack")
-    func depth() {
+    @Test("nesting is bounded: 512 levels read, deeper is refused without exhausting the stack")
+    func depth() throws {
         let deep = { (levels: Int) in
-            Array(String(repeating: "[", count: levels) + String(repeating: "]", count: levels)).map { UInt8($0.asciiValue!) }
+            Array(repeating: UInt8(ascii: "["), count: levels) + Array(repeating: UInt8(ascii: "]"), count: levels)
         }
-        #expect(JSONValue.parse(deep(257)) != nil)
-        #expect(JSONValue.parse(deep(258)) == nil)
+        #expect(JSONValue.parse(deep(512)) != nil)
+        #expect(JSONValue.parse(deep(513)) == nil)
+        #expect(throws: JSONError.tooDeep(at: 512)) { try JSONValue(parsing: deep(513)) }
+        #expect(throws: JSONError.tooDeep(at: 3)) { try JSONValue(parsing: deep(4), limits: .init(maxDepth: 3)) }
         #expect(JSONValue.parse(Array(repeating: UInt8(ascii: "["), count: 1 << 20)) == nil)
+        // Objects count as levels too.
+        let objects =
+            Array(String(repeating: "{\"a\":", count: 513).utf8) + [UInt8(ascii: "1")] + Array(repeating: UInt8(ascii: "}"), count: 513)
+        #expect(JSONValue.parse(objects) == nil)
+        #expect(JSONValue.parse(Array(objects.dropFirst(5).dropLast())) != nil)
+    }
+
+    @Test("size is bounded: a document over the limit is refused before it is read")
+    func size() throws {
+        let text = Array("[\"abcdefgh\"]".utf8)
+        #expect(try JSONValue(parsing: text, limits: .init(maxBytes: text.count)) == ["abcdefgh"])
+        #expect(throws: JSONError.tooLarge) { try JSONValue(parsing: text, limits: .init(maxBytes: text.count - 1)) }
+        let large = Array(repeating: UInt8(ascii: " "), count: 6 * 1024 * 1024) + [UInt8(ascii: "1")]
+        #expect(throws: JSONError.tooLarge) { try JSONValue(parsing: large) }
     }
 }
