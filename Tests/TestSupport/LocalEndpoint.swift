@@ -1,7 +1,14 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The built `passwordless-endpoint` in front of the built trigger executables, on 127.0.0.1 with a port the kernel
@@ -15,6 +22,7 @@ package final class LocalEndpoint: Sendable {
     package let work: String
     package let outbox: String
     private let process: Process
+    private let stopped = Mutex(false)
 
     /// The directory of the built products (`.build/debug`), where the test bundle is.
     package static let products: URL = {
@@ -46,6 +54,12 @@ package final class LocalEndpoint: Sendable {
         process.standardOutput = output
         _ = FileManager.default.createFile(atPath: work + "/endpoint.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: work + "/endpoint.log")
+        // The child inherits this thread's signal mask, and a thread of the test process may block SIGTERM: this one,
+        // made for the start, lets it through, so that stop() ends the endpoint and its functions the usual way.
+        var terminate = sigset_t()
+        sigemptyset(&terminate)
+        sigaddset(&terminate, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &terminate, nil)
         try process.run()
         // The first line names the address: "passwordless-endpoint on http://127.0.0.1:PORT  pool …".
         var line = Data()
@@ -68,11 +82,29 @@ package final class LocalEndpoint: Sendable {
         try? FileManager.default.removeItem(atPath: work)
     }
 
-    /// Stops the endpoint; its directory stays until the test lets go of it.
+    /// Stops the endpoint: SIGTERM, and SIGKILL if it still runs 5 s later; returns once it has ended. Its directory
+    /// stays until the test lets go of it.
+    ///
+    /// It waits with `waitid(WNOWAIT)`, not `Process.waitUntilExit()`: Foundation learns of a child's end when a
+    /// socket it gave the child closes, and a process started beside it by another test may hold a copy of that socket
+    /// for as long as it lives, so Foundation's wait can outlast the test. Foundation still reaps it.
     package func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        let pid = process.processIdentifier
+        guard pid > 0,
+            !stopped.withLock({ stopped in
+                defer { stopped = true }; return stopped
+            })
+        else { return }
+        kill(pid, SIGTERM)
+        let ended = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+            ended.signal()
+        }
+        if ended.wait(timeout: .now() + 5) == .timedOut {
+            kill(pid, SIGKILL)
+            ended.wait()
         }
     }
 
