@@ -3,8 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "swift-cognito-passwordless",
-    // Synchronization's Mutex and Atomic (Platform's descriptor owners, the endpoint), which macOS has from 15.
-    platforms: [.macOS(.v15)],
+    // Synchronization's Mutex and Atomic (Platform's descriptor owners, the endpoint), which macOS has from 15; iOS for
+    // the PasswordlessClient library alone (URLSession's async calls).
+    platforms: [.macOS(.v15), .iOS(.v16)],
     products: [
         .executable(name: "define-auth-challenge", targets: ["define-auth-challenge"]),
         .executable(name: "create-auth-challenge", targets: ["create-auth-challenge"]),
@@ -13,6 +14,9 @@ let package = Package(
         .executable(name: "passwordless-local", targets: ["passwordless-local"]),
         .executable(name: "passwordless-endpoint", targets: ["passwordless-endpoint"]),
         .executable(name: "local-lambda", targets: ["local-lambda"]),
+        // For apps: passwordless sign-up, sign-in, tokens and sign-out, over the toolchain's Foundation alone.
+        .library(name: "PasswordlessClient", targets: ["PasswordlessClient"]),
+        .executable(name: "passwordless-demo", targets: ["passwordless-demo"]),
     ],
     targets: [
         // C headers: OpenSSL's libcrypto (libssl-dev), libcurl (libcurl4-openssl-dev), and glibc's getrandom(2).
@@ -89,6 +93,14 @@ let package = Package(
         // Runs a function under LocalLambda with sample events and reports what it measured, as one JSON document.
         .executableTarget(name: "local-lambda", dependencies: ["LocalLambda", "Platform"]),
 
+        // The app side: Cognito's public API over URLSession (FoundationNetworking on Linux), both flows, the tokens
+        // behind a store. Imports no module of this package: apps depend on it alone.
+        .target(name: "PasswordlessClient"),
+        // The example command-line app: signs up, in and out through PasswordlessClient, as an app would.
+        .executableTarget(name: "passwordless-demo", dependencies: ["PasswordlessClient"]),
+        // bench/client-cpu's Swift side: warm sign-ins through PasswordlessClient, and its own CPU per sign-in.
+        .executableTarget(name: "passwordless-client-bench", dependencies: ["PasswordlessClient"], path: "bench/client-bench"),
+
         // What several test targets share: seeded randomness, clocks, a log sink, the sample events, and a
         // Runtime API on 127.0.0.1.
         .target(
@@ -132,6 +144,13 @@ let package = Package(
             name: "SignInDriverTests",
             dependencies: [
                 "SignInDriver", "JSON", "PasswordlessAuth", "LambdaRuntime", "CognitoEndpoint", "TestSupport", "passwordless-local",
+            ]),
+        // PasswordlessClient's public API against the built endpoint and functions, both flows; the demo app run.
+        .testTarget(
+            name: "PasswordlessClientTests",
+            dependencies: [
+                "PasswordlessClient", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
+                "verify-auth-challenge", "pre-sign-up", "passwordless-demo",
             ]),
         // Spawned executables against the mock Runtime API and moto, the fuzz test, the local sign-in.
         .testTarget(
