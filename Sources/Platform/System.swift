@@ -314,6 +314,9 @@ enum System {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         // dup2 gives the child a copy without close-on-exec; the original, like every other descriptor, is closed.
         posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+        // Ours are all close-on-exec, but a library's may not be (Foundation's Process and Pipe in the tests): a
+        // function process that kept one would hold another child's pipe or exit notice open for its whole life.
+        _ = cplatform_spawn_close_from(&actions, 3)
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var signals = sigset_t()

@@ -151,6 +151,10 @@ struct SystemCallTests {
             client.close()
             accepted.close()
         }
+        // A pipe made without close-on-exec, as a library's may be (Foundation's Pipe): no child gets it either.
+        var foreign: [Int32] = [-1, -1]
+        try #require(pipe(&foreign) == 0)
+        defer { foreign.forEach { _ = close($0) } }
         // posix_spawn returns once the child has started the program, so /proc shows what the program was given.
         let first = try ChildProcess.spawn("/bin/sleep", arguments: ["30"], environment: [:])
         let second = try ChildProcess.spawn("/bin/sleep", arguments: ["30"], environment: [:])
@@ -160,8 +164,8 @@ struct SystemCallTests {
         }
         let isOpen = { (child: ChildProcess, fd: Int32) in access("/proc/\(child.pid)/fd/\(fd)", F_OK) == 0 }
         #expect((0...2).allSatisfy { isOpen(first, $0) && isOpen(second, $0) }, "the standard streams are there")
-        for fd in [listener.descriptor, client.descriptor, accepted.descriptor] {
-            #expect(!isOpen(first, fd) && !isOpen(second, fd), "socket \(fd) lives on in a child")
+        for fd in [listener.descriptor, client.descriptor, accepted.descriptor] + foreign {
+            #expect(!isOpen(first, fd) && !isOpen(second, fd), "descriptor \(fd) lives on in a child")
         }
         #expect(!isOpen(second, first.standardError), "the first child's pipe lives on in the second")
         // Nor our signal mask or ignored signals: SIGTERM stops it whichever thread started it.

@@ -11,4 +11,9 @@ int cplatform_accept_cloexec(int listening);
 // A pipe; ends[0] reads, ends[1] writes.
 int cplatform_pipe_cloexec(int ends[2]);
 
+// A spawn file action that closes every descriptor from `lowest` up in the child (glibc 2.34's
+// posix_spawn_file_actions_addclosefrom_np, also hidden without _GNU_SOURCE); where it does not exist, nothing is
+// added and 0 is returned. `actions` is a posix_spawn_file_actions_t.
+int cplatform_spawn_close_from(void *actions, int lowest);
+
 #endif
