@@ -40,12 +40,15 @@ enum LambdaLoop {
     /// How long before the first event a process may have started and still have kept its caller waiting: Lambda
     /// can start a function ahead of any call, and then the start is not on the caller's clock.
     static let coldStartWindowMs: Int64 = 10_000
+    /// A first `next()` answered within this found its event waiting; one that blocked longer waited for it.
+    static let pendingEventMs: Int64 = 100
 
     /// Serves one event. Throws only when the Runtime API cannot be reached or refuses an error report.
     /// - Parameter coldStartedAt: for the process's first event, when the process started.
     static func serveOne(
         client: inout some RuntimeAPIClient, handler: some LambdaHandler, logger: Logger, coldStartedAt: Int64? = nil
     ) throws {
+        let asked = SystemClock.nowEpochMilliseconds()
         let invocation = try client.next()
         let received = SystemClock.nowEpochMilliseconds()
         let metadata = invocation.metadata
@@ -55,7 +58,11 @@ enum LambdaLoop {
         logger.traceID = metadata.traceID.flatMap(Self.traceRoot)
         ProcessEnvironment.set(RuntimeAPI.traceVariable, to: metadata.traceID)
         var waitingSince = received
-        if let started = coldStartedAt, received - started < coldStartWindowMs { waitingSince = min(started, received) }
+        // The first caller waited for the start only if its event was already there when the start was over (the
+        // first `next()` answered at once); one that came later waits from its arrival.
+        if let started = coldStartedAt, received - asked < pendingEventMs, received - started < coldStartWindowMs {
+            waitingSince = min(started, received)
+        }
         let context = InvocationContext(metadata: metadata, logger: logger, callerWaitingSinceEpochMs: waitingSince)
         do {
             let output = try handler.handle(invocation.body, context: context)

@@ -33,8 +33,12 @@ struct LoggingTests {
     struct Client: RuntimeAPIClient {
         struct Drained: Error {}
         var events: [Invocation]
+        /// How long the first `next()` blocks, as when no event is waiting yet.
+        var firstWaitMs: Int64 = 0
         mutating func next() throws -> Invocation {
             guard !events.isEmpty else { throw Drained() }
+            SystemClock.sleep(milliseconds: firstWaitMs)
+            firstWaitMs = 0
             return events.removeFirst()
         }
         mutating func respond(to requestID: String, body: [UInt8]) {}
@@ -133,11 +137,12 @@ struct CallerWaitTests {
         }
     }
 
-    func run(processStartedAgoMs: Int64) throws -> (started: Int64, waits: [Int64], before: Int64) {
-        var client = LoggingTests.Client(events: [
-            Invocation(metadata: .init(requestID: "a", deadlineEpochMs: 0), body: []),
-            Invocation(metadata: .init(requestID: "b", deadlineEpochMs: 0), body: []),
-        ])
+    func run(processStartedAgoMs: Int64, firstEventAfterMs: Int64 = 0) throws -> (started: Int64, waits: [Int64], before: Int64) {
+        var client = LoggingTests.Client(
+            events: [
+                Invocation(metadata: .init(requestID: "a", deadlineEpochMs: 0), body: []),
+                Invocation(metadata: .init(requestID: "b", deadlineEpochMs: 0), body: []),
+            ], firstWaitMs: firstEventAfterMs)
         let recorder = Recorder()
         let before = SystemClock.nowEpochMilliseconds()
         let started = before - processStartedAgoMs
@@ -160,5 +165,14 @@ struct CallerWaitTests {
         let (started, waits, before) = try run(processStartedAgoMs: 600_000)
         #expect(waits[0] != started)
         #expect(waits[0] >= before)
+    }
+
+    @Test("a first event that comes after the start is over was not waiting for it: its caller waits from its arrival")
+    func startedAhead() throws {
+        // Started 1.5 s ago, and no event for 400 ms more: the caller came after the start (the endpoint, or Lambda's
+        // proactive initialization, starts functions ahead of calls), so the start is not on its clock.
+        let (started, waits, before) = try run(processStartedAgoMs: 1_500, firstEventAfterMs: 400)
+        #expect(waits[0] != started)
+        #expect(waits[0] >= before + 400)
     }
 }
