@@ -14,16 +14,28 @@ package final class MockRuntimeAPI: @unchecked Sendable {
         package var body: [UInt8]
         /// Headers; by default a request id, a deadline, an ARN and a trace id.
         package var headers: [(String, String)]
+        /// With no deadline given: the time the invocation has from when it is handed out, as Lambda's deadline
+        /// counts from the invocation, not from when a test queued it (a queue served one by one on a loaded machine
+        /// would otherwise hand out events already near their end).
+        var timeFromDeliveryMs: Int64?
 
-        /// An event with the usual headers and request id `id`.
-        package init(_ body: [UInt8], id: String, deadlineMs: Int64 = Int64(Date().timeIntervalSince1970 * 1000) + 5_000) {
+        /// An event with the usual headers and request id `id`; its deadline `deadlineMs`, or 5 s after it is handed out.
+        package init(_ body: [UInt8], id: String, deadlineMs: Int64? = nil) {
             self.body = body
+            timeFromDeliveryMs = deadlineMs == nil ? 5_000 : nil
             headers = [
                 (RuntimeAPI.Header.requestID, id),
-                (RuntimeAPI.Header.deadline, String(deadlineMs)),
+                (RuntimeAPI.Header.deadline, String(deadlineMs ?? 0)),
                 (RuntimeAPI.Header.functionARN, "arn:aws:lambda:us-east-1:123456789012:function:test"),
                 (RuntimeAPI.Header.traceID, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
             ]
+        }
+
+        /// The headers as handed out now.
+        var headersAtDelivery: [(String, String)] {
+            guard let timeFromDeliveryMs else { return headers }
+            let deadline = String(Int64(Date().timeIntervalSince1970 * 1000) + timeFromDeliveryMs)
+            return headers.map { $0.0 == RuntimeAPI.Header.deadline ? ($0.0, deadline) : $0 }
         }
 
         /// An event with exactly these headers.
@@ -137,7 +149,7 @@ package final class MockRuntimeAPI: @unchecked Sendable {
                 return queue.isEmpty ? nil : queue.removeFirst()
             }
             guard let event else { return HTTPResponse(status: 500, body: Array("{\"errorType\":\"NoMoreEvents\"}".utf8)) }
-            var response = HTTPResponse(status: 200, headers: event.headers, body: event.body)
+            var response = HTTPResponse(status: 200, headers: event.headersAtDelivery, body: event.body)
             if chunkedEvents { response.chunkSize = 1000 }
             return response
         }
