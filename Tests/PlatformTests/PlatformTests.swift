@@ -4,6 +4,10 @@ import Testing
 
 @testable import Platform
 
+#if os(Linux)
+import CPlatform
+#endif
+
 #if canImport(Glibc)
 import Glibc
 let streamSocketType = Int32(SOCK_STREAM.rawValue)
@@ -161,6 +165,18 @@ struct SystemCallTests {
             #expect(getenv(name).map { String(cString: $0) } == value, "\(name)")
         }
     }
+
+    #if os(Linux)
+    @Test("the arguments CPlatform keeps for static executables are the ones the Swift runtime found itself")
+    func arguments() {
+        var count: Int32 = -1
+        let argv = _swift_stdlib_getUnsafeArgvArgc(&count)
+        let arguments = (0..<Int(count)).map { String(cString: argv![$0]!) }
+        #expect(count >= 1)
+        #expect(arguments == CommandLine.arguments)
+        #expect(argv?[Int(count)] == nil, "argv ends with a null pointer")
+    }
+    #endif
 
     @Test("the process start time is field 22 of /proc/self/stat, read independently here")
     func processStart() throws {

@@ -11,4 +11,13 @@ int cplatform_accept_cloexec(int listening);
 // A pipe; ends[0] reads, ends[1] writes.
 int cplatform_pipe_cloexec(int ends[2]);
 
+#if defined(__linux__)
+#include <features.h>
+#endif
+#if defined(__GLIBC__)
+// The process's arguments as glibc handed them to constructors: argv, its count in *outArgLen. Under the Swift
+// runtime's own name, so that a static executable links this instead of the runtime's (arguments.c).
+char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen);
+#endif
+
 #endif
