@@ -12,9 +12,9 @@
 # local-lambda (built here first) with the matching events/<trigger>-*.json.
 # Every bootstrap is a position-dependent executable (no relocations to apply at
 # start-up: 1.6 MB less memory and about 0.6 ms less CPU per cold start; its own
-# image then sits at a fixed address; --pie builds position-independent ones), linked twice with the toolchain's lld: the second time with the code
-# the functions run at start-up and per invocation laid out together, from a run
-# of the first under callgrind (scripts/make-symbol-order.py; needs valgrind and
+# image then sits at a fixed address; --pie builds position-independent ones),
+# linked twice with the toolchain's lld: the second time with the code each function runs at start-up and per invocation
+# laid out together, from a run of the first under callgrind (scripts/make-symbol-order.py; needs valgrind and
 # openssl, else the first link is kept). create links libcurl, OpenSSL, nghttp2
 # and zlib statically when their static archives are there (Debian:
 # libcurl4-openssl-dev libssl-dev libnghttp2-dev zlib1g-dev), so its zip holds
@@ -145,6 +145,9 @@ fi
 link_flags=(
   -Xlinker "$COMPAT/glibc-compat.o"
   -Xlinker -L"$COMPAT/static"
+  # SwiftPM exports every symbol of our modules (for tests that link executables); nothing loads a bootstrap's
+  # symbols, and the table was 150 KB of each.
+  -Xlinker --no-export-dynamic
 )
 # Position-dependent unless --pie: a PIE's ~50,000 relative relocations (Swift metadata, OpenSSL's method
 # tables) dirty their pages on every cold start. The trade-off is written in docs/security.md.
@@ -178,14 +181,17 @@ swift build "${scratch[@]}" -c release --static-swift-stdlib --product local-lam
   { grep -v "the use of \`mktemp' is dangerous" || true; }
 [[ -x $bin_dir/local-lambda ]] || die "swift build left no $bin_dir/local-lambda"
 export LOCAL_LAMBDA=$bin_dir/local-lambda
+# link_all [ORDER_DIR]: links the four; with ORDER_DIR, each with its own ORDER_DIR/<name>.txt code layout.
 link_all() {
-  local fn
+  local fn order
   for fn in "${FUNCTIONS[@]}"; do
+    order=()
+    [[ -n ${1:-} ]] && order=(-Xlinker --symbol-ordering-file="$1/$fn.txt" -Xlinker --no-warn-symbol-ordering)
     # Always link anew: SwiftPM does not see the static libraries, stubs, linker script or order change.
     rm -f "$bin_dir/$fn"
-    echo "==> swift build -c release --static-swift-stdlib --product $fn $*"
+    echo "==> swift build -c release --static-swift-stdlib --product $fn ${order[*]}"
     # (FoundationEssentials' own "use of mktemp is dangerous" link warning is dropped.)
-    swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$fn" "${link_flags[@]}" "${linker[@]}" "$@" 2>&1 |
+    swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$fn" "${link_flags[@]}" "${linker[@]}" "${order[@]}" 2>&1 |
       { grep -v "the use of \`mktemp' is dangerous" || true; }
     [[ -x $bin_dir/$fn ]] || die "$fn: swift build left no $bin_dir/$fn"
   done
@@ -197,8 +203,9 @@ link_all
 # start. The order comes from running these very executables under callgrind (scripts/make-symbol-order.py).
 if ((${#linker[@]})) && command -v valgrind >/dev/null && command -v openssl >/dev/null && command -v python3 >/dev/null; then
   echo "==> laying out the code the functions run (scripts/make-symbol-order.py, callgrind)"
-  python3 "$ROOT/scripts/make-symbol-order.py" "$bin_dir" "$COMPAT/symbol-order.txt" | sed 's/^/    /'
-  link_all -Xlinker --symbol-ordering-file="$COMPAT/symbol-order.txt" -Xlinker --no-warn-symbol-ordering
+  rm -rf "$COMPAT/symbol-order"
+  python3 "$ROOT/scripts/make-symbol-order.py" "$bin_dir" "$COMPAT/symbol-order" | sed 's/^/    /'
+  link_all "$COMPAT/symbol-order"
 else
   echo "==> no ld.lld, valgrind or openssl: the linker's own code layout (more memory and page faults at start-up)"
 fi
