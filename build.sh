@@ -227,6 +227,11 @@ scratch=(--scratch-path "${SCRATCH:-.build}" --disable-local-rpath)
 # Sources/CCurlSupport's debug information in DWARF 4: the toolchain's clang writes DWARF 5 forms that
 # valgrind 3.19 (Debian 12), which lays out the code below and runs the benchmark, cannot read.
 link_flags+=(-Xcc -gdwarf-4)
+# Type metadata through the accessors rather than by mangled name: the runtime then neither demangles the name
+# nor looks up the generic arguments' conformances (a scan of every conformance record) on the first use of each
+# type. A cold start and first answer of define ran 1.47 million instructions, and runs 0.92 million so
+# (bench/README.md); the code is 30 KB larger.
+link_flags+=(-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
 
 # glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
 # shellcheck source=scripts/lambda-system-libs.sh
