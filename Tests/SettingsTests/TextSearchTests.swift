@@ -7,7 +7,8 @@ import Testing
 @Suite("Text search by characters")
 struct TextSearchTests {
     /// Texts and patterns where a search by bytes and one by characters differ (a combining accent after the
-    /// match, a precomposed letter against a decomposed one, CR LF as one character), plus the plain cases.
+    /// match, a precomposed letter against a decomposed one, CR LF as one character), plus the plain ASCII cases
+    /// that take the byte fast path.
     static let cases: [(text: String, pattern: String)] = [
         ("http://example.com", "://"),
         ("<R><RequestId>abc</RequestId></R>", "<RequestId>"),
@@ -29,6 +30,13 @@ struct TextSearchTests {
         ("a\r\nb", "\r\n"),
         ("🇬🇧🇫🇷", "🇫🇷"),
         ("%20a%20%20", "%20"),
+        // ASCII beside non-ASCII and a lone CR: the byte fast path must give way to characters.
+        ("plain text", "\u{E9}"),
+        ("caf\u{E9} text", "text"),
+        ("x\ry", "y"),
+        ("x\r\ny", "\ny"),
+        ("%20%20", "%20%20%20"),
+        ("<a>b</a>", "</a>"),
     ]
 
     @Test("firstRange(ofText:) finds what firstRange(of:) finds", arguments: cases)
