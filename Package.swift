@@ -23,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CKernelRandom", path: "Sources/CKernelRandom"),
-        // accept4(2) and pipe2(2), which Swift's Glibc module does not show: descriptors closed on exec from the start.
+        // accept4(2) and pipe2(2), which Swift's Glibc module does not show: descriptors closed on exec from the start;
+        // and the arguments as glibc hands them to constructors, for the static runtime (arguments.c).
         .target(name: "CPlatform"),
         // The C that ships with what sends: how libcurl and OpenSSL start, the CA bundle read one certificate at a
         // time, and OpenSSL's default provider narrowed to what HTTPS to AWS uses (in the static Lambda build).

@@ -12,9 +12,9 @@
 # local-lambda (built here first) with the matching events/<trigger>-*.json.
 # Every bootstrap is a position-dependent executable (no relocations to apply at
 # start-up: 1.6 MB less memory and about 0.6 ms less CPU per cold start; its own
-# image then sits at a fixed address; --pie builds position-independent ones), linked twice with the toolchain's lld: the second time with the code
-# the functions run at start-up and per invocation laid out together, from a run
-# of the first under callgrind (scripts/make-symbol-order.py; needs valgrind and
+# image then sits at a fixed address; --pie builds position-independent ones) with libgcc's unwinder linked in (no libgcc_s.so.1),
+# linked twice with the toolchain's lld: the second time with the code each function runs at start-up and per invocation
+# laid out together, from a run of the first under callgrind (scripts/make-symbol-order.py; needs valgrind and
 # openssl, else the first link is kept). create links libcurl, OpenSSL, nghttp2
 # and zlib statically when their static archives are there (Debian:
 # libcurl4-openssl-dev libssl-dev libnghttp2-dev zlib1g-dev), so its zip holds
@@ -81,13 +81,19 @@ done
 # glibc compatibility, linked into every bootstrap. provided.al2023 has glibc 2.34:
 #  - Swift's Glibc overlay calls hypotf, which glibc 2.35 re-versioned; bind the old version.
 #  - the static libstdc++ (std::random_device) calls arc4random, new in glibc 2.36.
+#  - libgcc's unwinder, linked in below, asks glibc 2.35's _dl_find_object for the unwind tables of an
+#    address where the build host's glibc has it (Debian 12); the same answer from dl_iterate_phdr.
 COMPAT=$OUT/compat
 mkdir -p "$COMPAT/static"
 case $ARCH in x86_64) glibc_base=GLIBC_2.2.5 ;; arm64) glibc_base=GLIBC_2.17 ;; esac
 cat >"$COMPAT/glibc-compat.c" <<EOF
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 float __compat_hypotf(float, float);
 __asm__(".symver __compat_hypotf, hypotf@$glibc_base");
@@ -98,8 +104,66 @@ uint32_t arc4random(void) {
     if (errno != EINTR) abort();
   return v;
 }
+#ifdef DLFO_STRUCT_HAS_EH_DBASE
+struct found { uintptr_t address; struct dl_find_object *result; };
+static int find_object(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct found *f = data;
+  void *start = NULL, *end = NULL, *eh_frame = NULL;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t from = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && f->address >= from && f->address - from < ph->p_memsz) {
+      start = (void *)from;
+      end = (void *)(from + ph->p_memsz);
+    }
+    if (ph->p_type == PT_GNU_EH_FRAME) eh_frame = (void *)from;
+  }
+  if (start == NULL) return 0;
+  f->result->dlfo_map_start = start;
+  f->result->dlfo_map_end = end;
+  f->result->dlfo_eh_frame = eh_frame;
+  return 1;
+}
+int _dl_find_object(void *address, struct dl_find_object *result) {
+  struct found f = { (uintptr_t)address, result };
+  memset(result, 0, sizeof *result);
+  return dl_iterate_phdr(find_object, &f) ? 0 : -1;
+}
+#endif
 EOF
 cc -O2 -fPIC -c "$COMPAT/glibc-compat.c" -o "$COMPAT/glibc-compat.o"
+
+# libgcc's unwinder linked in (libgcc_eh.a, which the static libstdc++ and the Swift runtime call), so that no
+# bootstrap loads libgcc_s.so.1: loading it and running its constructor (cpuid, which a virtual machine traps)
+# cost each start about 0.1 ms here (bench/README.md). Checked first: a backtrace through it walks the stack.
+libgcc_eh=()
+libgcc_eh_a=$(cc -print-file-name=libgcc_eh.a)
+if [[ $libgcc_eh_a == /* && -f $libgcc_eh_a ]]; then
+  cat >"$COMPAT/unwind-check.c" <<'EOF'
+#include <unwind.h>
+static _Unwind_Reason_Code count(struct _Unwind_Context *context, void *frames) {
+  (void)context;
+  ++*(int *)frames;
+  return _URC_NO_REASON;
+}
+__attribute__((noinline)) static int inner(volatile int *sink) {
+  int frames = 0;
+  _Unwind_Backtrace(count, &frames);
+  *sink = frames;
+  return frames;
+}
+__attribute__((noinline)) static int outer(volatile int *sink) { return inner(sink) + 1; }
+int main(void) {
+  volatile int sink = 0;
+  return outer(&sink) - 1 >= 3 ? 0 : 1;
+}
+EOF
+  { cc -O1 -no-pie -static-libgcc "$COMPAT/unwind-check.c" "$COMPAT/glibc-compat.o" -lm -o "$COMPAT/unwind-check" &&
+    "$COMPAT/unwind-check"; } ||
+    die "libgcc's unwinder, linked statically with $COMPAT/glibc-compat.o, cannot walk the stack"
+  libgcc_eh=(-Xlinker "$libgcc_eh_a")
+fi
 
 # Link libstdc++ statically: the Swift runtime needs it, and a system copy may
 # need a newer glibc. A -L directory holding only libstdc++.a makes -lstdc++ pick it.
@@ -145,6 +209,10 @@ fi
 link_flags=(
   -Xlinker "$COMPAT/glibc-compat.o"
   -Xlinker -L"$COMPAT/static"
+  # SwiftPM exports every symbol of our modules (for tests that link executables); nothing loads a bootstrap's
+  # symbols, and the table was 150 KB of each.
+  -Xlinker --no-export-dynamic
+  "${libgcc_eh[@]}"
 )
 # Position-dependent unless --pie: a PIE's ~50,000 relative relocations (Swift metadata, OpenSSL's method
 # tables) dirty their pages on every cold start. The trade-off is written in docs/security.md.
@@ -159,6 +227,11 @@ scratch=(--scratch-path "${SCRATCH:-.build}" --disable-local-rpath)
 # Sources/CCurlSupport's debug information in DWARF 4: the toolchain's clang writes DWARF 5 forms that
 # valgrind 3.19 (Debian 12), which lays out the code below and runs the benchmark, cannot read.
 link_flags+=(-Xcc -gdwarf-4)
+# Type metadata through the accessors rather than by mangled name: the runtime then neither demangles the name
+# nor looks up the generic arguments' conformances (a scan of every conformance record) on the first use of each
+# type. A cold start and first answer of define ran 1.47 million instructions, and runs 0.92 million so
+# (bench/README.md); the code is 30 KB larger.
+link_flags+=(-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
 
 # glibc's own libraries and libgcc_s are on every Lambda host; everything else travels in lib/.
 # shellcheck source=scripts/lambda-system-libs.sh
@@ -178,14 +251,17 @@ swift build "${scratch[@]}" -c release --static-swift-stdlib --product local-lam
   { grep -v "the use of \`mktemp' is dangerous" || true; }
 [[ -x $bin_dir/local-lambda ]] || die "swift build left no $bin_dir/local-lambda"
 export LOCAL_LAMBDA=$bin_dir/local-lambda
+# link_all [ORDER_DIR]: links the four; with ORDER_DIR, each with its own ORDER_DIR/<name>.txt code layout.
 link_all() {
-  local fn
+  local fn order
   for fn in "${FUNCTIONS[@]}"; do
+    order=()
+    [[ -n ${1:-} ]] && order=(-Xlinker --symbol-ordering-file="$1/$fn.txt" -Xlinker --no-warn-symbol-ordering)
     # Always link anew: SwiftPM does not see the static libraries, stubs, linker script or order change.
     rm -f "$bin_dir/$fn"
-    echo "==> swift build -c release --static-swift-stdlib --product $fn $*"
+    echo "==> swift build -c release --static-swift-stdlib --product $fn ${order[*]}"
     # (FoundationEssentials' own "use of mktemp is dangerous" link warning is dropped.)
-    swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$fn" "${link_flags[@]}" "${linker[@]}" "$@" 2>&1 |
+    swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$fn" "${link_flags[@]}" "${linker[@]}" "${order[@]}" 2>&1 |
       { grep -v "the use of \`mktemp' is dangerous" || true; }
     [[ -x $bin_dir/$fn ]] || die "$fn: swift build left no $bin_dir/$fn"
   done
@@ -197,8 +273,9 @@ link_all
 # start. The order comes from running these very executables under callgrind (scripts/make-symbol-order.py).
 if ((${#linker[@]})) && command -v valgrind >/dev/null && command -v openssl >/dev/null && command -v python3 >/dev/null; then
   echo "==> laying out the code the functions run (scripts/make-symbol-order.py, callgrind)"
-  python3 "$ROOT/scripts/make-symbol-order.py" "$bin_dir" "$COMPAT/symbol-order.txt" | sed 's/^/    /'
-  link_all -Xlinker --symbol-ordering-file="$COMPAT/symbol-order.txt" -Xlinker --no-warn-symbol-ordering
+  rm -rf "$COMPAT/symbol-order"
+  python3 "$ROOT/scripts/make-symbol-order.py" "$bin_dir" "$COMPAT/symbol-order" | sed 's/^/    /'
+  link_all "$COMPAT/symbol-order"
 else
   echo "==> no ld.lld, valgrind or openssl: the linker's own code layout (more memory and page faults at start-up)"
 fi

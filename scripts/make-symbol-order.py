@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes a symbol ordering file for the Lambda link (lld's --symbol-ordering-file): the functions the
-four bootstraps run at start-up first, then those their invocations run, so that code sits together
-in a few pages instead of being spread over a 12 MB .text.
+"""Writes one symbol ordering file per Lambda executable (lld's --symbol-ordering-file), OUT_DIR/<name>.txt:
+the functions that executable runs at start-up first, then those its invocations run, so that its code sits
+together in a few pages instead of being spread over a 6 to 12 MB .text. One file per executable, not one for
+all four: in a shared file define's start-up code lay among create's (OpenSSL's among it), 2 MB apart.
 
-    scripts/make-symbol-order.py BIN_DIR OUT
+    scripts/make-symbol-order.py BIN_DIR OUT_DIR
 
 BIN_DIR holds the unstripped release executables define-auth-challenge, create-auth-challenge,
 verify-auth-challenge and pre-sign-up (build.sh's first link). Each runs under valgrind's callgrind, which lists
@@ -107,9 +108,10 @@ def main():
                                                                      "create-retry-after-wrong-code.json",
                                                                      "create-email-first-round.json")]),
             ]
-            first, then = [], []
+            runs_of = {}  # executable -> (functions run at start-up, functions run by invocations)
             for i, (name, env, events) in enumerate(runs):
                 exe = bin_dir / name
+                first, then = runs_of.setdefault(name, ([], []))
                 start_up(exe, env, f"{tmp}/start-{i}.out")
                 first += functions(f"{tmp}/start-{i}.out")
                 invocations(exe, env, events, f"{tmp}/run-{i}.out")
@@ -117,15 +119,15 @@ def main():
         finally:
             endpoint.stdin.close()
             endpoint.wait(10)
-        defined = set()
-        for name in ("define-auth-challenge", "verify-auth-challenge", "create-auth-challenge", "pre-sign-up"):
-            nm = subprocess.run(["nm", "--defined-only", str(bin_dir / name)], capture_output=True, text=True).stdout
-            defined.update(line.split()[2] for line in nm.splitlines() if len(line.split()) == 3)
-    # Each group sorted by name: callgrind's own order varies from run to run, the sets do not.
-    start = sorted(set(first) & defined)
-    order = start + sorted((set(then) & defined) - set(start))
-    out.write_text("".join(f"{name}\n" for name in order))
-    print(f"{len(order)} functions ({len(start)} run at start-up) -> {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (first, then) in runs_of.items():
+        nm = subprocess.run(["nm", "--defined-only", str(bin_dir / name)], capture_output=True, text=True).stdout
+        defined = {line.split()[2] for line in nm.splitlines() if len(line.split()) == 3}
+        # Each group sorted by name: callgrind's own order varies from run to run, the sets do not.
+        start = sorted(set(first) & defined)
+        order = start + sorted((set(then) & defined) - set(start))
+        (out / f"{name}.txt").write_text("".join(f"{symbol}\n" for symbol in order))
+        print(f"{name}: {len(order)} functions ({len(start)} run at start-up) -> {out / name}.txt")
 
 
 if __name__ == "__main__":

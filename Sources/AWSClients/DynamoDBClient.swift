@@ -120,7 +120,7 @@ package final class DynamoDBClient: Sendable {
 
     /// Whether an answer says the table is busy rather than failing: a conflicting writer, or throttling.
     static func isBusy(_ retryCode: String) -> Bool {
-        retryCode.hasPrefix("TransactionConflict") || retryCode.contains("Throttl")
+        retryCode.hasPrefix("TransactionConflict") || retryCode.containsText("Throttl")
             || ["ProvisionedThroughputExceeded", "RequestLimitExceeded"].contains(where: { retryCode.hasPrefix($0) })
     }
 

@@ -75,7 +75,7 @@ package final class SNSClient: Sendable {
     /// application/x-www-form-urlencoded, as the AWS SDKs send it: unreserved characters kept, a space as `+`,
     /// everything else `%XX` of its UTF-8 bytes (so a literal `+` is `%2B`).
     static func formEncode(_ text: String) -> String {
-        percentEncode(text).replacing("%20", with: "+")
+        percentEncode(text).replacingText("%20", with: "+")
     }
 
     /// Reads `Code` and `Message` from an SNS XML error; falls back to the HTTP status.
@@ -94,8 +94,8 @@ package final class SNSClient: Sendable {
 ///
 /// AWS query-API answers are flat and machine-written, so a search is enough; no XML parser is loaded.
 func xmlElementText(_ name: String, in xml: String) -> String? {
-    guard let open = xml.firstRange(of: "<\(name)>"),
-        let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
+    guard let open = xml.firstRange(ofText: "<\(name)>"),
+        let close = xml[open.upperBound...].firstRange(ofText: "</\(name)>")
     else { return nil }
     return decodeXMLEntities(xml[open.upperBound..<close.lowerBound])
 }

@@ -123,7 +123,7 @@ private func count(_ attempts: Int) -> String {
 package func sanitizedAWSText(_ text: String, redacting secrets: [String], limit: Int = 300) -> String {
     var line = String(text.prefix { !$0.isNewline })
     for secret in secrets where secret.count >= 4 {
-        line = line.replacing(secret, with: "<redacted>")
+        line = line.replacingText(secret, with: "<redacted>")
     }
     // AWS errors can quote a recipient (SES's sandbox names the unverified address): no address or phone
     // number leaves in an error, whichever one it is.

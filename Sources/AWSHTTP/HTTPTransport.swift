@@ -1,4 +1,5 @@
 import AWSSigning
+import Settings
 
 /// A request ready for the wire: `url` is absolute, `headers` are sent exactly as given.
 package struct HTTPRequest: Sendable {
@@ -31,7 +32,7 @@ package struct HTTPResponse: Sendable {
     var awsRequestID: String? {
         if let id = headerValue("x-amzn-RequestId") ?? headerValue("x-amz-request-id"), !id.isEmpty { return id }
         let text = String(decoding: body, as: UTF8.self)
-        guard let open = text.firstRange(of: "<RequestId>"), let close = text[open.upperBound...].firstRange(of: "</RequestId>")
+        guard let open = text.firstRange(ofText: "<RequestId>"), let close = text[open.upperBound...].firstRange(ofText: "</RequestId>")
         else { return nil }
         let id = text[open.upperBound..<close.lowerBound]
         return id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) && !id.isEmpty ? String(id) : nil

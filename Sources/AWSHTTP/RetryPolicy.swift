@@ -1,4 +1,5 @@
 import Platform
+import Settings
 
 /// When and how often a failed request is tried again, all within the invocation deadline.
 package struct RetryPolicy: Sendable, Equatable {
@@ -34,7 +35,7 @@ package struct RetryPolicy: Sendable, Equatable {
 
     /// Whether an AWS error answer is worth another try: throttling, capacity, transaction conflicts and server faults.
     static func isRetryable(status: Int, errorCode: String) -> Bool {
-        if errorCode.contains("Throttl") || errorCode == "TooManyRequestsException" || status == 429 {
+        if errorCode.containsText("Throttl") || errorCode == "TooManyRequestsException" || status == 429 {
             return true
         }
         // DynamoDB: capacity and request-rate limits (`...Exception` from a call, bare names as a transaction's

@@ -62,7 +62,7 @@ package final class AWSCodeDelivery: CodeDelivery {
         guard error.isRejection, let code = error.awsErrorCode else { return .transient }
         if sesRecipientRefusals.contains(code) || snsRecipientRefusals.contains(code) { return .rejected }
         if ["InvalidParameter", "InvalidParameterValue"].contains(code),
-            (error.awsErrorMessage ?? "").lowercased().contains("phone")
+            (error.awsErrorMessage ?? "").lowercased().containsText("phone")
         {
             return .rejected
         }

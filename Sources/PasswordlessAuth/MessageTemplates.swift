@@ -24,7 +24,7 @@ struct MessageTemplates: Sendable, Equatable {
 
     static func template(_ settings: SettingsReader, _ name: String, needsCode: Bool) throws(SettingsError) -> String? {
         guard let text = settings.verbatim(name) else { return nil }
-        if needsCode, !text.contains("{code}") { throw .invalid(name, "must contain the {code} placeholder") }
+        if needsCode, !text.containsText("{code}") { throw .invalid(name, "must contain the {code} placeholder") }
         return text
     }
 

@@ -1,5 +1,6 @@
 import JSON
 import PasswordlessAuth
+import Settings
 
 /// Reads trigger events into their models and writes the answered events, through the JSON module.
 struct EventCodec {
@@ -70,8 +71,8 @@ struct EventCodec {
         }
         func kind(_ type: Any.Type) -> String {
             let name = String(describing: type)
-            if name.hasPrefix("Dictionary") || name.contains("Keyed") { return "an object" }
-            if name.hasPrefix("Array") || name.contains("Unkeyed") { return "an array" }
+            if name.hasPrefix("Dictionary") || name.containsText("Keyed") { return "an object" }
+            if name.hasPrefix("Array") || name.containsText("Unkeyed") { return "an array" }
             if name == "String" { return "a string" }
             if name == "Bool" { return "true or false" }
             return name

@@ -1,15 +1,8 @@
 /// The process's environment variables.
 package enum ProcessEnvironment {
-    /// Every variable, read without Foundation.
-    package static func all() -> [String: String] {
-        var values: [String: String] = [:]
-        for text in System.environmentEntries() {
-            if let equals = text.firstIndex(of: "=") {
-                values[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-        }
-        return values
-    }
+    /// Every variable, read without Foundation, split at the first `=` byte (bench/README.md: splitting at the
+    /// first `=` character cost a cold start 0.3 million instructions).
+    package static func all() -> [String: String] { System.environmentVariables() }
 
     /// Sets a variable, or removes it when `value` is nil.
     package static func set(_ name: String, to value: String?) {

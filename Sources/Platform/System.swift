@@ -456,19 +456,28 @@ enum System {
 
     // MARK: Environment
 
-    /// Every environment variable, as `NAME=value` texts.
-    static func environmentEntries() -> [String] {
+    /// Every environment variable, name and value split at the first `=` byte, as getenv(3) does; an entry
+    /// without one is left out. Bytes that are not UTF-8 are replaced, as `String(cString:)` does.
+    static func environmentVariables() -> [String: String] {
         #if canImport(Darwin)
-        var pointer = _NSGetEnviron().pointee!
+        let start = _NSGetEnviron().pointee!
         #else
-        var pointer = environ
+        let start = environ
         #endif
-        var entries: [String] = []
-        while let entry = pointer.pointee {
-            entries.append(String(cString: entry))
-            pointer += 1
+        var count = 0
+        while start[count] != nil { count += 1 }
+        var variables: [String: String] = [:]
+        variables.reserveCapacity(count)
+        for index in 0..<count {
+            let entry = UnsafeRawPointer(start[index]!).assumingMemoryBound(to: UInt8.self)
+            let length = strlen(start[index]!)
+            guard let equals = memchr(entry, Int32(UInt8(ascii: "=")), length) else { continue }
+            let nameLength = UnsafeRawPointer(equals) - UnsafeRawPointer(entry)
+            let name = String(decoding: UnsafeBufferPointer(start: entry, count: nameLength), as: UTF8.self)
+            variables[name] = String(
+                decoding: UnsafeBufferPointer(start: entry + nameLength + 1, count: length - nameLength - 1), as: UTF8.self)
         }
-        return entries
+        return variables
     }
 
     static func setEnvironment(_ name: String, to value: String) { setenv(name, value, 1) }

@@ -32,9 +32,26 @@ package struct SystemClock: WallClock {
         else {
             return nil
         }
-        // After "pid (comm)", field 3 is the state; starttime is field 22, in clock ticks since boot.
-        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 19, let ticks = Int64(String(decoding: fields[19], as: UTF8.self)) else { return nil }
+        // After "pid (comm)", field 3 is the state; starttime is field 22, in clock ticks since boot. Read in place
+        // rather than split: this runs in every cold start.
+        var field = 2
+        var index = close + 1
+        var ticks: Int64?
+        while index < stat.count {
+            if stat[index] == UInt8(ascii: " ") {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < stat.count && stat[end] != UInt8(ascii: " ") { end += 1 }
+            field += 1
+            if field == 22 {
+                ticks = Int64(String(decoding: stat[index..<end], as: UTF8.self))
+                break
+            }
+            index = end
+        }
+        guard let ticks else { return nil }
         guard let (sinceBootMs, ticksPerSecond) = System.bootClock() else { return nil }
         let ageMs = sinceBootMs - ticks * 1000 / ticksPerSecond
         return nowEpochMilliseconds() - max(0, ageMs)

@@ -16,7 +16,7 @@ package struct SettingURL: Sendable, Equatable {
 
     /// Parses the text; anything but a plain http(s) URL (query, fragment, user info, spaces) gives nil.
     init?(_ text: String) {
-        guard let schemeEnd = text.firstRange(of: "://") else { return nil }
+        guard let schemeEnd = text.firstRange(ofText: "://") else { return nil }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         let rest = text[schemeEnd.upperBound...]

@@ -85,10 +85,34 @@ struct LinkageTests {
         #expect(try Self.output("nm", ["--no-sort", url.path]).contains("main"))
     }
 
+    /// The symbols of an ELF file, static and dynamic, that call the standard library's string processing
+    /// (`_StringProcessing`, which brings the Regex engine: 1.3 MB) or Swift Concurrency's runtime (`swift_task_`,
+    /// which brings Dispatch: 0.7 MB); either would be linked into a trigger's static build.
+    static func heavyRuntimeSymbols(at url: URL) throws -> [String] {
+        let all = try output("nm", ["--no-sort", url.path]) + (try output("nm", ["--no-sort", "-D", url.path]))
+        return all.split(separator: "\n").filter { $0.contains("17_StringProcessing") || $0.contains("swift_task_") }
+            .map(String.init)
+    }
+
+    @Test(
+        "no trigger calls string processing (Regex) or Swift Concurrency",
+        arguments: ["define-auth-challenge", "create-auth-challenge", "verify-auth-challenge", "pre-sign-up"])
+    func withoutStringProcessingOrConcurrency(name: String) throws {
+        let symbols = try Self.heavyRuntimeSymbols(at: try ExecutableTests.executable(name))
+        #expect(symbols.isEmpty, "\(symbols.prefix(5))")
+    }
+
     @Test("the test bundle, which imports Foundation, shows it in both checks, so they can tell")
     func foundationControl() throws {
         let url = try Self.testBundle()
         #expect(try Self.needed(at: url).contains { $0.contains("Foundation") })
         #expect(try Self.foundationSymbols(at: url).contains { $0.contains("10Foundation") })
+    }
+
+    @Test("the test bundle, which uses string processing and Swift Concurrency, shows both, so the check can tell")
+    func heavyRuntimeControl() throws {
+        let symbols = try Self.heavyRuntimeSymbols(at: try Self.testBundle())
+        #expect(symbols.contains { $0.contains("17_StringProcessing") })
+        #expect(symbols.contains { $0.contains("swift_task_") })
     }
 }

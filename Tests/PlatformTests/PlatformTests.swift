@@ -4,6 +4,10 @@ import Testing
 
 @testable import Platform
 
+#if os(Linux)
+import CPlatform
+#endif
+
 #if canImport(Glibc)
 import Glibc
 let streamSocketType = Int32(SOCK_STREAM.rawValue)
@@ -142,6 +146,59 @@ struct SystemCallTests {
         #expect(ProcessEnvironment.all()["PLATFORM_TESTS_VARIABLE"] == nil)
     }
 
+    @Test("every variable reads as getenv(3) reads it: split at the first =, even before a combining accent")
+    func environmentAsGetenv() {
+        ProcessEnvironment.set("PLATFORM_TESTS_EQUALS", to: "a=b=c")
+        ProcessEnvironment.set("PLATFORM_TESTS_ACCENT", to: "\u{301}caf\u{E9}")
+        ProcessEnvironment.set("PLATFORM_TESTS_EMPTY", to: "")
+        defer {
+            for name in ["PLATFORM_TESTS_EQUALS", "PLATFORM_TESTS_ACCENT", "PLATFORM_TESTS_EMPTY"] {
+                ProcessEnvironment.set(name, to: nil)
+            }
+        }
+        let all = ProcessEnvironment.all()
+        #expect(all["PLATFORM_TESTS_EQUALS"] == "a=b=c")
+        #expect(all["PLATFORM_TESTS_ACCENT"] == "\u{301}caf\u{E9}")
+        #expect(all["PLATFORM_TESTS_EMPTY"] == "")
+        #expect(all.count > 3)
+        for (name, value) in all {
+            #expect(getenv(name).map { String(cString: $0) } == value, "\(name)")
+        }
+    }
+
+    #if os(Linux)
+    @Test("the arguments CPlatform keeps for static executables are the ones the Swift runtime found itself")
+    func arguments() {
+        var count: Int32 = -1
+        let argv = _swift_stdlib_getUnsafeArgvArgc(&count)
+        let arguments = (0..<Int(count)).map { String(cString: argv![$0]!) }
+        #expect(count >= 1)
+        #expect(arguments == CommandLine.arguments)
+        #expect(argv?[Int(count)] == nil, "argv ends with a null pointer")
+    }
+    #endif
+
+    @Test("the process start time is field 22 of /proc/self/stat, read independently here")
+    func processStart() throws {
+        #if os(Linux)
+        let text = try #require(readStat())
+        // Fields after the command name, which ends at the last ")": the state is field 3, starttime field 22.
+        let afterName = text[text.index(after: try #require(text.lastIndex(of: ")")))...]
+        let fields = afterName.split(separator: " ")
+        let ticks = try #require(Int64(fields[22 - 3]))
+        var boot = timespec()
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &boot)
+        clock_gettime(CLOCK_REALTIME, &now)
+        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        let bootMs = Int64(boot.tv_sec) * 1000 + Int64(boot.tv_nsec) / 1_000_000
+        let expected = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000 - (bootMs - ticks * 1000 / ticksPerSecond)
+        let start = try #require(SystemClock.processStartEpochMilliseconds())
+        // Both sides are the wall clock less the time since boot, which moves with it: only rounding differs.
+        #expect(abs(start - expected) < 50, "\(start) against \(expected)")
+        #endif
+    }
+
     @Test("a child process gets none of our sockets, pipes, blocked or ignored signals")
     func childKeepsNoDescriptors() throws {
         let listener = try TCPListener.listen(host: "127.0.0.1", port: 0)
@@ -266,3 +323,15 @@ struct SystemCallTests {
         #expect(count == 64)
     }
 }
+
+#if os(Linux)
+/// /proc/self/stat through the C library, apart from FileIO.
+private func readStat() -> String? {
+    guard let file = fopen("/proc/self/stat", "r") else { return nil }
+    defer { fclose(file) }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    return buffer.withUnsafeMutableBufferPointer { buffer in
+        fgets(buffer.baseAddress, Int32(buffer.count), file).map { String(cString: $0) }
+    }
+}
+#endif

@@ -16,4 +16,13 @@ int cplatform_pipe_cloexec(int ends[2]);
 // added and 0 is returned. `actions` is a posix_spawn_file_actions_t.
 int cplatform_spawn_close_from(void *actions, int lowest);
 
+#if defined(__linux__)
+#include <features.h>
+#endif
+#if defined(__GLIBC__)
+// The process's arguments as glibc handed them to constructors: argv, its count in *outArgLen. Under the Swift
+// runtime's own name, so that a static executable links this instead of the runtime's (arguments.c).
+char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen);
+#endif
+
 #endif
