@@ -110,14 +110,6 @@ final class UserPoolServices: Sendable {
 
 /// The checks several operations share, worded as Cognito words them.
 extension UserPoolServices {
-    /// The app client a call names; only the sign-in client unless `signUp` is true.
-    @discardableResult
-    func checkClient(_ input: JSONValue, signUp: Bool = false) throws(CognitoError) -> String {
-        let client = try appClient(input)
-        if !signUp { try checkFlow("CUSTOM_AUTH", client: client) }
-        return client
-    }
-
     /// The app client a call names, either of the pool's.
     func appClient(_ input: JSONValue) throws(CognitoError) -> String {
         guard let client = input["ClientId"]?.string else {

@@ -18,7 +18,7 @@ enum SignUp: CognitoOperation {
         ], required: ["ClientId", "Username"])
 
     static func perform(_ input: JSONValue, _ pool: UserPoolServices) throws(CognitoError) -> JSONValue {
-        let client = try pool.checkClient(input, signUp: true)
+        let client = try pool.appClient(input)
         guard !pool.options.allowAdminCreateUserOnly else {
             throw CognitoError("NotAuthorizedException", "SignUp is not permitted for this user pool")
         }
