@@ -139,7 +139,7 @@ let package = Package(
                 "CognitoEndpoint", "JSON", "TestSupport", "passwordless-endpoint", "define-auth-challenge", "create-auth-challenge",
                 "verify-auth-challenge", "pre-sign-up",
             ],
-            exclude: ["client_test.py", "failing_function.py", "sdk-go-v1", "sdk-go-v2"]),
+            exclude: ["client_test.py", "failing_function.py", "essentials-pool.yaml", "sdk-go-v1", "sdk-go-v2"]),
         // The sign-in driver through passwordless-local's in-process runner and the endpoint's functions.
         .testTarget(
             name: "SignInDriverTests",

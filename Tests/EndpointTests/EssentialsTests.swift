@@ -428,28 +428,12 @@ struct EssentialsSettingsTests {
         }
     }
 
-    static let essentials = """
-        Resources:
-          Pool:
-            Type: AWS::Cognito::UserPool
-            Properties:
-              UserPoolName: essentials
-              UserPoolTier: ESSENTIALS
-              UsernameAttributes: [email, phone_number]
-              UsernameConfiguration: { CaseSensitive: false }
-              Policies:
-                SignInPolicy:
-                  AllowedFirstAuthFactors: [PASSWORD, EMAIL_OTP]
-              EmailAuthenticationSubject: Your Demo code
-              EmailAuthenticationMessage: "Your Demo code is {####}"
-              EmailConfiguration: { EmailSendingAccount: DEVELOPER, SourceArn: arn:aws:ses:us-east-1:123456789012:identity/example.com }
-          Client:
-            Type: AWS::Cognito::UserPoolClient
-            Properties:
-              UserPoolId: !Ref Pool
-              ExplicitAuthFlows: [ALLOW_USER_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
-              PreventUserExistenceErrors: ENABLED
-        """
+    /// An Essentials pool with one-time codes by email, custom message texts and an ALLOW_USER_AUTH client; the same
+    /// file client_test.py's `essentials` scenario serves.
+    static let essentials =
+        (try? String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("essentials-pool.yaml"),
+            encoding: .utf8)) ?? ""
 
     @Test("a template with UserPoolTier, SignInPolicy and an ALLOW_USER_AUTH client, and no custom-auth triggers: read and served")
     func template() throws {

@@ -824,10 +824,7 @@ def essentials():
     global endpoint
     endpoint.terminate()
     endpoint.wait(10)
-    path = os.path.join(WORK, "essentials.yaml")
-    with open(path, "w") as f:
-        f.write(ESSENTIALS_TEMPLATE)
-    endpoint, url = start_endpoint("--template", path)
+    endpoint, url = start_endpoint("--template", ESSENTIALS_TEMPLATE)
     pooled = boto3.client("cognito-idp", endpoint_url=url, **CREDS)
     _, result = seed_article_sign_in(pooled, POOL, CLIENT, "templated@example.com", otp_code)
     check(result["AuthenticationResult"]["TokenType"] == "Bearer", f"the template's pool signs the article in: {result}")
@@ -838,27 +835,8 @@ def essentials():
     print(f"{checks}: the same sign-in in a pool from a template")
 
 
-ESSENTIALS_TEMPLATE = """\
-Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
-    Properties:
-      UserPoolName: essentials
-      UserPoolTier: ESSENTIALS
-      UsernameAttributes: [email, phone_number]
-      UsernameConfiguration: { CaseSensitive: false }
-      Policies:
-        SignInPolicy:
-          AllowedFirstAuthFactors: [PASSWORD, EMAIL_OTP]
-      EmailAuthenticationSubject: Your Demo code
-      EmailAuthenticationMessage: "Your Demo code is {####}"
-  Client:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      UserPoolId: !Ref Pool
-      ExplicitAuthFlows: [ALLOW_USER_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
-      PreventUserExistenceErrors: ENABLED
-"""
+# The pool EssentialsTests.swift reads too.
+ESSENTIALS_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "essentials-pool.yaml")
 
 
 if args.scenario != "main":
